@@ -1,0 +1,75 @@
+// Every setting in one place, with its environment variable. The README's configuration
+// table lists the same.
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface EmulatorOptions {
+  /** LOG_LEVEL: one line per request at `info`. */
+  logLevel?: LogLevel;
+  /** INSPECTOR2_VERIFY_SIGNATURES=1: verify every SigV4 signature. */
+  verifySignatures?: boolean;
+  /** INSPECTOR2_CREDENTIALS=id:secret,...: the key pairs strict mode accepts (default test:test). */
+  credentials?: Record<string, string>;
+  /** INSPECTOR2_TRANSITION_MS: how long Enable/Disable take on the virtual clock (0: done at the next request). */
+  transitionMs?: number;
+}
+
+export interface ServerOptions extends EmulatorOptions {
+  /** PORT (4566); 0 picks a free port. */
+  port?: number;
+  /** HOST (127.0.0.1). */
+  host?: string;
+}
+
+export const DEFAULT_PORT = 4566;
+export const DEFAULT_HOST = '127.0.0.1';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export class ConfigError extends Error {}
+
+/** Settings from environment variables; a malformed value is an error naming the variable. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
+  const options: ServerOptions = {};
+  if (env.PORT !== undefined) options.port = integer('PORT', env.PORT, 0, 65535);
+  if (env.HOST) options.host = env.HOST;
+  if (env.LOG_LEVEL !== undefined) options.logLevel = logLevel('LOG_LEVEL', env.LOG_LEVEL);
+  if (env.INSPECTOR2_VERIFY_SIGNATURES !== undefined) {
+    options.verifySignatures = flag('INSPECTOR2_VERIFY_SIGNATURES', env.INSPECTOR2_VERIFY_SIGNATURES);
+  }
+  if (env.INSPECTOR2_CREDENTIALS !== undefined) options.credentials = credentials(env.INSPECTOR2_CREDENTIALS);
+  if (env.INSPECTOR2_TRANSITION_MS !== undefined) {
+    options.transitionMs = integer('INSPECTOR2_TRANSITION_MS', env.INSPECTOR2_TRANSITION_MS, 0, Number.MAX_SAFE_INTEGER);
+  }
+  return options;
+}
+
+export function integer(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got '${text}'`);
+  }
+  return value;
+}
+
+function flag(name: string, text: string): boolean {
+  if (['1', 'true', 'yes'].includes(text.toLowerCase())) return true;
+  if (['0', 'false', 'no', ''].includes(text.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be 1 or 0, got '${text}'`);
+}
+
+function logLevel(name: string, text: string): LogLevel {
+  const level = text.toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got '${text}'`);
+  return level;
+}
+
+function credentials(text: string): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const pair of text.split(',').filter((p) => p.trim() !== '')) {
+    const colon = pair.indexOf(':');
+    if (colon <= 0 || colon === pair.length - 1) {
+      throw new ConfigError(`INSPECTOR2_CREDENTIALS must be a comma-separated list of accessKeyId:secretAccessKey, got '${pair}'`);
+    }
+    pairs[pair.slice(0, colon).trim()] = pair.slice(colon + 1).trim();
+  }
+  return pairs;
+}

@@ -1,0 +1,34 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createEmulator, type Emulator } from './app.js';
+import { DEFAULT_HOST, DEFAULT_PORT, type ServerOptions } from './config.js';
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:4566 */
+  url: string;
+  port: number;
+  emulator: Emulator;
+  close(): Promise<void>;
+}
+
+/** Starts the emulator listening on HOST:PORT; resolves once it accepts connections. */
+export function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const emulator = createEmulator(options);
+  const hostname = options.host ?? DEFAULT_HOST;
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: emulator.app.fetch, port: options.port ?? DEFAULT_PORT, hostname }, (info: AddressInfo) => {
+      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      resolve({
+        url: `http://${host}:${info.port}`,
+        port: info.port,
+        emulator,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((error) => (error ? fail(error) : done()));
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          }),
+      });
+    });
+    server.once('error', reject);
+  });
+}
