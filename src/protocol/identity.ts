@@ -125,7 +125,9 @@ function verify(request: SignedRequest, auth: ParsedAuthorization, options: Iden
 
 /** The SigV4 signature of a request as AWS computes it (the canonical request over the signed headers). */
 function signature(request: SignedRequest, auth: ParsedAuthorization, secret: string, amzDate: string): string {
-  const payloadHash = request.headers.get('x-amz-content-sha256') ?? sha256(request.body);
+  // The payload hash is always the received body's: a client's x-amz-content-sha256 header
+  // is signed like any other header, but a body changed on the way must not pass.
+  const payloadHash = sha256(request.body);
   const canonicalRequest = [
     request.method,
     canonicalUri(request.rawPath),

@@ -1,0 +1,179 @@
+// Model-driven conformance: every one of the 75 operations, called through the AWS SDK v3
+// with a minimal valid request built from the model. Each answer must be either a
+// response that matches the output shape on the wire (no member the model lacks, required
+// members present, enum values from the model, right types, timestamps as epoch seconds)
+// or one of that operation's modeled errors, well formed. Operations not implemented yet
+// answer 501 naming themselves. Anything else is `broken`, and fails the test.
+import * as sdk from '@aws-sdk/client-inspector2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceModel, type Schema } from '../../src/protocol/model.js';
+import { checkShape } from '../../src/protocol/validate.js';
+import type { RunningServer } from '../../src/server.js';
+import { inspectorClient, recordRawResponses, startTestServer } from '../helpers.js';
+
+const model = serviceModel();
+
+/** Values for the patterned string shapes that minimal requests need; each is checked against its pattern below. */
+const SAMPLES: Record<string, string> = {
+  AccountId: '111122223333',
+  MeteringAccountId: '111122223333',
+  TargetAccount: 'SELF',
+  FindingArn: 'arn:aws:inspector2:us-east-1:111122223333:finding/0123456789abcdef0123456789abcdef',
+  ReportId: '01234567-89ab-cdef-0123-456789abcdef',
+  UUID: '01234567-89ab-cdef-0123-456789abcdef',
+  CodeSecurityUuid: '01234567-89ab-cdef-0123-456789abcdef',
+  ProjectId: 'project-01234567-89ab-cdef-0123-456789abcdef',
+  ScanConfigurationArn:
+    'arn:aws:inspector2:us-east-1:111122223333:owner/111122223333/codesecurity-configuration/01234567-89ab-cdef-0123-456789abcdef',
+  CodeSecurityIntegrationArn:
+    'arn:aws:inspector2:us-east-1:111122223333:codesecurity-integration/01234567-89ab-cdef-0123-456789abcdef',
+  CisScanConfigurationArn:
+    'arn:aws:inspector2:us-east-1:111122223333:owner/111122223333/cis-configuration/01234567-89ab-cdef-0123-456789abcdef',
+  CisScanArn: 'arn:aws:inspector2:us-east-1:111122223333:owner/111122223333/cis-scan/01234567-89ab-cdef-0123-456789abcdef',
+  ResourceId: 'i-0123456789abcdef0',
+  ClusterForImageFilterCriteriaResourceIdString: 'arn:aws:ecr:us-east-1:111122223333:repository/app',
+  VulnId: 'CVE-2021-44228',
+  TagKey: 'team',
+  TargetResourceTagsKey: 'team',
+  IntegrationName: 'github',
+  ScanConfigurationName: 'default',
+  KmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/01234567-89ab-cdef-0123-456789abcdef',
+  Path: '/opt/app',
+};
+
+/**
+ * Output members the model marks required that AWS sends only when they carry something:
+ * a healthy account's `State` has no errorCode or errorMessage (see shared/reference,
+ * inspector2-semantics.md §2.1, and the BatchGetAccountStatus examples in AWS's docs).
+ */
+const OMITTED_WHEN_EMPTY = new Set(['State.errorCode', 'State.errorMessage']);
+
+function shapeName(ref: Schema): string {
+  return ref.$ref!.slice('#/components/schemas/'.length);
+}
+
+/** A minimal valid value of a shape: required members only, at their smallest valid size. */
+function minimal(ref: Schema): unknown {
+  const schema = model.resolve(ref);
+  const name = ref.$ref ? shapeName(ref) : '';
+  if (schema['x-aws-type'] === 'timestamp') return new Date('2026-01-01T00:00:00Z');
+  if (schema['x-aws-type'] === 'blob') return new Uint8Array([1]);
+  switch (schema.type) {
+    case 'object': {
+      if (!schema.properties) {
+        // A map: one entry when the model demands any.
+        if (!schema.minProperties) return {};
+        return { [minimal(schema.propertyNames!) as string]: minimal(schema.additionalProperties!) };
+      }
+      const members = schema['x-aws-union'] ? [Object.keys(schema.properties)[0]!] : (schema.required ?? []);
+      return Object.fromEntries(members.map((m) => [m, minimal(schema.properties![m]!)]));
+    }
+    case 'array':
+      return Array.from({ length: Math.max(schema.minItems ?? 1, 1) }, () => minimal(schema.items!));
+    case 'string':
+      if (schema.enum) return schema.enum[0];
+      if (schema.pattern !== undefined) {
+        if (!(name in SAMPLES)) throw new Error(`add a sample value for the patterned shape ${name} (${schema.pattern})`);
+        return SAMPLES[name];
+      }
+      return 'x'.repeat(Math.max(schema.minLength ?? 1, 1));
+    case 'integer':
+    case 'number':
+      return schema.minimum ?? 1;
+    case 'boolean':
+      return true;
+    default:
+      throw new Error(`cannot build a value of ${name}`);
+  }
+}
+
+function commandFor(operation: string, input: unknown): Parameters<sdk.Inspector2Client['send']>[0] {
+  const Command = (sdk as unknown as Record<string, new (input: unknown) => Parameters<sdk.Inspector2Client['send']>[0]>)[
+    `${operation}Command`
+  ];
+  if (!Command) throw new Error(`the SDK has no ${operation}Command`);
+  return new Command(input);
+}
+
+type Outcome = 'ok' | 'modeled error' | 'not implemented' | 'broken';
+
+describe('conformance of all 75 operations with the model', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('has sample values that satisfy their patterns', () => {
+    for (const [name, value] of Object.entries(SAMPLES)) {
+      const { violations } = checkShape(model, name, value, { mode: 'input' });
+      expect(violations, name).toEqual([]);
+    }
+  });
+
+  it('answers every operation with its output shape or one of its modeled errors', async () => {
+    const client = inspectorClient(server.url, { accountId: '111122223333', region: 'us-east-1' });
+    const raw = recordRawResponses(client);
+    const tally: Record<Outcome, string[]> = { ok: [], 'modeled error': [], 'not implemented': [], broken: [] };
+    const problems: string[] = [];
+
+    for (const operation of [...model.operations.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const input = minimal({ $ref: `#/components/schemas/${operation.input}` });
+      let outcome: Outcome;
+      try {
+        await client.send(commandFor(operation.name, input));
+        const response = raw.last()!;
+        const body = JSON.parse(response.body === '' ? '{}' : response.body) as unknown;
+        const { violations } = checkShape(model, operation.output, body, { mode: 'output' });
+        const real = violations.filter((v) => !isOmittedWhenEmpty(operation.output, v));
+        outcome = real.length === 0 && response.status === 200 ? 'ok' : 'broken';
+        if (outcome === 'broken') problems.push(`${operation.name}: ${real.map((v) => v.message).join('; ')}`);
+      } catch (error) {
+        const response = raw.last();
+        const name = (error as Error).name;
+        const body = response ? (JSON.parse(response.body || '{}') as Record<string, unknown>) : {};
+        if (response?.status === 501 && name === 'NotImplementedException' && String(body.message).includes(operation.name)) {
+          outcome = 'not implemented';
+        } else if (operation.errors.includes(name) && response && isWellFormedError(name, response.status, response.headers, body)) {
+          outcome = 'modeled error';
+        } else {
+          outcome = 'broken';
+          problems.push(`${operation.name}: ${name} ${response?.status}: ${(error as Error).message}`);
+        }
+      }
+      tally[outcome].push(operation.name);
+    }
+
+    const total = Object.values(tally).reduce((n, ops) => n + ops.length, 0);
+    console.log(
+      `conformance tally over ${total} operations: ` +
+        (Object.keys(tally) as Outcome[]).map((o) => `${o} ${tally[o].length}`).join(', ') +
+        `\n  ok: ${tally.ok.join(', ')}\n  modeled error: ${tally['modeled error'].join(', ') || '-'}` +
+        `\n  broken: ${tally.broken.join(', ') || '-'}`,
+    );
+    expect(problems).toEqual([]);
+    expect(total).toBe(75);
+  });
+});
+
+/** True for a missing required member listed in OMITTED_WHEN_EMPTY (found by following the violation's path). */
+function isOmittedWhenEmpty(outputShape: string, violation: { name: string; message: string }): boolean {
+  if (!violation.message.endsWith('Member must not be null')) return false;
+  const segments = violation.name.split('.');
+  let schema = model.shape(outputShape);
+  let holder = outputShape;
+  for (const segment of segments.slice(0, -1)) {
+    const next = schema.type === 'array' ? schema.items : (schema.properties?.[segment] ?? schema.additionalProperties);
+    if (!next) return false;
+    if (next.$ref) holder = shapeName(next);
+    schema = model.resolve(next);
+  }
+  return OMITTED_WHEN_EMPTY.has(`${holder}.${segments.at(-1)}`);
+}
+
+function isWellFormedError(name: string, status: number, headers: Record<string, string>, body: Record<string, unknown>): boolean {
+  if (status !== model.errorStatus(name) || headers['x-amzn-errortype'] !== name) return false;
+  const members = model.shape(name).properties ?? {};
+  const bodyMembers = Object.fromEntries(Object.entries(body).filter(([key]) => members[key]?.['x-aws-location'] === undefined));
+  return checkShape(model, name, bodyMembers, { mode: 'output' }).violations.length === 0;
+}

@@ -1,0 +1,106 @@
+// boto3 and the AWS CLI (v1) against a listening emulator. Both come from the machine's
+// Python, not from npm: where one is missing its tests are skipped with the reason printed.
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server.js';
+import { startTestServer } from '../helpers.js';
+
+const run = promisify(execFile);
+
+function probe(command: string, args: string[]): string | undefined {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.error) return `${command} is not installed (${result.error.message})`;
+  if (result.status !== 0) return `${command} ${args.join(' ')} failed: ${result.stderr.trim().split('\n').at(-1)}`;
+  return undefined;
+}
+
+const noBoto3 = probe('python3', ['-c', 'import boto3']);
+const noCli = probe('aws', ['--version']);
+if (noBoto3) console.warn(`SKIPPED boto3 tests: ${noBoto3}`);
+if (noCli) console.warn(`SKIPPED AWS CLI tests: ${noCli}`);
+
+/** An environment with only the credentials and region we give (no profile, no instance metadata). */
+function awsEnv(accountId: string, region: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_ACCESS_KEY_ID: accountId,
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_DEFAULT_REGION: region,
+    AWS_CONFIG_FILE: '/nonexistent/inspector2-local/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/inspector2-local/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+describe.skipIf(noBoto3)('boto3', () => {
+  const script = `
+import json, sys, boto3, botocore.exceptions
+client = boto3.client('inspector2', endpoint_url=sys.argv[1], region_name='eu-west-1')
+out = {}
+out['enable'] = client.enable(resourceTypes=['EC2', 'LAMBDA'])
+out['status'] = client.batch_get_account_status()
+out['otherRegion'] = boto3.client('inspector2', endpoint_url=sys.argv[1], region_name='us-west-2').batch_get_account_status()
+try:
+    client.enable(resourceTypes=['NOPE'])
+except botocore.exceptions.ClientError as e:
+    out['error'] = {k: e.response.get(k) for k in ('reason', 'fields')}
+    out['error']['code'] = e.response['Error']['Code']
+    out['error']['status'] = e.response['ResponseMetadata']['HTTPStatusCode']
+    out['error']['requestId'] = e.response['ResponseMetadata'].get('RequestId')
+for v in out.values():
+    v.pop('ResponseMetadata', None)
+print(json.dumps(out, default=str))
+`;
+
+  it('enables, reads status per region and parses a ValidationException', async () => {
+    const { stdout } = await run('python3', ['-c', script, server.url], { env: awsEnv('777788889999', 'eu-west-1') });
+    const out = JSON.parse(stdout);
+    expect(out.enable.accounts).toEqual([
+      {
+        accountId: '777788889999',
+        status: 'ENABLING',
+        resourceStatus: { ec2: 'ENABLING', ecr: 'DISABLED', lambda: 'ENABLING', lambdaCode: 'DISABLED', codeRepository: 'DISABLED' },
+      },
+    ]);
+    expect(out.status.accounts[0].state).toEqual({ status: 'ENABLED' });
+    expect(out.status.accounts[0].resourceState.lambda).toEqual({ status: 'ENABLED' });
+    expect(out.otherRegion.accounts[0].state).toEqual({ status: 'DISABLED' });
+    expect(out.error).toMatchObject({ code: 'ValidationException', status: 400, reason: 'FIELD_VALIDATION_FAILED' });
+    expect(out.error.fields).toEqual([{ name: 'resourceTypes.0', message: expect.stringContaining("Value 'NOPE'") }]);
+    expect(out.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe.skipIf(noCli)('AWS CLI', () => {
+  const aws = (accountId: string, region: string, ...args: string[]) =>
+    run('aws', ['--endpoint-url', server.url, '--region', region, '--output', 'json', 'inspector2', ...args], {
+      env: awsEnv(accountId, region),
+    });
+
+  it('enable prints parsed JSON for the caller, and batch-get-account-status sees it in that region only', async () => {
+    const enabled = JSON.parse((await aws('111122223333', 'eu-west-1', 'enable', '--resource-types', 'EC2')).stdout);
+    expect(enabled.accounts[0]).toMatchObject({ accountId: '111122223333', status: 'ENABLING', resourceStatus: { ec2: 'ENABLING' } });
+    expect(enabled.failedAccounts).toEqual([]);
+    const status = JSON.parse((await aws('111122223333', 'eu-west-1', 'batch-get-account-status')).stdout);
+    expect(status.accounts[0]).toMatchObject({ accountId: '111122223333', state: { status: 'ENABLED' } });
+    const elsewhere = JSON.parse((await aws('111122223333', 'ap-northeast-1', 'batch-get-account-status')).stdout);
+    expect(elsewhere.accounts[0].state).toEqual({ status: 'DISABLED' });
+  });
+
+  it('reports a modeled error by name and exits non-zero', async () => {
+    const failure = await aws('111122223333', 'eu-west-1', 'get-member', '--account-id', 'not-an-account').then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).not.toBe(0);
+    expect(failure?.stderr).toMatch(/\(ValidationException\) when calling the GetMember operation: 2 validation errors detected/);
+  });
+});
