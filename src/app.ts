@@ -1,5 +1,6 @@
 // Assembles the emulator: the control plane, and the inspector2 endpoint (the generic AWS
 // protocol pipeline, given the API handlers over one simulated world).
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { accountHandlers } from './api/accounts.js';
 import type { Handlers } from './api/types.js';
@@ -39,6 +40,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
 
   const app = new Hono();
+  // AWS's endpoint sets its own request id; every other answer (control plane) gets one here.
+  app.use('*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('x-amzn-RequestId')) c.res.headers.set('x-amzn-RequestId', randomUUID());
+  });
   app.route('/', controlRoutes(world, new Date()));
   app.all('*', async (c) => {
     const started = performance.now();

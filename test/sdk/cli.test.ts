@@ -37,7 +37,9 @@ describe('inspector2-local command line', () => {
     const { child, url, log } = await startCli(['--port', '0', '--host', '127.0.0.1']);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
-    const health = await (await fetch(`${url}/_inspector2/health`)).json();
+    const healthResponse = await fetch(`${url}/_inspector2/health`);
+    expect(healthResponse.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+    const health = await healthResponse.json();
     expect(health).toMatchObject({ status: 'running', services: { inspector2: 'running' } });
     const localstack = await (await fetch(`${url}/_localstack/health`)).json();
     expect(localstack).toMatchObject({ services: { inspector2: 'running' } });
