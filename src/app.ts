@@ -1,15 +1,23 @@
-// Assembles the emulator: the control plane, and the inspector2 endpoint (the generic AWS
-// protocol pipeline, given the API handlers over one simulated world).
+// Assembles the emulator: one simulated world; the control plane; and the AWS endpoints on
+// the same port — inspector2 (restJson) and IAM's read operations (query), told apart by
+// the service the request is signed for, as AWS's own endpoints are by host name.
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { accountHandlers } from './api/accounts.js';
+import { awsErrorFor } from './api/errors.js';
+import { iamActions } from './api/iam.js';
+import { ClientTokens } from './api/idempotency.js';
+import { organizationHandlers } from './api/organization.js';
 import type { Handlers } from './api/types.js';
 import type { EmulatorOptions } from './config.js';
 import { controlRoutes } from './control/routes.js';
 import { createLogger, type Logger } from './log.js';
+import { signingServiceOf, type IdentityOptions } from './protocol/identity.js';
 import { serviceModel } from './protocol/model.js';
-import { createServiceEndpoint, type OperationHandler } from './protocol/service.js';
-import { World } from './world/world.js';
+import { createQueryEndpoint } from './protocol/query.js';
+import { createServiceEndpoint, type Handled, type OperationHandler } from './protocol/service.js';
+import { DEFAULT_SEED_FILE, loadSeed, readSeed } from './world/seed.js';
+import { DEFAULT_WORLD_OPTIONS, World } from './world/world.js';
 
 export interface Emulator {
   app: Hono;
@@ -23,24 +31,36 @@ const DEFAULT_CREDENTIALS = { test: 'test' };
 
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const logger = createLogger(options.logLevel ?? 'info');
-  const world = new World({ transitionMs: options.transitionMs ?? 0 });
-  const handlers: Handlers = { ...accountHandlers(world) };
-  const model = serviceModel();
-  const endpoint = createServiceEndpoint(model, {
-    identity: {
-      verifySignatures: options.verifySignatures ?? false,
-      credentials: new Map(Object.entries(options.credentials ?? DEFAULT_CREDENTIALS)),
-      signingName: 'inspector2',
-    },
+  const world = new World({
+    transitionMs: options.transitionMs ?? DEFAULT_WORLD_OPTIONS.transitionMs,
+    maxMembers: options.maxMembers ?? DEFAULT_WORLD_OPTIONS.maxMembers,
+  });
+  if (options.seed !== false) loadSeed(world, readSeed(options.seed ?? DEFAULT_SEED_FILE));
+
+  const clientTokens = new ClientTokens();
+  const handlers: Handlers = { ...accountHandlers(world, clientTokens), ...organizationHandlers(world, clientTokens) };
+  const identity = (signingName: string): IdentityOptions => ({
+    verifySignatures: options.verifySignatures ?? false,
+    credentials: new Map(Object.entries(options.credentials ?? DEFAULT_CREDENTIALS)),
+    signingName,
+  });
+  const inspector2 = createServiceEndpoint(serviceModel(), {
+    identity: identity('inspector2'),
     // The handlers are typed per operation; the pipeline hands each the input it validated against that operation's shape.
     handlers: handlers as Record<string, OperationHandler | undefined>,
     beforeOperation: () => world.settle(),
+    mapError: awsErrorFor,
     onInternalError: (error, context) =>
       logger.error(`${context.operation} ${context.requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
+  const iam = createQueryEndpoint({
+    identity: identity('iam'),
+    xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/',
+    actions: iamActions(world),
+  });
 
   const app = new Hono();
-  // AWS's endpoint sets its own request id; every other answer (control plane) gets one here.
+  // AWS's endpoints set their own request id; every other answer (control plane) gets one here.
   app.use('*', async (c, next) => {
     await next();
     if (!c.res.headers.has('x-amzn-RequestId')) c.res.headers.set('x-amzn-RequestId', randomUUID());
@@ -48,7 +68,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/', controlRoutes(world, new Date()));
   app.all('*', async (c) => {
     const started = performance.now();
-    const handled = await endpoint(c.req.raw);
+    const handled: Handled = signingServiceOf(c.req.raw.headers) === 'iam' ? await iam(c.req.raw) : await inspector2(c.req.raw);
     const { caller, operation } = handled;
     logger.info(
       `${operation ?? `${c.req.method} ${c.req.path}`} account=${caller?.accountId ?? '-'} region=${caller?.region ?? '-'} ` +

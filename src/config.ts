@@ -11,6 +11,10 @@ export interface EmulatorOptions {
   credentials?: Record<string, string>;
   /** INSPECTOR2_TRANSITION_MS: how long Enable/Disable take on the virtual clock (0: done at the next request). */
   transitionMs?: number;
+  /** INSPECTOR2_SEED: the seed file to start from (default seeds/default-world.json; `none` for an empty world). */
+  seed?: string | false;
+  /** INSPECTOR2_MAX_MEMBERS: members a delegated administrator may associate per region (AWS: 10,000). */
+  maxMembers?: number;
 }
 
 export interface ServerOptions extends EmulatorOptions {
@@ -38,6 +42,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   if (env.INSPECTOR2_CREDENTIALS !== undefined) options.credentials = credentials(env.INSPECTOR2_CREDENTIALS);
   if (env.INSPECTOR2_TRANSITION_MS !== undefined) {
     options.transitionMs = integer('INSPECTOR2_TRANSITION_MS', env.INSPECTOR2_TRANSITION_MS, 0, Number.MAX_SAFE_INTEGER);
+  }
+  if (env.INSPECTOR2_SEED !== undefined) options.seed = env.INSPECTOR2_SEED === 'none' ? false : env.INSPECTOR2_SEED;
+  if (env.INSPECTOR2_MAX_MEMBERS !== undefined) {
+    options.maxMembers = integer('INSPECTOR2_MAX_MEMBERS', env.INSPECTOR2_MAX_MEMBERS, 1, 1_000_000);
   }
   return options;
 }

@@ -1,13 +1,22 @@
-// Enable, Disable, BatchGetAccountStatus: the first slice of account semantics. Every
-// caller acts on its own account in the request's region; other accounts are answered in
-// `failedAccounts` with ACCESS_DENIED until organizations (delegated administrators and
-// their members) exist.
-import type { AccountRegion, World } from '../world/world.js';
+// Account operations: Enable, Disable, BatchGetAccountStatus, BatchGetFreeTrialInfo,
+// ListAccountPermissions. The rules (who may act on which account, transitions) are the
+// world's; this file translates between them and the model's shapes.
+import {
+  accountStatuses,
+  disableAccounts,
+  enableAccounts,
+  targetsOf,
+  type AccountFailure,
+  type AccountsResult,
+} from '../world/accounts.js';
 import { SCAN_TYPES, type ScanType, type Status } from '../world/enablement.js';
+import type { AccountRegion, World } from '../world/world.js';
+import type { ClientTokens } from './idempotency.js';
+import { paginate } from './pagination.js';
 import type { Handlers, Shapes } from './types.js';
 
-/** ResourceScanType (the request's enum) → the member name in ResourceStatus and ResourceState. */
-const STATUS_KEY = {
+/** ResourceScanType (the request's enum) → the member name in ResourceStatus, ResourceState and AutoEnable. */
+export const STATUS_KEY = {
   EC2: 'ec2',
   ECR: 'ecr',
   LAMBDA: 'lambda',
@@ -15,69 +24,97 @@ const STATUS_KEY = {
   CODE_REPOSITORY: 'codeRepository',
 } as const satisfies Record<ScanType, keyof Shapes['ResourceStatus']>;
 
+type StatusKey = (typeof STATUS_KEY)[ScanType];
+
+const FREE_TRIAL_MS = 15 * 24 * 60 * 60 * 1000;
+
+function perScanType<T>(value: (type: ScanType) => T): Record<StatusKey, T> {
+  return Object.fromEntries(SCAN_TYPES.map((t) => [STATUS_KEY[t], value(t)])) as Record<StatusKey, T>;
+}
+
 function account(state: AccountRegion): Shapes['Account'] {
-  const resourceStatus = Object.fromEntries(SCAN_TYPES.map((t) => [STATUS_KEY[t], state.enablement.status(t)])) as Record<
-    (typeof STATUS_KEY)[ScanType],
-    Status
-  >;
-  return { accountId: state.accountId, status: state.enablement.accountStatus(), resourceStatus };
+  return {
+    accountId: state.accountId,
+    status: state.enablement.accountStatus(),
+    resourceStatus: perScanType((t) => state.enablement.status(t)),
+  };
+}
+
+function failedAccount(failure: AccountFailure): Shapes['FailedAccount'] {
+  return {
+    accountId: failure.accountId,
+    errorCode: failure.errorCode,
+    errorMessage: failure.errorMessage,
+    ...(failure.state ? { status: failure.state.enablement.accountStatus(), resourceStatus: account(failure.state).resourceStatus } : {}),
+  };
 }
 
 function accountState(state: AccountRegion): Shapes['AccountState'] {
   // State.errorCode and errorMessage are required in the model, but AWS sends them only
   // when something failed; a healthy state is `{status}` alone.
   const stateOf = (status: Status) => ({ status }) as Shapes['State'];
-  const resourceState = Object.fromEntries(SCAN_TYPES.map((t) => [STATUS_KEY[t], stateOf(state.enablement.status(t))])) as Record<
-    (typeof STATUS_KEY)[ScanType],
-    Shapes['State']
-  >;
-  return { accountId: state.accountId, state: stateOf(state.enablement.accountStatus()), resourceState };
-}
-
-function deniedAccount(accountId: string, action: string): Shapes['FailedAccount'] {
   return {
-    accountId,
-    errorCode: 'ACCESS_DENIED',
-    errorMessage: `The caller is not authorized to ${action} account ${accountId}: it is neither the caller nor one of its members.`,
+    accountId: state.accountId,
+    state: stateOf(state.enablement.accountStatus()),
+    resourceState: perScanType((t) => stateOf(state.enablement.status(t))),
   };
 }
 
-/** The accounts a request targets: the distinct ids given, or the caller when none are. */
-function targets(accountIds: string[] | undefined, callerAccountId: string): string[] {
-  return accountIds?.length ? [...new Set(accountIds)] : [callerAccountId];
+function changeResult(result: AccountsResult): { accounts: Shapes['Account'][]; failedAccounts: Shapes['FailedAccount'][] } {
+  return { accounts: result.accounts.map(account), failedAccounts: result.failed.map(failedAccount) };
 }
 
-export function accountHandlers(world: World): Handlers {
-  return {
-    Enable(input, { caller }) {
-      const accounts: Shapes['Account'][] = [];
-      const failedAccounts: Shapes['FailedAccount'][] = [];
-      for (const accountId of targets(input.accountIds, caller.accountId)) {
-        if (accountId !== caller.accountId) failedAccounts.push(deniedAccount(accountId, 'enable Amazon Inspector for'));
-        else accounts.push(account(world.enable(accountId, caller.region, input.resourceTypes)));
-      }
-      return { accounts, failedAccounts };
-    },
+const PERMISSIONS: Shapes['Permission'][] = [
+  { service: 'EC2', operation: 'ENABLE_SCANNING' },
+  { service: 'EC2', operation: 'DISABLE_SCANNING' },
+  { service: 'ECR', operation: 'ENABLE_SCANNING' },
+  { service: 'ECR', operation: 'DISABLE_SCANNING' },
+  { service: 'ECR', operation: 'ENABLE_REPOSITORY' },
+  { service: 'ECR', operation: 'DISABLE_REPOSITORY' },
+  { service: 'LAMBDA', operation: 'ENABLE_SCANNING' },
+  { service: 'LAMBDA', operation: 'DISABLE_SCANNING' },
+];
 
-    Disable(input, { caller }) {
-      const types = input.resourceTypes?.length ? input.resourceTypes : SCAN_TYPES;
-      const accounts: Shapes['Account'][] = [];
-      const failedAccounts: Shapes['FailedAccount'][] = [];
-      for (const accountId of targets(input.accountIds, caller.accountId)) {
-        if (accountId !== caller.accountId) failedAccounts.push(deniedAccount(accountId, 'disable Amazon Inspector for'));
-        else accounts.push(account(world.disable(accountId, caller.region, types)));
-      }
-      return { accounts, failedAccounts };
-    },
+export function accountHandlers(world: World, clientTokens: ClientTokens): Handlers {
+  return {
+    Enable: (input, { caller, operation }) =>
+      clientTokens.once(`${caller.accountId}/${caller.region}/${operation}`, input.clientToken, input, () =>
+        changeResult(enableAccounts(world, caller, targetsOf(input.accountIds, caller), input.resourceTypes)),
+      ),
+
+    Disable: (input, { caller }) =>
+      changeResult(
+        disableAccounts(world, caller, targetsOf(input.accountIds, caller), input.resourceTypes?.length ? input.resourceTypes : SCAN_TYPES),
+      ),
 
     BatchGetAccountStatus(input, { caller }) {
-      const accounts: Shapes['AccountState'][] = [];
-      const failedAccounts: Shapes['FailedAccount'][] = [];
-      for (const accountId of targets(input.accountIds, caller.accountId)) {
-        if (accountId !== caller.accountId) failedAccounts.push(deniedAccount(accountId, 'read the status of'));
-        else accounts.push(accountState(world.accountRegion(accountId, caller.region)));
-      }
-      return { accounts, failedAccounts };
+      const result = accountStatuses(world, caller, targetsOf(input.accountIds, caller));
+      return { accounts: result.accounts.map(accountState), failedAccounts: result.failed.map(failedAccount) };
+    },
+
+    BatchGetFreeTrialInfo(input, { caller }) {
+      const result = accountStatuses(world, caller, targetsOf(input.accountIds, caller));
+      const now = world.clock.nowMs();
+      return {
+        accounts: result.accounts.map((state) => ({
+          accountId: state.accountId,
+          freeTrialInfo: SCAN_TYPES.filter((t) => state.enablement.firstEnabledAt.has(t)).map((type) => {
+            const start = state.enablement.firstEnabledAt.get(type)!;
+            return { type, start: new Date(start), end: new Date(start + FREE_TRIAL_MS), status: now < start + FREE_TRIAL_MS ? 'ACTIVE' : 'INACTIVE' };
+          }),
+        })),
+        failedAccounts: result.failed.map((failure) => ({ accountId: failure.accountId, code: 'ACCESS_DENIED', message: failure.errorMessage })),
+      };
+    },
+
+    ListAccountPermissions(input, { caller, operation }) {
+      // A member account cannot turn its own scans off: that is its delegated administrator's to do.
+      const isMember = world.standing(caller.accountId, caller.region).delegatedAdminAccountId !== undefined;
+      const permissions = PERMISSIONS.filter(
+        (p) => (!input.service || p.service === input.service) && !(isMember && p.operation === 'DISABLE_SCANNING'),
+      );
+      const page = paginate(operation, permissions, (p) => `${p.service}/${p.operation}`, input, PERMISSIONS.length);
+      return { permissions: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
     },
   };
 }

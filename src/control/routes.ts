@@ -1,20 +1,146 @@
 // The emulator's own control plane, under /_inspector2 (and LocalStack's health path, so
-// tools that wait for LocalStack wait for us too). Plain JSON; not an AWS protocol.
-import { Hono } from 'hono';
+// tools that wait for LocalStack wait for us too). Plain JSON, not an AWS protocol: bad
+// input gets a 400 with a message that names the field.
+import { Hono, type Context } from 'hono';
+import { joinOrganization, leaveOrganization } from '../world/delegation.js';
+import { SCAN_TYPES } from '../world/enablement.js';
+import { WorldError } from '../world/errors.js';
 import type { World } from '../world/world.js';
+import { ControlError } from './errors.js';
+import { parseDuration, parseInstant } from './time.js';
 
 export const VERSION = '0.1.0';
 
+const WORLD_ERROR_STATUS = { AccessDenied: 403, NotFound: 404, Conflict: 409, Invalid: 400, QuotaExceeded: 409 } as const;
+
+async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new ControlError(400, `The body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ControlError(400, 'The body must be a JSON object.');
+  return body as Record<string, unknown>;
+}
+
+function accountIdParam(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !/^\d{12}$/.test(value)) {
+    throw new ControlError(400, `${field} must be a 12-digit account id, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
 export function controlRoutes(world: World, startedAt: Date): Hono {
   const control = new Hono();
-  const health = () => ({
-    status: 'running',
-    version: VERSION,
-    services: { inspector2: 'running' },
-    startedAt: startedAt.toISOString(),
-    clock: world.clock.now().toISOString(),
+  // Transitions that are due happen before the control plane reads or changes anything, as before API calls.
+  control.use('/_inspector2/*', async (_c, next) => {
+    world.settle();
+    await next();
   });
-  control.get('/_inspector2/health', (c) => c.json(health()));
-  control.get('/_localstack/health', (c) => c.json({ services: { inspector2: 'running' }, version: VERSION }));
+  control.onError((error, c) => {
+    if (error instanceof ControlError) return c.json({ message: error.message }, error.status);
+    if (error instanceof WorldError) return c.json({ message: error.message }, WORLD_ERROR_STATUS[error.kind]);
+    throw error;
+  });
+
+  control.get('/_inspector2/health', (c) =>
+    c.json({
+      status: 'running',
+      version: VERSION,
+      services: { inspector2: 'running', iam: 'running' },
+      startedAt: startedAt.toISOString(),
+      clock: world.clock.now().toISOString(),
+    }),
+  );
+  control.get('/_localstack/health', (c) => c.json({ services: { inspector2: 'running', iam: 'running' }, version: VERSION }));
+
+  const clock = () => ({ now: world.clock.now().toISOString(), epochSeconds: world.clock.nowMs() / 1000, pendingTransitions: world.scheduler.pending });
+  control.get('/_inspector2/clock', (c) => c.json(clock()));
+  control.post('/_inspector2/clock', async (c) => {
+    const body = await jsonBody(c);
+    if ((body.advance === undefined) === (body.set === undefined)) {
+      throw new ControlError(400, 'Give exactly one of "advance" (a duration such as "15m", "PT1H" or milliseconds) or "set" (an ISO 8601 time or epoch seconds).');
+    }
+    if (body.advance !== undefined) world.clock.advance(parseDuration(body.advance, 'advance'));
+    else {
+      const at = parseInstant(body.set, 'set');
+      if (at.getTime() < world.clock.nowMs()) throw new ControlError(400, `set: the clock cannot go back, from ${world.clock.now().toISOString()} to ${at.toISOString()}`);
+      world.clock.set(at);
+    }
+    world.settle();
+    return c.json(clock());
+  });
+
+  control.get('/_inspector2/accounts/:accountId', (c) => {
+    const accountId = accountIdParam(c.req.param('accountId'), 'accountId');
+    const organization = world.organizationOf(accountId);
+    const role = world.iam.role(accountId, 'AWSServiceRoleForAmazonInspector2');
+    return c.json({
+      accountId,
+      organization: organization
+        ? { id: organization.id, managementAccountId: organization.managementAccountId, isManagementAccount: organization.managementAccountId === accountId }
+        : null,
+      serviceLinkedRole: role
+        ? {
+            roleName: role.roleName,
+            roleId: role.roleId,
+            arn: role.arn,
+            path: role.path,
+            createDate: role.createDate.toISOString(),
+            assumeRolePolicyDocument: JSON.parse(role.assumeRolePolicyDocument),
+            attachedPolicies: role.attachedPolicies,
+          }
+        : null,
+      regions: world.regionsOf(accountId).map((state) => {
+        const standing = world.standing(accountId, state.region);
+        return {
+          region: state.region,
+          status: state.enablement.accountStatus(),
+          scanTypes: Object.fromEntries(SCAN_TYPES.map((t) => [t, state.enablement.status(t)])),
+          isDelegatedAdmin: standing.isDelegatedAdmin,
+          delegatedAdminAccountId: standing.delegatedAdminAccountId ?? null,
+        };
+      }),
+    });
+  });
+
+  control.get('/_inspector2/organizations', (c) =>
+    c.json(
+      [...world.organizations.values()].map((organization) => ({
+        id: organization.id,
+        managementAccountId: organization.managementAccountId,
+        accounts: [...organization.accounts.values()].map((a) => ({ ...a, joinedAt: a.joinedAt.toISOString() })),
+        inspector: world.inspectorOrganizationsOf(organization).map((regional) => ({
+          region: regional.region,
+          delegatedAdmin: regional.delegatedAdmin ?? null,
+          autoEnable: [...regional.autoEnable],
+          members: [...regional.members.values()].map((m) => ({ ...m, updatedAt: m.updatedAt.toISOString() })),
+        })),
+      })),
+    ),
+  );
+
+  const organizationParam = (c: Context) => {
+    const organization = world.organizations.get(c.req.param('organizationId') ?? '');
+    if (!organization) throw new ControlError(404, `There is no organization ${c.req.param('organizationId')}.`);
+    return organization;
+  };
+  control.post('/_inspector2/organizations/:organizationId/accounts', async (c) => {
+    const organization = organizationParam(c);
+    const body = await jsonBody(c);
+    const accountId = accountIdParam(body.accountId, 'accountId');
+    if (body.name !== undefined && (typeof body.name !== 'string' || body.name === '')) throw new ControlError(400, 'name must be a non-empty string');
+    joinOrganization(world, organization, accountId, (body.name as string | undefined) ?? accountId);
+    return c.json({ organizationId: organization.id, accountId }, 201);
+  });
+  control.delete('/_inspector2/organizations/:organizationId/accounts/:accountId', (c) => {
+    const organization = organizationParam(c);
+    leaveOrganization(world, organization, accountIdParam(c.req.param('accountId'), 'accountId'));
+    return c.json({ organizationId: organization.id, accountId: c.req.param('accountId') });
+  });
+
   return control;
 }

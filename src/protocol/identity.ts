@@ -57,6 +57,12 @@ export function identify(request: SignedRequest, options: IdentityOptions): Call
   return { accountId: accountForAccessKey(auth.accessKeyId), region: auth.region, accessKeyId: auth.accessKeyId };
 }
 
+/** The service a request is signed for (from the credential scope), or undefined if it is not SigV4-signed. */
+export function signingServiceOf(headers: Headers): string | undefined {
+  const match = /Credential=[^/,\s]*\/[^/,\s]*\/[^/,\s]*\/([^/,\s]+)\//.exec(headers.get('authorization') ?? '');
+  return match?.[1];
+}
+
 /** A 12-digit access key id is the account id; any other key is the default account. */
 export function accountForAccessKey(accessKeyId: string): string {
   return /^\d{12}$/.test(accessKeyId) ? accessKeyId : DEFAULT_ACCOUNT_ID;

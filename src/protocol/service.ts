@@ -27,6 +27,8 @@ export interface ServiceEndpointOptions {
   beforeOperation?: (context: CallContext) => void;
   /** Larger bodies are refused before they are parsed. */
   maxBodyBytes?: number;
+  /** Turns a handler's own error type into the AWS error to answer; undefined leaves it unexpected. */
+  mapError?: (error: unknown) => AwsError | undefined;
   /** Where unexpected handler failures are reported; the client only sees an InternalServerException. */
   onInternalError?: (error: unknown, context: CallContext) => void;
 }
@@ -79,6 +81,8 @@ export function createServiceEndpoint(model: ServiceModel, options: ServiceEndpo
         output = await handler(input as Record<string, unknown>, context);
       } catch (error) {
         if (error instanceof AwsError) throw error;
+        const mapped = options.mapError?.(error);
+        if (mapped) throw mapped;
         options.onInternalError?.(error, context);
         throw genericError.internal();
       }

@@ -1,11 +1,13 @@
 // Inspector enablement of one account in one region: a status per scan type, moving
 // DISABLED → ENABLING → ENABLED → DISABLING → DISABLED. Enable and Disable answer the
-// transitional status, as AWS does; the transition completes once the clock passes
-// its due time. The account-level status is derived from the scan types' statuses.
+// transitional status, as AWS does; the world completes the transition when the clock
+// passes its due time. The account-level status is derived from the scan types'.
 
 export const SCAN_TYPES = ['EC2', 'ECR', 'LAMBDA', 'LAMBDA_CODE', 'CODE_REPOSITORY'] as const;
 export type ScanType = (typeof SCAN_TYPES)[number];
 export type Status = 'ENABLING' | 'ENABLED' | 'DISABLING' | 'DISABLED' | 'SUSPENDING' | 'SUSPENDED';
+/** Why a requested change cannot start now (the model's ErrorCode values). */
+export type TransitionConflict = 'ENABLE_IN_PROGRESS' | 'DISABLE_IN_PROGRESS';
 
 interface ScanTypeState {
   status: Status;
@@ -13,10 +15,10 @@ interface ScanTypeState {
   dueAt?: number;
 }
 
-const SETTLED: Partial<Record<Status, Status>> = { ENABLING: 'ENABLED', DISABLING: 'DISABLED', SUSPENDING: 'SUSPENDED' };
-
 export class Enablement {
   private readonly scanTypes = new Map<ScanType, ScanTypeState>(SCAN_TYPES.map((t) => [t, { status: 'DISABLED' }]));
+  /** When each scan type was first enabled: its free trial starts then. */
+  readonly firstEnabledAt = new Map<ScanType, number>();
 
   status(type: ScanType): Status {
     return this.scanTypes.get(type)!.status;
@@ -34,29 +36,43 @@ export class Enablement {
     return 'DISABLED';
   }
 
-  enable(types: readonly ScanType[], dueAt: number): void {
-    for (const type of types) {
-      const state = this.scanTypes.get(type)!;
-      if (state.status === 'DISABLED' || state.status === 'DISABLING') this.scanTypes.set(type, { status: 'ENABLING', dueAt });
-    }
+  isEnabledOrEnabling(type: ScanType): boolean {
+    const status = this.status(type);
+    return status === 'ENABLED' || status === 'ENABLING';
   }
 
-  disable(types: readonly ScanType[], dueAt: number): void {
-    for (const type of types) {
-      const state = this.scanTypes.get(type)!;
-      if (state.status === 'ENABLED' || state.status === 'ENABLING') this.scanTypes.set(type, { status: 'DISABLING', dueAt });
-    }
+  /** A scan type being disabled cannot be enabled until that completes. */
+  enableConflict(types: readonly ScanType[]): TransitionConflict | undefined {
+    return types.some((t) => this.status(t) === 'DISABLING') ? 'DISABLE_IN_PROGRESS' : undefined;
   }
 
-  /** Completes the transitions that are due at `now`; true if any is still pending. */
-  settle(now: number): boolean {
-    let pending = false;
-    for (const [type, state] of this.scanTypes) {
-      const final = SETTLED[state.status];
-      if (!final) continue;
-      if (state.dueAt !== undefined && state.dueAt <= now) this.scanTypes.set(type, { status: final });
-      else pending = true;
+  /** A scan type being enabled cannot be disabled until that completes. */
+  disableConflict(types: readonly ScanType[]): TransitionConflict | undefined {
+    return types.some((t) => this.status(t) === 'ENABLING') ? 'ENABLE_IN_PROGRESS' : undefined;
+  }
+
+  /** Starts enabling the types that are DISABLED; returns those it started. Enabled or enabling types are left as they are. */
+  enable(types: readonly ScanType[], now: number, dueAt: number): ScanType[] {
+    const started = types.filter((t) => this.status(t) === 'DISABLED');
+    for (const type of started) {
+      this.scanTypes.set(type, { status: 'ENABLING', dueAt });
+      if (!this.firstEnabledAt.has(type)) this.firstEnabledAt.set(type, now);
     }
-    return pending;
+    return started;
+  }
+
+  /** Starts disabling the types that are ENABLED; returns those it started. */
+  disable(types: readonly ScanType[], dueAt: number): ScanType[] {
+    const started = types.filter((t) => this.status(t) === 'ENABLED');
+    for (const type of started) this.scanTypes.set(type, { status: 'DISABLING', dueAt });
+    return started;
+  }
+
+  /** Completes the transition of a type, if it is still the one that was due then. */
+  complete(type: ScanType, dueAt: number): void {
+    const state = this.scanTypes.get(type)!;
+    if (state.dueAt !== dueAt) return;
+    if (state.status === 'ENABLING') this.scanTypes.set(type, { status: 'ENABLED' });
+    if (state.status === 'DISABLING') this.scanTypes.set(type, { status: 'DISABLED' });
   }
 }

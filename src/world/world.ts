@@ -1,12 +1,20 @@
-// The simulated AWS world. State is addressed as world[account][region], as Inspector's
-// is: nothing leaks from one region to another. It knows no HTTP.
+// The simulated AWS world. Inspector's state is addressed as world[account][region], as
+// the real service's is: nothing leaks from one region to another. What is global — the
+// organizations, IAM's service-linked roles, the clock — is named as such. No HTTP here.
 import { Clock } from './clock.js';
 import { Enablement, type ScanType } from './enablement.js';
+import { Iam } from './iam.js';
+import { InspectorOrganization, Organization } from './organizations.js';
+import { Scheduler } from './scheduler.js';
 
 export interface WorldOptions {
-  /** How long Enable and Disable take to complete, in clock milliseconds (0: at the next request). */
+  /** How long Enable, Disable and other transitions take, in clock milliseconds (0: done at the next request). */
   transitionMs: number;
+  /** How many members a delegated administrator may associate per region (AWS: 10,000). */
+  maxMembers: number;
 }
+
+export const DEFAULT_WORLD_OPTIONS: WorldOptions = { transitionMs: 0, maxMembers: 10_000 };
 
 export interface AccountRegion {
   accountId: string;
@@ -14,13 +22,27 @@ export interface AccountRegion {
   enablement: Enablement;
 }
 
+/** What an account is, in a region, for Inspector. */
+export interface Standing {
+  organization?: Organization;
+  inspectorOrganization?: InspectorOrganization;
+  isManagementAccount: boolean;
+  isDelegatedAdmin: boolean;
+  /** The delegated administrator this account is an associated member of. */
+  delegatedAdminAccountId?: string;
+}
+
 export class World {
   readonly clock = new Clock();
+  readonly scheduler = new Scheduler();
+  /** Global: IAM is not regional. */
+  readonly iam = new Iam();
+  /** Global: organizations and their accounts. */
+  readonly organizations = new Map<string, Organization>();
   private readonly accountRegions = new Map<string, AccountRegion>();
-  /** The account-regions with a transition under way, so that settling does not visit every account. */
-  private readonly inTransition = new Set<AccountRegion>();
+  private readonly inspectorOrganizations = new Map<string, InspectorOrganization>();
 
-  constructor(readonly options: WorldOptions) {}
+  constructor(readonly options: WorldOptions = DEFAULT_WORLD_OPTIONS) {}
 
   /** The state of an account in a region; an account Inspector has never seen starts with everything disabled. */
   accountRegion(accountId: string, region: string): AccountRegion {
@@ -33,27 +55,73 @@ export class World {
     return state;
   }
 
-  /** Starts enabling scan types; they are ENABLED once the transition time has passed. */
-  enable(accountId: string, region: string, types: readonly ScanType[]): AccountRegion {
-    const state = this.accountRegion(accountId, region);
-    state.enablement.enable(types, this.clock.nowMs() + this.options.transitionMs);
-    this.inTransition.add(state);
-    return state;
+  /** Every region in which the account's Inspector state exists. */
+  regionsOf(accountId: string): AccountRegion[] {
+    return [...this.accountRegions.values()].filter((s) => s.accountId === accountId);
   }
 
-  /** Starts disabling scan types; they are DISABLED once the transition time has passed. */
-  disable(accountId: string, region: string, types: readonly ScanType[]): AccountRegion {
-    const state = this.accountRegion(accountId, region);
-    state.enablement.disable(types, this.clock.nowMs() + this.options.transitionMs);
-    this.inTransition.add(state);
-    return state;
+  organizationOf(accountId: string): Organization | undefined {
+    for (const organization of this.organizations.values()) if (organization.accounts.has(accountId)) return organization;
+    return undefined;
   }
 
-  /** Completes every transition whose time has come. */
-  settle(): void {
-    const now = this.clock.nowMs();
-    for (const state of this.inTransition) {
-      if (!state.enablement.settle(now)) this.inTransition.delete(state);
+  inspectorOrganization(organization: Organization, region: string): InspectorOrganization {
+    const key = `${organization.id}/${region}`;
+    let state = this.inspectorOrganizations.get(key);
+    if (!state) {
+      state = new InspectorOrganization(organization, region);
+      this.inspectorOrganizations.set(key, state);
     }
+    return state;
+  }
+
+  /** Inspector's organization state in every region where it exists. */
+  inspectorOrganizationsOf(organization: Organization): InspectorOrganization[] {
+    return [...this.inspectorOrganizations.values()].filter((s) => s.organization === organization);
+  }
+
+  standing(accountId: string, region: string): Standing {
+    const organization = this.organizationOf(accountId);
+    if (!organization) return { isManagementAccount: false, isDelegatedAdmin: false };
+    const inspectorOrganization = this.inspectorOrganization(organization, region);
+    const delegatedAdmin = inspectorOrganization.delegatedAdmin;
+    return {
+      organization,
+      inspectorOrganization,
+      isManagementAccount: organization.managementAccountId === accountId,
+      isDelegatedAdmin: delegatedAdmin?.accountId === accountId,
+      ...(delegatedAdmin && inspectorOrganization.isAssociated(accountId) ? { delegatedAdminAccountId: delegatedAdmin.accountId } : {}),
+    };
+  }
+
+  /**
+   * Starts enabling scan types in an account. The first enablement anywhere creates the
+   * service-linked role; the types become ENABLED when the transition time has passed.
+   */
+  enable(state: AccountRegion, types: readonly ScanType[]): void {
+    const now = this.clock.nowMs();
+    const dueAt = now + this.options.transitionMs;
+    for (const type of state.enablement.enable(types, now, dueAt)) {
+      this.scheduler.schedule(dueAt, () => state.enablement.complete(type, dueAt));
+    }
+    this.iam.ensureInspectorRole(state.accountId, this.clock.now());
+  }
+
+  /** Starts disabling scan types; they become DISABLED when the transition time has passed. */
+  disable(state: AccountRegion, types: readonly ScanType[]): void {
+    const dueAt = this.clock.nowMs() + this.options.transitionMs;
+    for (const type of state.enablement.disable(types, dueAt)) {
+      this.scheduler.schedule(dueAt, () => state.enablement.complete(type, dueAt));
+    }
+  }
+
+  /** Runs something once the transition time has passed. */
+  afterTransition(run: () => void): void {
+    this.scheduler.schedule(this.clock.nowMs() + this.options.transitionMs, run);
+  }
+
+  /** Completes every scheduled transition whose time has come. */
+  settle(): void {
+    this.scheduler.runDue(this.clock.nowMs());
   }
 }

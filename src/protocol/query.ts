@@ -1,0 +1,85 @@
+// The AWS query protocol (form-encoded `Action=...` requests, XML answers), as IAM speaks
+// it. Generic like the restJson pipeline: it knows the wire, and is given the actions.
+import { randomUUID } from 'node:crypto';
+import { AwsError, genericError } from './errors.js';
+import { identify, type Caller, type IdentityOptions } from './identity.js';
+import type { Handled } from './service.js';
+
+/** An XML value: a scalar, a list (rendered as <member> elements) or a structure. */
+export type XmlValue = string | number | boolean | Date | XmlValue[] | { [element: string]: XmlValue | undefined };
+
+export type QueryAction = (params: URLSearchParams, caller: Caller) => Record<string, XmlValue | undefined>;
+
+export interface QueryEndpointOptions {
+  identity: IdentityOptions;
+  /** The XML namespace of the service, e.g. https://iam.amazonaws.com/doc/2010-05-08/ */
+  xmlns: string;
+  actions: Readonly<Record<string, QueryAction>>;
+  mapError?: (error: unknown) => AwsError | undefined;
+}
+
+export function createQueryEndpoint(options: QueryEndpointOptions) {
+  return async function handle(request: Request): Promise<Handled> {
+    const requestId = randomUUID();
+    const handled: Handled = { requestId, response: undefined as unknown as Response };
+    try {
+      const url = new URL(request.url);
+      const body = new Uint8Array(await request.arrayBuffer());
+      const caller = identify(
+        { method: request.method, rawPath: url.pathname, rawQuery: url.search.slice(1), headers: request.headers, body },
+        options.identity,
+      );
+      handled.caller = caller;
+      const params = new URLSearchParams(url.search);
+      for (const [name, value] of new URLSearchParams(new TextDecoder().decode(body))) params.append(name, value);
+      const action = params.get('Action') ?? '';
+      handled.operation = action || undefined;
+      const run = options.actions[action];
+      if (!run) {
+        throw new AwsError(
+          'NotImplemented',
+          501,
+          `The action '${action}' is not served here; inspector2-local answers ${Object.keys(options.actions).join(', ')}.`,
+        );
+      }
+      let result: Record<string, XmlValue | undefined>;
+      try {
+        result = run(params, caller);
+      } catch (error) {
+        const mapped = error instanceof AwsError ? error : options.mapError?.(error);
+        if (!mapped) throw error;
+        throw mapped;
+      }
+      const xml =
+        `<${action}Response xmlns="${options.xmlns}"><${action}Result>${render(result)}</${action}Result>` +
+        `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
+      handled.response = new Response(xml, { status: 200, headers: { 'content-type': 'text/xml' } });
+    } catch (error) {
+      const aws = error instanceof AwsError ? error : genericError.internal();
+      const type = aws.status >= 500 ? 'Receiver' : 'Sender';
+      const xml =
+        `<ErrorResponse xmlns="${options.xmlns}"><Error><Type>${type}</Type><Code>${escape(aws.code)}</Code>` +
+        `<Message>${escape(aws.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+      handled.response = new Response(xml, { status: aws.status, headers: { 'content-type': 'text/xml' } });
+    }
+    handled.response.headers.set('x-amzn-RequestId', requestId);
+    return handled;
+  };
+}
+
+function render(value: XmlValue | undefined): string {
+  if (value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (Array.isArray(value)) return value.map((item) => `<member>${render(item)}</member>`).join('');
+  if (typeof value === 'object') {
+    return Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([element, v]) => `<${element}>${render(v)}</${element}>`)
+      .join('');
+  }
+  return escape(String(value));
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}

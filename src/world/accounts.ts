@@ -1,0 +1,145 @@
+// Enabling, disabling and reading Inspector for accounts, with AWS's rules on who may act
+// on which account: an account on itself; a delegated administrator on its associated
+// members. Per-account problems are answered per account (the model's ErrorCode values),
+// never as a failure of the whole request.
+import { WorldError } from './errors.js';
+import { SCAN_TYPES, type ScanType } from './enablement.js';
+import type { AccountRegion, World } from './world.js';
+
+export type AccountErrorCode =
+  | 'ACCESS_DENIED'
+  | 'RESOURCE_NOT_FOUND'
+  | 'ENABLE_IN_PROGRESS'
+  | 'DISABLE_IN_PROGRESS'
+  | 'DISASSOCIATE_ALL_MEMBERS';
+
+export interface AccountFailure {
+  accountId: string;
+  errorCode: AccountErrorCode;
+  errorMessage: string;
+  /** The account's state, when the caller may see it. */
+  state?: AccountRegion;
+}
+
+export interface AccountsResult {
+  accounts: AccountRegion[];
+  failed: AccountFailure[];
+}
+
+export interface Caller {
+  accountId: string;
+  region: string;
+}
+
+/** Why the caller may not act on the target account in its region, or undefined when it may. */
+function refusal(world: World, caller: Caller, target: string): AccountFailure | undefined {
+  if (target === caller.accountId) return undefined;
+  const standing = world.standing(caller.accountId, caller.region);
+  if (standing.isDelegatedAdmin && standing.inspectorOrganization!.isAssociated(target)) return undefined;
+  if (standing.isDelegatedAdmin && !standing.organization!.accounts.has(target)) {
+    return {
+      accountId: target,
+      errorCode: 'RESOURCE_NOT_FOUND',
+      errorMessage: `Account ${target} is not part of the organization ${standing.organization!.id}.`,
+    };
+  }
+  return {
+    accountId: target,
+    errorCode: 'ACCESS_DENIED',
+    errorMessage: standing.isDelegatedAdmin
+      ? `Account ${target} is not associated with the delegated administrator ${caller.accountId} in ${caller.region}.`
+      : `Account ${caller.accountId} is not authorized to manage account ${target}: only its delegated administrator may.`,
+  };
+}
+
+/** The distinct accounts a request names, or the caller when it names none. */
+export function targetsOf(accountIds: readonly string[] | undefined, caller: Caller): string[] {
+  return accountIds?.length ? [...new Set(accountIds)] : [caller.accountId];
+}
+
+export function enableAccounts(world: World, caller: Caller, accountIds: string[], types: readonly ScanType[]): AccountsResult {
+  // Lambda code scanning builds on Lambda standard scanning: it needs LAMBDA on, or asked for now.
+  if (types.includes('LAMBDA_CODE') && !types.includes('LAMBDA')) {
+    const without = accountIds.filter(
+      (id) => !refusal(world, caller, id) && !world.accountRegion(id, caller.region).enablement.isEnabledOrEnabling('LAMBDA'),
+    );
+    if (without.length) {
+      throw new WorldError(
+        'Invalid',
+        `Lambda code scanning requires Lambda standard scanning: enable LAMBDA with LAMBDA_CODE for account(s) ${without.join(', ')}.`,
+      );
+    }
+  }
+  const result: AccountsResult = { accounts: [], failed: [] };
+  for (const accountId of accountIds) {
+    const refused = refusal(world, caller, accountId);
+    if (refused) {
+      result.failed.push(refused);
+      continue;
+    }
+    const state = world.accountRegion(accountId, caller.region);
+    const conflict = state.enablement.enableConflict(types);
+    if (conflict) {
+      result.failed.push({ accountId, errorCode: conflict, errorMessage: inProgressMessage(accountId, caller.region, 'disabled'), state });
+      continue;
+    }
+    world.enable(state, types);
+    result.accounts.push(state);
+  }
+  return result;
+}
+
+export function disableAccounts(world: World, caller: Caller, accountIds: string[], types: readonly ScanType[]): AccountsResult {
+  const standing = world.standing(caller.accountId, caller.region);
+  if (standing.delegatedAdminAccountId && accountIds.includes(caller.accountId)) {
+    throw new WorldError('AccessDenied', `Member account ${caller.accountId} is not authorized to disable itself.`);
+  }
+  const result: AccountsResult = { accounts: [], failed: [] };
+  for (const accountId of accountIds) {
+    const refused = refusal(world, caller, accountId);
+    if (refused) {
+      result.failed.push(refused);
+      continue;
+    }
+    const state = world.accountRegion(accountId, caller.region);
+    const conflict = state.enablement.disableConflict(types);
+    if (conflict) {
+      result.failed.push({ accountId, errorCode: conflict, errorMessage: inProgressMessage(accountId, caller.region, 'enabled'), state });
+      continue;
+    }
+    if (accountId === caller.accountId && standing.isDelegatedAdmin && wouldDeactivate(state, types)) {
+      const members = standing.inspectorOrganization!.associatedCount();
+      if (members > 0) {
+        result.failed.push({
+          accountId,
+          errorCode: 'DISASSOCIATE_ALL_MEMBERS',
+          errorMessage: `The delegated administrator must disassociate its ${members} member account(s) before it deactivates Amazon Inspector.`,
+          state,
+        });
+        continue;
+      }
+    }
+    world.disable(state, types);
+    result.accounts.push(state);
+  }
+  return result;
+}
+
+export function accountStatuses(world: World, caller: Caller, accountIds: string[]): AccountsResult {
+  const result: AccountsResult = { accounts: [], failed: [] };
+  for (const accountId of accountIds) {
+    const refused = refusal(world, caller, accountId);
+    if (refused) result.failed.push(refused);
+    else result.accounts.push(world.accountRegion(accountId, caller.region));
+  }
+  return result;
+}
+
+/** Whether disabling these types leaves no scan type enabled: that deactivates Inspector in the account. */
+function wouldDeactivate(state: AccountRegion, types: readonly ScanType[]): boolean {
+  return SCAN_TYPES.every((type) => types.includes(type) || !state.enablement.isEnabledOrEnabling(type));
+}
+
+function inProgressMessage(accountId: string, region: string, becoming: 'enabled' | 'disabled'): string {
+  return `A scan type of account ${accountId} in ${region} is still being ${becoming}; try again when that has completed.`;
+}

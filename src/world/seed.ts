@@ -1,0 +1,72 @@
+// Seed files: the world a server starts with. Checked at load, with errors that name the
+// file, the path inside it and the problem.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { Organization } from './organizations.js';
+import type { World } from './world.js';
+
+export const DEFAULT_SEED_FILE = new URL('../../seeds/default-world.json', import.meta.url);
+
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+
+const seedSchema = z
+  .object({
+    organizations: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id such as o-exampleorg01'),
+            managementAccountId: accountId,
+            accounts: z.array(z.object({ id: accountId, name: z.string().min(1) }).strict()).min(1),
+          })
+          .strict()
+          .refine((o) => o.accounts.some((a) => a.id === o.managementAccountId), {
+            message: 'the management account must be one of the accounts',
+            path: ['managementAccountId'],
+          }),
+      )
+      .default([]),
+  })
+  .strict()
+  .superRefine((seed, context) => {
+    const seen = new Map<string, string>();
+    seed.organizations.forEach((organization, o) =>
+      organization.accounts.forEach((account, a) => {
+        const other = seen.get(account.id);
+        if (other !== undefined) {
+          context.addIssue({ code: 'custom', message: `account ${account.id} is already in ${other}`, path: ['organizations', o, 'accounts', a, 'id'] });
+        }
+        seen.set(account.id, organization.id);
+      }),
+    );
+  });
+
+export type Seed = z.infer<typeof seedSchema>;
+
+export class SeedError extends Error {}
+
+/** Reads and checks a seed file. */
+export function readSeed(file: string | URL): Seed {
+  const name = file instanceof URL ? file.pathname : file;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new SeedError(`${name}: ${(error as Error).message}`);
+  }
+  const parsed = seedSchema.safeParse(data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${name}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    throw new SeedError(problems.join('\n'));
+  }
+  return parsed.data;
+}
+
+export function loadSeed(world: World, seed: Seed): void {
+  const joinedAt = world.clock.now();
+  for (const entry of seed.organizations) {
+    const organization = new Organization(entry.id, entry.managementAccountId);
+    for (const account of entry.accounts) organization.accounts.set(account.id, { ...account, joinedAt });
+    world.organizations.set(organization.id, organization);
+  }
+}
