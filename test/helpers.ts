@@ -59,3 +59,33 @@ export function recordRawResponses(client: Inspector2Client): { last(): RawRespo
   });
   return { last: () => last };
 }
+
+/** A call to the emulator's control plane; resolves to the status and JSON body. */
+export async function control(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** The error a promise rejects with (fails the test if it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } } & Record<string, any>> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & Record<string, any>;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** The default world's organization (seeds/default-world.json). */
+export const ORG = {
+  id: 'o-exampleorg01',
+  management: '111111111111',
+  securityTooling: '222222222222',
+  production: '333333333333',
+  staging: '444444444444',
+  sandbox: '555555555555',
+} as const;

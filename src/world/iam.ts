@@ -50,7 +50,8 @@ export class Iam {
       roleId: `AROA${createHash('sha256').update(`${accountId}/${INSPECTOR_ROLE_NAME}`).digest('hex').slice(0, 17).toUpperCase()}`,
       arn: `arn:aws:iam::${accountId}:role${INSPECTOR_ROLE_PATH}${INSPECTOR_ROLE_NAME}`,
       path: INSPECTOR_ROLE_PATH,
-      createDate: now,
+      // IAM keeps whole seconds.
+      createDate: new Date(Math.floor(now.getTime() / 1000) * 1000),
       description: 'Service-linked role for Amazon Inspector',
       assumeRolePolicyDocument: JSON.stringify(INSPECTOR_TRUST_POLICY),
       maxSessionDuration: 3600,

@@ -4,7 +4,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { startTestServer } from '../helpers.js';
+import { control, ORG, startTestServer } from '../helpers.js';
 
 const run = promisify(execFile);
 
@@ -102,5 +102,52 @@ describe.skipIf(noCli)('AWS CLI', () => {
     );
     expect(failure?.code).not.toBe(0);
     expect(failure?.stderr).toMatch(/\(ValidationException\) when calling the GetMember operation: 2 validation errors detected/);
+  });
+});
+
+describe.skipIf(noCli)('AWS CLI on accounts and organizations', () => {
+  let slow: RunningServer;
+  beforeAll(async () => {
+    slow = await startTestServer({ transitionMs: 60_000 });
+  });
+  afterAll(() => slow.close());
+
+  const cli = (accountId: string, ...args: string[]) =>
+    run('aws', ['--endpoint-url', slow.url, '--region', 'eu-west-1', '--output', 'json', ...args], { env: awsEnv(accountId, 'eu-west-1') });
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+
+  it('shows ENABLING, then ENABLED once the clock passes the latency', async () => {
+    const enabled = JSON.parse((await cli('121212121212', 'inspector2', 'enable', '--resource-types', 'ECR')).stdout);
+    expect(enabled.accounts[0].status).toBe('ENABLING');
+    const before = JSON.parse((await cli('121212121212', 'inspector2', 'batch-get-account-status')).stdout);
+    expect(before.accounts[0].resourceState.ecr.status).toBe('ENABLING');
+    await control(slow.url, 'POST', '/_inspector2/clock', { advance: '61s' });
+    const after = JSON.parse((await cli('121212121212', 'inspector2', 'batch-get-account-status')).stdout);
+    expect(after.accounts[0].resourceState.ecr.status).toBe('ENABLED');
+  });
+
+  it('finds the service-linked role with iam get-role after the first enable, and not before', async () => {
+    const missing = await failure(cli('131313131313', 'iam', 'get-role', '--role-name', 'AWSServiceRoleForAmazonInspector2'));
+    expect(missing?.stderr).toMatch(/\(NoSuchEntity\) when calling the GetRole operation: The role with name AWSServiceRoleForAmazonInspector2 cannot be found/);
+    await cli('131313131313', 'inspector2', 'enable', '--resource-types', 'EC2');
+    const role = JSON.parse((await cli('131313131313', 'iam', 'get-role', '--role-name', 'AWSServiceRoleForAmazonInspector2')).stdout).Role;
+    expect(role).toMatchObject({ RoleName: 'AWSServiceRoleForAmazonInspector2', Path: '/aws-service-role/inspector2.amazonaws.com/' });
+    // botocore decodes the URL-encoded trust policy into a document.
+    expect(role.AssumeRolePolicyDocument.Statement[0].Principal.Service).toBe('inspector2.amazonaws.com');
+    const roles = JSON.parse((await cli('131313131313', 'iam', 'list-roles')).stdout).Roles;
+    expect(roles.map((r: { RoleName: string }) => r.RoleName)).toEqual(['AWSServiceRoleForAmazonInspector2']);
+  });
+
+  it("answers a member account's enable-delegated-admin-account with AccessDeniedException", async () => {
+    const denied = await failure(cli(ORG.production, 'inspector2', 'enable-delegated-admin-account', '--delegated-admin-account-id', ORG.staging));
+    expect(denied?.stderr).toMatch(/\(AccessDeniedException\) when calling the EnableDelegatedAdminAccount operation/);
+    const designated = JSON.parse(
+      (await cli(ORG.management, 'inspector2', 'enable-delegated-admin-account', '--delegated-admin-account-id', ORG.securityTooling)).stdout,
+    );
+    expect(designated).toEqual({ delegatedAdminAccountId: ORG.securityTooling });
   });
 });
