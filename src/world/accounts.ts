@@ -70,23 +70,12 @@ export function enableAccounts(world: World, caller: Caller, accountIds: string[
       );
     }
   }
-  const result: AccountsResult = { accounts: [], failed: [] };
-  for (const accountId of accountIds) {
-    const refused = refusal(world, caller, accountId);
-    if (refused) {
-      result.failed.push(refused);
-      continue;
-    }
-    const state = world.accountRegion(accountId, caller.region);
+  return onEachAccount(world, caller, accountIds, (state) => {
     const conflict = state.enablement.enableConflict(types);
-    if (conflict) {
-      result.failed.push({ accountId, errorCode: conflict, errorMessage: inProgressMessage(accountId, caller.region, 'disabled'), state });
-      continue;
-    }
+    if (conflict) return { accountId: state.accountId, errorCode: conflict, errorMessage: inProgressMessage(state, 'disabled'), state };
     world.enable(state, types);
-    result.accounts.push(state);
-  }
-  return result;
+    return undefined;
+  });
 }
 
 export function disableAccounts(world: World, caller: Caller, accountIds: string[], types: readonly ScanType[]): AccountsResult {
@@ -94,6 +83,39 @@ export function disableAccounts(world: World, caller: Caller, accountIds: string
   if (standing.delegatedAdminAccountId && accountIds.includes(caller.accountId)) {
     throw new WorldError('AccessDenied', `Member account ${caller.accountId} is not authorized to disable itself.`);
   }
+  return onEachAccount(world, caller, accountIds, (state) => {
+    const conflict = state.enablement.disableConflict(types);
+    if (conflict) return { accountId: state.accountId, errorCode: conflict, errorMessage: inProgressMessage(state, 'enabled'), state };
+    if (state.accountId === caller.accountId && standing.isDelegatedAdmin && wouldDeactivate(state, types)) {
+      const members = standing.inspectorOrganization!.associatedCount();
+      if (members > 0) {
+        return {
+          accountId: state.accountId,
+          errorCode: 'DISASSOCIATE_ALL_MEMBERS',
+          errorMessage: `The delegated administrator must disassociate its ${members} member account(s) before it deactivates Amazon Inspector.`,
+          state,
+        };
+      }
+    }
+    world.disable(state, types);
+    return undefined;
+  });
+}
+
+export function accountStatuses(world: World, caller: Caller, accountIds: string[]): AccountsResult {
+  return onEachAccount(world, caller, accountIds, () => undefined);
+}
+
+/**
+ * Applies `act` to each account the caller may act on; the others, and those `act`
+ * refuses, are answered as failures.
+ */
+function onEachAccount(
+  world: World,
+  caller: Caller,
+  accountIds: string[],
+  act: (state: AccountRegion) => AccountFailure | undefined,
+): AccountsResult {
   const result: AccountsResult = { accounts: [], failed: [] };
   for (const accountId of accountIds) {
     const refused = refusal(world, caller, accountId);
@@ -102,35 +124,9 @@ export function disableAccounts(world: World, caller: Caller, accountIds: string
       continue;
     }
     const state = world.accountRegion(accountId, caller.region);
-    const conflict = state.enablement.disableConflict(types);
-    if (conflict) {
-      result.failed.push({ accountId, errorCode: conflict, errorMessage: inProgressMessage(accountId, caller.region, 'enabled'), state });
-      continue;
-    }
-    if (accountId === caller.accountId && standing.isDelegatedAdmin && wouldDeactivate(state, types)) {
-      const members = standing.inspectorOrganization!.associatedCount();
-      if (members > 0) {
-        result.failed.push({
-          accountId,
-          errorCode: 'DISASSOCIATE_ALL_MEMBERS',
-          errorMessage: `The delegated administrator must disassociate its ${members} member account(s) before it deactivates Amazon Inspector.`,
-          state,
-        });
-        continue;
-      }
-    }
-    world.disable(state, types);
-    result.accounts.push(state);
-  }
-  return result;
-}
-
-export function accountStatuses(world: World, caller: Caller, accountIds: string[]): AccountsResult {
-  const result: AccountsResult = { accounts: [], failed: [] };
-  for (const accountId of accountIds) {
-    const refused = refusal(world, caller, accountId);
-    if (refused) result.failed.push(refused);
-    else result.accounts.push(world.accountRegion(accountId, caller.region));
+    const failed = act(state);
+    if (failed) result.failed.push(failed);
+    else result.accounts.push(state);
   }
   return result;
 }
@@ -140,6 +136,6 @@ function wouldDeactivate(state: AccountRegion, types: readonly ScanType[]): bool
   return SCAN_TYPES.every((type) => types.includes(type) || !state.enablement.isEnabledOrEnabling(type));
 }
 
-function inProgressMessage(accountId: string, region: string, becoming: 'enabled' | 'disabled'): string {
-  return `A scan type of account ${accountId} in ${region} is still being ${becoming}; try again when that has completed.`;
+function inProgressMessage(state: AccountRegion, becoming: 'enabled' | 'disabled'): string {
+  return `A scan type of account ${state.accountId} in ${state.region} is still being ${becoming}; try again when that has completed.`;
 }
