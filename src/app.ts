@@ -11,7 +11,9 @@ import { organizationHandlers } from './api/organization.js';
 import type { Handlers } from './api/types.js';
 import type { EmulatorOptions } from './config.js';
 import { controlRoutes } from './control/routes.js';
+import { FaultInjector, parseFaultRules } from './faults.js';
 import { createLogger, type Logger } from './log.js';
+import { AwsError } from './protocol/errors.js';
 import { signingServiceOf, type IdentityOptions } from './protocol/identity.js';
 import { serviceModel } from './protocol/model.js';
 import { createQueryEndpoint } from './protocol/query.js';
@@ -21,6 +23,7 @@ import { DEFAULT_WORLD_OPTIONS, World } from './world/world.js';
 
 export interface Emulator {
   app: Hono;
+  faults: FaultInjector;
   /** The app's fetch: a Web-standard Request in, Response out. */
   fetch: (request: Request) => Promise<Response>;
   world: World;
@@ -37,6 +40,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
   if (options.seed !== false) loadSeed(world, readSeed(options.seed ?? DEFAULT_SEED_FILE));
 
+  const faults = new FaultInjector(() => world.clock.now());
+  for (const rule of parseFaultRules(options.faults ?? [], 'faults')) faults.add(rule);
+
   const clientTokens = new ClientTokens();
   const handlers: Handlers = { ...accountHandlers(world, clientTokens), ...organizationHandlers(world, clientTokens) };
   const identity = (signingName: string): IdentityOptions => ({
@@ -48,6 +54,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     identity: identity('inspector2'),
     // The handlers are typed per operation; the pipeline hands each the input it validated against that operation's shape.
     handlers: handlers as Record<string, OperationHandler | undefined>,
+    intercept: ({ operation, caller, requestId }) => {
+      const fault = faults.decide({ operation, account: caller.accountId, region: caller.region, requestId });
+      if (!fault) return undefined;
+      logger.info(`fault injected: ${fault.kind === 'error' ? fault.code : fault.kind} on ${operation} account=${caller.accountId} region=${caller.region} requestId=${requestId}`);
+      if (fault.kind === 'latency') return { delayMs: fault.ms };
+      if (fault.kind === 'drop') return { drop: true };
+      const members = fault.code === 'ServiceQuotaExceededException' ? { resourceId: caller.accountId } : { retryAfterSeconds: fault.retryAfterSeconds };
+      return { respond: new AwsError(fault.code, serviceModel().errorStatus(fault.code)!, fault.message, members) };
+    },
     beforeOperation: () => world.settle(),
     mapError: awsErrorFor,
     onInternalError: (error, context) =>
@@ -63,13 +78,22 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // AWS's endpoints set their own request id; every other answer (control plane) gets one here.
   app.use('*', async (c, next) => {
     await next();
-    if (!c.res.headers.has('x-amzn-RequestId')) c.res.headers.set('x-amzn-RequestId', randomUUID());
+    // A network error (an injected dropped connection) has no headers to set.
+    if (c.res.type !== 'error' && !c.res.headers.has('x-amzn-RequestId')) c.res.headers.set('x-amzn-RequestId', randomUUID());
   });
-  app.route('/', controlRoutes(world, new Date()));
+  app.route('/', controlRoutes(world, faults, new Date()));
   app.all('*', async (c) => {
     const started = performance.now();
     const handled: Handled = signingServiceOf(c.req.raw.headers) === 'iam' ? await iam(c.req.raw) : await inspector2(c.req.raw);
     const { caller, operation } = handled;
+    if (handled.dropped) {
+      // An injected dropped connection: close the socket without answering (in-process, a network error).
+      logger.info(`${operation} connection dropped requestId=${handled.requestId}`);
+      const incoming = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming;
+      if (!incoming?.socket) return Response.error();
+      incoming.socket.destroy();
+      return new Response(null, { status: 502 });
+    }
     logger.info(
       `${operation ?? `${c.req.method} ${c.req.path}`} account=${caller?.accountId ?? '-'} region=${caller?.region ?? '-'} ` +
         `status=${handled.response.status} ${(performance.now() - started).toFixed(1)}ms requestId=${handled.requestId}`,
@@ -82,5 +106,5 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       'x-amzn-ErrorType': 'InternalServerException',
     });
   });
-  return { app, fetch: (request) => Promise.resolve(app.fetch(request)), world, logger };
+  return { app, fetch: (request) => Promise.resolve(app.fetch(request)), world, faults, logger };
 }

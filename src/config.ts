@@ -1,5 +1,7 @@
 // Every setting in one place, with its environment variable. The README's configuration
 // table lists the same.
+import { readFileSync } from 'node:fs';
+import { FaultRuleError, parseFaultRules, type FaultRuleInput } from './faults.js';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface EmulatorOptions {
@@ -15,6 +17,8 @@ export interface EmulatorOptions {
   seed?: string | false;
   /** INSPECTOR2_MAX_MEMBERS: members a delegated administrator may associate per region (AWS: 10,000). */
   maxMembers?: number;
+  /** INSPECTOR2_FAULTS (a JSON array) or INSPECTOR2_FAULTS_FILE: fault rules active from the start. */
+  faults?: FaultRuleInput[];
 }
 
 export interface ServerOptions extends EmulatorOptions {
@@ -47,7 +51,26 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   if (env.INSPECTOR2_MAX_MEMBERS !== undefined) {
     options.maxMembers = integer('INSPECTOR2_MAX_MEMBERS', env.INSPECTOR2_MAX_MEMBERS, 1, 1_000_000);
   }
+  if (env.INSPECTOR2_FAULTS !== undefined && env.INSPECTOR2_FAULTS_FILE !== undefined) {
+    throw new ConfigError('Set INSPECTOR2_FAULTS or INSPECTOR2_FAULTS_FILE, not both');
+  }
+  if (env.INSPECTOR2_FAULTS !== undefined) options.faults = faultRules('INSPECTOR2_FAULTS', () => env.INSPECTOR2_FAULTS!);
+  if (env.INSPECTOR2_FAULTS_FILE !== undefined) {
+    options.faults = faultRules(env.INSPECTOR2_FAULTS_FILE, () => readFileSync(env.INSPECTOR2_FAULTS_FILE!, 'utf8'));
+  }
   return options;
+}
+
+/** Fault rules from JSON text: an array of rules, or `{ "rules": [...] }`. */
+function faultRules(where: string, text: () => string): FaultRuleInput[] {
+  try {
+    const value = JSON.parse(text()) as unknown;
+    const rules = Array.isArray(value) ? value : (value as { rules?: unknown })?.rules;
+    return parseFaultRules(rules, where);
+  } catch (error) {
+    if (error instanceof FaultRuleError) throw new ConfigError(`fault rules: ${error.message}`);
+    throw new ConfigError(`fault rules in ${where}: ${(error as Error).message}`);
+  }
 }
 
 export function integer(name: string, text: string, min: number, max: number): number {

@@ -6,25 +6,15 @@ import { joinOrganization, leaveOrganization } from '../world/delegation.js';
 import { SCAN_TYPES } from '../world/enablement.js';
 import { WorldError } from '../world/errors.js';
 import type { World } from '../world/world.js';
+import type { FaultInjector } from '../faults.js';
 import { ControlError } from './errors.js';
+import { faultRoutes } from './faults.js';
+import { jsonBody } from './json.js';
 import { parseDuration, parseInstant } from './time.js';
 
 export const VERSION = '0.1.0';
 
 const WORLD_ERROR_STATUS = { AccessDenied: 403, NotFound: 404, Conflict: 409, Invalid: 400, QuotaExceeded: 409 } as const;
-
-async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  if (text.trim() === '') return {};
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw new ControlError(400, `The body is not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ControlError(400, 'The body must be a JSON object.');
-  return body as Record<string, unknown>;
-}
 
 function accountIdParam(value: unknown, field: string): string {
   if (typeof value !== 'string' || !/^\d{12}$/.test(value)) {
@@ -33,7 +23,7 @@ function accountIdParam(value: unknown, field: string): string {
   return value;
 }
 
-export function controlRoutes(world: World, startedAt: Date): Hono {
+export function controlRoutes(world: World, faults: FaultInjector, startedAt: Date): Hono {
   const control = new Hono();
   // Transitions that are due happen before the control plane reads or changes anything, as before API calls.
   control.use('/_inspector2/*', async (_c, next) => {
@@ -142,5 +132,6 @@ export function controlRoutes(world: World, startedAt: Date): Hono {
     return c.json({ organizationId: organization.id, accountId: c.req.param('accountId') });
   });
 
+  control.route('/', faultRoutes(faults));
   return control;
 }

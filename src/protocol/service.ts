@@ -17,12 +17,17 @@ export interface CallContext {
   requestId: string;
 }
 
+/** What an interceptor does to a call before its operation runs (e.g. injected faults). */
+export type Interception = { respond: AwsError } | { delayMs: number } | { drop: true };
+
 /** An operation's semantics: the validated input (timestamps as Dates) in, the output shape's value out. */
 export type OperationHandler = (input: Record<string, unknown>, context: CallContext) => unknown;
 
 export interface ServiceEndpointOptions {
   identity: IdentityOptions;
   handlers: Readonly<Record<string, OperationHandler | undefined>>;
+  /** Looks at each routed, identified call before anything else happens to it. */
+  intercept?: (context: CallContext) => Interception | undefined;
   /** Called before each handler, with the request's caller (e.g. to let due state transitions happen). */
   beforeOperation?: (context: CallContext) => void;
   /** Larger bodies are refused before they are parsed. */
@@ -39,6 +44,8 @@ export interface Handled {
   requestId: string;
   operation?: string;
   caller?: Caller;
+  /** The interceptor asked for the connection to be dropped: no response is to be sent. */
+  dropped?: boolean;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -67,12 +74,21 @@ export function createServiceEndpoint(model: ServiceModel, options: ServiceEndpo
       if (!match) throw genericError.unknownOperation(request.method, url.pathname);
       const { operation } = match;
       handled.operation = operation.name;
+      const context: CallContext = { caller, operation: operation.name, requestId };
+
+      const interception = options.intercept?.(context);
+      if (interception && 'respond' in interception) throw interception.respond;
+      if (interception && 'drop' in interception) {
+        handled.dropped = true;
+        handled.response = new Response(null, { status: 502 });
+        return handled;
+      }
+      if (interception && 'delayMs' in interception) await new Promise((resolve) => setTimeout(resolve, interception.delayMs));
 
       const raw = { ...parseBody(body), ...boundMembers(model, operation, match.labels, url.searchParams, request.headers) };
       const { value: input, violations } = checkShape(model, operation.input, raw, { mode: 'input' });
       if (violations.length) throw validationError(violations);
 
-      const context: CallContext = { caller, operation: operation.name, requestId };
       const handler = options.handlers[operation.name];
       if (!handler) throw genericError.notImplemented(operation.name);
       options.beforeOperation?.(context);

@@ -78,3 +78,43 @@ describe('accounts and organizations', () => {
     expect(badName.status).toBe(400);
   });
 });
+
+describe('fault rules', () => {
+  it('are added, listed, removed and cleared', async () => {
+    const added = await request(listener).post('/_inspector2/faults').send({ id: 'slow', fault: 'latency', latencyMs: 10 });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ id: 'slow', operation: '*', fault: 'latency', matched: 0, injected: 0 });
+    const many = await request(listener)
+      .post('/_inspector2/faults')
+      .send({ rules: [{ fault: 'ThrottlingException' }, { operation: 'Enable', fault: 'drop', count: 1 }] });
+    expect(many.status).toBe(201);
+    expect(many.body.rules.map((r: { id: string }) => r.id)).toEqual(['fault-1', 'fault-2']);
+    expect((await request(listener).get('/_inspector2/faults')).body.rules.map((r: { id: string }) => r.id)).toEqual(['slow', 'fault-1', 'fault-2']);
+    expect((await request(listener).delete('/_inspector2/faults/fault-1')).status).toBe(200);
+    expect((await request(listener).delete('/_inspector2/faults/fault-1')).status).toBe(404);
+    expect((await request(listener).delete('/_inspector2/faults')).body).toEqual({ rules: [] });
+    expect((await request(listener).get('/_inspector2/faults/injected')).body).toMatchObject({ total: 0, injected: [] });
+  });
+
+  it.each([
+    [{ fault: 'Boom' }, /^fault: Invalid option/],
+    [{ fault: 'latency' }, /^latencyMs: a latency fault needs latencyMs/],
+    [{ fault: 'drop', probability: 1.5 }, /^probability: Too big/],
+    [{ fault: 'drop', count: 0 }, /^count: Too small/],
+    [{ fault: 'drop', account: '12' }, /^account: must be a 12-digit account id/],
+    [{ fault: 'drop', operation: 'list findings' }, /^operation: must be an operation name/],
+    [{ fault: 'drop', colour: 'red' }, /Unrecognized key/],
+    [{ rules: [{ fault: 'drop' }, { fault: 'x' }] }, /^rules\.1\.fault: Invalid option/],
+  ])('refuse %j with a 400 naming the field', async (body, message) => {
+    const response = await request(listener).post('/_inspector2/faults').send(body);
+    expect(response.status).toBe(400);
+    expect(response.body.message).toMatch(message);
+  });
+
+  it('refuse a duplicate id', async () => {
+    await request(listener).post('/_inspector2/faults').send({ id: 'a', fault: 'drop' });
+    const again = await request(listener).post('/_inspector2/faults').send({ id: 'a', fault: 'drop' });
+    expect(again.status).toBe(400);
+    expect(again.body.message).toMatch(/id: a rule with id 'a' exists already/);
+  });
+});

@@ -151,3 +151,54 @@ describe.skipIf(noCli)('AWS CLI on accounts and organizations', () => {
     expect(designated).toEqual({ delegatedAdminAccountId: ORG.securityTooling });
   });
 });
+
+describe('fault injection seen by boto3 and the AWS CLI', () => {
+  let faulty: RunningServer;
+  beforeAll(async () => {
+    faulty = await startTestServer();
+  });
+  afterAll(() => faulty.close());
+  const reset = () => control(faulty.url, 'DELETE', '/_inspector2/faults');
+  const report = async () => (await control(faulty.url, 'GET', '/_inspector2/faults/injected')).body;
+
+  it.skipIf(noBoto3)('boto3 retries injected throttling, and gives up after its attempts', async () => {
+    await reset();
+    await control(faulty.url, 'POST', '/_inspector2/faults', { id: 'twice', operation: 'BatchGetAccountStatus', fault: 'ThrottlingException', count: 2 });
+    const script = `
+import json, sys, boto3, botocore.config, botocore.exceptions
+# total_max_attempts counts the first attempt; botocore's max_attempts counts retries only.
+config = botocore.config.Config(retries={'mode': 'standard', 'total_max_attempts': 3})
+client = boto3.client('inspector2', endpoint_url=sys.argv[1], region_name='eu-west-1', config=config)
+out = {'retries': client.batch_get_account_status()['ResponseMetadata']['RetryAttempts']}
+try:
+    client.list_account_permissions()
+except botocore.exceptions.ClientError as e:
+    out['error'] = e.response['Error']['Code']
+    out['errorRetries'] = e.response['ResponseMetadata']['RetryAttempts']
+print(json.dumps(out))
+`;
+    // After the first call, every ListAccountPermissions fails.
+    await control(faulty.url, 'POST', '/_inspector2/faults', { id: 'always', operation: 'ListAccountPermissions', fault: 'InternalServerException', retryAfterSeconds: 0 });
+    const { stdout } = await run('python3', ['-c', script, faulty.url], { env: awsEnv('400000000001', 'eu-west-1') });
+    expect(JSON.parse(stdout)).toEqual({ retries: 2, error: 'InternalServerException', errorRetries: 2 });
+    expect((await report()).byRule).toEqual({ twice: 2, always: 3 });
+  });
+
+  it.skipIf(noCli)('the AWS CLI retries injected errors, and gives up after its attempts', async () => {
+    await reset();
+    await control(faulty.url, 'POST', '/_inspector2/faults', { id: 'twice', operation: 'BatchGetAccountStatus', fault: 'ThrottlingException', count: 2 });
+    const env = { ...awsEnv('400000000002', 'eu-west-1'), AWS_MAX_ATTEMPTS: '3', AWS_RETRY_MODE: 'standard' };
+    const cli = (...args: string[]) => run('aws', ['--endpoint-url', faulty.url, '--output', 'json', 'inspector2', ...args], { env });
+    const status = JSON.parse((await cli('batch-get-account-status')).stdout);
+    expect(status.accounts[0].accountId).toBe('400000000002');
+
+    await control(faulty.url, 'POST', '/_inspector2/faults', { id: 'always', operation: 'ListAccountPermissions', fault: 'ThrottlingException', retryAfterSeconds: 0 });
+    const failure = await cli('list-account-permissions').then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).not.toBe(0);
+    expect(failure?.stderr).toMatch(/\(ThrottlingException\) when calling the ListAccountPermissions operation \(reached max retries: 2\): Rate exceeded/);
+    expect((await report()).byRule).toEqual({ twice: 2, always: 3 });
+  });
+});
