@@ -4,6 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { accountHandlers } from './api/accounts.js';
+import { configurationHandlers } from './api/configuration.js';
+import { coverageHandlers } from './api/coverage.js';
+import { findingHandlers } from './api/findings.js';
 import { awsErrorFor } from './api/errors.js';
 import { iamActions } from './api/iam.js';
 import { ClientTokens } from './api/idempotency.js';
@@ -18,7 +21,9 @@ import { signingServiceOf, type IdentityOptions } from './protocol/identity.js';
 import { serviceModel } from './protocol/model.js';
 import { createQueryEndpoint } from './protocol/query.js';
 import { createServiceEndpoint, type Handled, type OperationHandler } from './protocol/service.js';
+import { DEFAULT_CATALOG_FILE, readCatalog } from './world/catalog.js';
 import { DEFAULT_SEED_FILE, loadSeed, readSeed } from './world/seed.js';
+import { VulnerabilityCatalog } from './world/vulnerabilities.js';
 import { DEFAULT_WORLD_OPTIONS, World } from './world/world.js';
 
 export interface Emulator {
@@ -34,17 +39,27 @@ const DEFAULT_CREDENTIALS = { test: 'test' };
 
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const logger = createLogger(options.logLevel ?? 'info');
-  const world = new World({
-    transitionMs: options.transitionMs ?? DEFAULT_WORLD_OPTIONS.transitionMs,
-    maxMembers: options.maxMembers ?? DEFAULT_WORLD_OPTIONS.maxMembers,
-  });
+  const world = new World(
+    {
+      transitionMs: options.transitionMs ?? DEFAULT_WORLD_OPTIONS.transitionMs,
+      maxMembers: options.maxMembers ?? DEFAULT_WORLD_OPTIONS.maxMembers,
+      scanMs: options.scanMs ?? DEFAULT_WORLD_OPTIONS.scanMs,
+    },
+    new VulnerabilityCatalog(readCatalog(DEFAULT_CATALOG_FILE)),
+  );
   if (options.seed !== false) loadSeed(world, readSeed(options.seed ?? DEFAULT_SEED_FILE));
 
   const faults = new FaultInjector(() => world.clock.now());
   for (const rule of parseFaultRules(options.faults ?? [], 'faults')) faults.add(rule);
 
   const clientTokens = new ClientTokens();
-  const handlers: Handlers = { ...accountHandlers(world, clientTokens), ...organizationHandlers(world, clientTokens) };
+  const handlers: Handlers = {
+    ...accountHandlers(world, clientTokens),
+    ...organizationHandlers(world, clientTokens),
+    ...coverageHandlers(world),
+    ...configurationHandlers(world),
+    ...findingHandlers(world),
+  };
   const identity = (signingName: string): IdentityOptions => ({
     verifySignatures: options.verifySignatures ?? false,
     credentials: new Map(Object.entries(options.credentials ?? DEFAULT_CREDENTIALS)),

@@ -13,6 +13,8 @@ export interface EmulatorOptions {
   credentials?: Record<string, string>;
   /** INSPECTOR2_TRANSITION_MS: how long Enable/Disable take on the virtual clock (0: done at the next request). */
   transitionMs?: number;
+  /** INSPECTOR2_SCAN_MS: how long a resource's scan takes on the virtual clock (0: done at the next request). */
+  scanMs?: number;
   /** INSPECTOR2_SEED: the seed file to start from (default seeds/default-world.json; `none` for an empty world). */
   seed?: string | false;
   /** INSPECTOR2_MAX_MEMBERS: members a delegated administrator may associate per region (AWS: 10,000). */
@@ -46,6 +48,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   if (env.INSPECTOR2_CREDENTIALS !== undefined) options.credentials = credentials(env.INSPECTOR2_CREDENTIALS);
   if (env.INSPECTOR2_TRANSITION_MS !== undefined) {
     options.transitionMs = integer('INSPECTOR2_TRANSITION_MS', env.INSPECTOR2_TRANSITION_MS, 0, Number.MAX_SAFE_INTEGER);
+  }
+  if (env.INSPECTOR2_SCAN_MS !== undefined) {
+    options.scanMs = integer('INSPECTOR2_SCAN_MS', env.INSPECTOR2_SCAN_MS, 0, Number.MAX_SAFE_INTEGER);
   }
   if (env.INSPECTOR2_SEED !== undefined) options.seed = env.INSPECTOR2_SEED === 'none' ? false : env.INSPECTOR2_SEED;
   if (env.INSPECTOR2_MAX_MEMBERS !== undefined) {

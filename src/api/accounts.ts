@@ -10,6 +10,7 @@ import {
   type AccountsResult,
 } from '../world/accounts.js';
 import { SCAN_TYPES, type ScanType, type Status } from '../world/enablement.js';
+import { visibleAccountRegions } from '../world/query.js';
 import type { AccountRegion, World } from '../world/world.js';
 import type { ClientTokens } from './idempotency.js';
 import { paginate } from './pagination.js';
@@ -104,6 +105,23 @@ export function accountHandlers(world: World, clientTokens: ClientTokens): Handl
           }),
         })),
         failedAccounts: result.failed.map((failure) => ({ accountId: failure.accountId, code: 'ACCESS_DENIED', message: failure.errorMessage })),
+      };
+    },
+
+    ListUsageTotals(input, { caller, operation }) {
+      // The caller's own usage and, for a delegated administrator, its members'; accounts it cannot see are left out.
+      const ids = input.accountIds?.length
+        ? input.accountIds
+        : visibleAccountRegions(world, caller.accountId, caller.region).map((state) => state.accountId);
+      const states = accountStatuses(world, caller, [...new Set(ids)]).accounts;
+      const now = world.clock.nowMs();
+      const page = paginate(operation, states, (state) => state.accountId, input, 100);
+      return {
+        totals: page.items.map((state) => ({
+          accountId: state.accountId,
+          usage: state.usage.totals(now).map((u) => ({ ...u, currency: 'USD' as const })),
+        })),
+        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
       };
     },
 

@@ -9,6 +9,7 @@ import type { World } from '../world/world.js';
 import type { FaultInjector } from '../faults.js';
 import { ControlError } from './errors.js';
 import { faultRoutes } from './faults.js';
+import { inventoryRoutes } from './inventory.js';
 import { jsonBody } from './json.js';
 import { parseDuration, parseInstant } from './time.js';
 
@@ -133,5 +134,6 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
   });
 
   control.route('/', faultRoutes(faults));
+  control.route('/', inventoryRoutes(world));
   return control;
 }

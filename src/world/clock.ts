@@ -2,13 +2,27 @@
 // state transition reads it, so that tests can move time instead of waiting for it.
 export class Clock {
   private offsetMs = 0;
+  /** While transitions run, time stands still at the moment they were due, so that one step of the world has one time. */
+  private frozenAt?: number;
 
   now(): Date {
     return new Date(this.nowMs());
   }
 
   nowMs(): number {
-    return Date.now() + this.offsetMs;
+    return this.frozenAt ?? Date.now() + this.offsetMs;
+  }
+
+  /** Runs `step` with the clock stopped at its current time. */
+  stopped<T>(step: (now: number) => T): T {
+    const now = this.nowMs();
+    const outer = this.frozenAt;
+    this.frozenAt = now;
+    try {
+      return step(now);
+    } finally {
+      this.frozenAt = outer;
+    }
   }
 
   /** Moves the clock forward (or back, with a negative duration). */

@@ -38,6 +38,8 @@ export class InspectorOrganization {
   readonly members = new Map<string, Membership>();
   /** Scan types enabled for accounts that join the organization later. */
   autoEnable = new Set<ScanType>();
+  /** Deep inspection paths the administrator sets for every member (at most 5). */
+  orgPackagePaths: string[] = [];
 
   constructor(
     readonly organization: Organization,

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Organization } from './organizations.js';
+import { accountInventorySchema, inventoryFromSeed } from './seed-inventory.js';
 import type { World } from './world.js';
 
 export const DEFAULT_SEED_FILE = new URL('../../seeds/default-world.json', import.meta.url);
@@ -26,9 +27,17 @@ const seedSchema = z
           }),
       )
       .default([]),
+    /** Inventory per account and region; an account-region not listed gets a generated one. */
+    accounts: z.array(accountInventorySchema).default([]),
   })
   .strict()
   .superRefine((seed, context) => {
+    const places = new Set<string>();
+    seed.accounts.forEach((entry, index) => {
+      const place = `${entry.accountId}/${entry.region}`;
+      if (places.has(place)) context.addIssue({ code: 'custom', message: `${place} is listed twice`, path: ['accounts', index] });
+      places.add(place);
+    });
     const seen = new Map<string, string>();
     seed.organizations.forEach((organization, o) =>
       organization.accounts.forEach((account, a) => {
@@ -68,5 +77,8 @@ export function loadSeed(world: World, seed: Seed): void {
     const organization = new Organization(entry.id, entry.managementAccountId);
     for (const account of entry.accounts) organization.accounts.set(account.id, { ...account, joinedAt });
     world.organizations.set(organization.id, organization);
+  }
+  for (const entry of seed.accounts) {
+    world.accountRegion(entry.accountId, entry.region).inventory = inventoryFromSeed(entry, world.clock.nowMs());
   }
 }

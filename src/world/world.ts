@@ -2,24 +2,41 @@
 // the real service's is: nothing leaks from one region to another. What is global — the
 // organizations, IAM's service-linked roles, the clock — is named as such. No HTTP here.
 import { Clock } from './clock.js';
+import { defaultConfiguration, type ScanConfiguration } from './configuration.js';
+import type { CoverageRow, Finding } from './documents.js';
 import { Enablement, type ScanType } from './enablement.js';
+import type { Inventory } from './inventory.js';
+import { defaultInventory } from './default-inventory.js';
 import { Iam } from './iam.js';
 import { InspectorOrganization, Organization } from './organizations.js';
+import { reconcile } from './scanner.js';
 import { Scheduler } from './scheduler.js';
+import { UsageLedger } from './usage.js';
+import { VulnerabilityCatalog } from './vulnerabilities.js';
 
 export interface WorldOptions {
   /** How long Enable, Disable and other transitions take, in clock milliseconds (0: done at the next request). */
   transitionMs: number;
   /** How many members a delegated administrator may associate per region (AWS: 10,000). */
   maxMembers: number;
+  /** How long a resource's scan takes, in clock milliseconds (0: done at the next request). */
+  scanMs: number;
 }
 
-export const DEFAULT_WORLD_OPTIONS: WorldOptions = { transitionMs: 0, maxMembers: 10_000 };
+export const DEFAULT_WORLD_OPTIONS: WorldOptions = { transitionMs: 0, maxMembers: 10_000, scanMs: 0 };
 
 export interface AccountRegion {
   accountId: string;
   region: string;
   enablement: Enablement;
+  /** The resources Inspector finds; undefined until seeded or generated. */
+  inventory?: Inventory;
+  configuration: ScanConfiguration;
+  /** Coverage rows by `<resourceId>|<scanType>`. */
+  coverage: Map<string, CoverageRow>;
+  /** Findings by ARN, closed ones included. */
+  findings: Map<string, Finding>;
+  usage: UsageLedger;
 }
 
 /** What an account is, in a region, for Inspector. */
@@ -42,17 +59,33 @@ export class World {
   private readonly accountRegions = new Map<string, AccountRegion>();
   private readonly inspectorOrganizations = new Map<string, InspectorOrganization>();
 
-  constructor(readonly options: WorldOptions = DEFAULT_WORLD_OPTIONS) {}
+  constructor(
+    readonly options: WorldOptions = DEFAULT_WORLD_OPTIONS,
+    /** Global: the vulnerabilities the scanner knows. */
+    readonly catalog: VulnerabilityCatalog = new VulnerabilityCatalog(),
+  ) {}
 
   /** The state of an account in a region; an account Inspector has never seen starts with everything disabled. */
   accountRegion(accountId: string, region: string): AccountRegion {
     const key = `${accountId}/${region}`;
     let state = this.accountRegions.get(key);
     if (!state) {
-      state = { accountId, region, enablement: new Enablement() };
+      state = {
+        accountId,
+        region,
+        enablement: new Enablement(),
+        configuration: defaultConfiguration(this.clock.now()),
+        coverage: new Map(),
+        findings: new Map(),
+        usage: new UsageLedger(),
+      };
       this.accountRegions.set(key, state);
     }
     return state;
+  }
+
+  allAccountRegions(): AccountRegion[] {
+    return [...this.accountRegions.values()];
   }
 
   /** Every region in which the account's Inspector state exists. */
@@ -101,18 +134,30 @@ export class World {
   enable(state: AccountRegion, types: readonly ScanType[]): void {
     const now = this.clock.nowMs();
     const dueAt = now + this.options.transitionMs;
+    // An account-region the seeds say nothing about gets a small generated inventory.
+    state.inventory ??= defaultInventory(state.accountId, state.region, this.clock.now());
     for (const type of state.enablement.enable(types, now, dueAt)) {
-      this.scheduler.schedule(dueAt, () => state.enablement.complete(type, dueAt));
+      this.scheduler.schedule(dueAt, () => {
+        state.enablement.complete(type, dueAt);
+        reconcile(this, state);
+      });
     }
     this.iam.ensureInspectorRole(state.accountId, this.clock.now());
   }
 
-  /** Starts disabling scan types; they become DISABLED when the transition time has passed. */
+  /**
+   * Starts disabling scan types: their coverage is PENDING_DISABLE until they are DISABLED,
+   * then it is gone and their findings are closed.
+   */
   disable(state: AccountRegion, types: readonly ScanType[]): void {
     const dueAt = this.clock.nowMs() + this.options.transitionMs;
     for (const type of state.enablement.disable(types, dueAt)) {
-      this.scheduler.schedule(dueAt, () => state.enablement.complete(type, dueAt));
+      this.scheduler.schedule(dueAt, () => {
+        state.enablement.complete(type, dueAt);
+        reconcile(this, state);
+      });
     }
+    reconcile(this, state);
   }
 
   /** Runs something once the transition time has passed. */
@@ -122,6 +167,6 @@ export class World {
 
   /** Completes every scheduled transition whose time has come. */
   settle(): void {
-    this.scheduler.runDue(this.clock.nowMs());
+    this.clock.stopped((now) => this.scheduler.runDue(now));
   }
 }

@@ -4,7 +4,7 @@ import {
   BatchGetAccountStatusCommand,
   DisableCommand,
   EnableCommand,
-  ListFindingsCommand,
+  ListFiltersCommand,
   ListTagsForResourceCommand,
   ValidationException,
 } from '@aws-sdk/client-inspector2';
@@ -102,8 +102,8 @@ describe('SDK v3 against a listening server', () => {
     expect(error.name).toBe('NotImplementedException');
     expect(error.$metadata.httpStatusCode).toBe(501);
     expect(error.message).toContain('ListTagsForResource');
-    const findings = (await client.send(new ListFindingsCommand({})).catch((e: unknown) => e)) as Error;
-    expect(findings.message).toContain('ListFindings');
+    const filters = (await client.send(new ListFiltersCommand({})).catch((e: unknown) => e)) as Error;
+    expect(filters.message).toContain('ListFilters');
   });
 });
 

@@ -1,0 +1,134 @@
+// What Inspector scans in an account and region: EC2 instances, ECR repositories and their
+// images, Lambda functions, and the ECS/EKS clusters that run images. Each resource carries
+// the packages installed in it; the scanner matches them against the vulnerability catalog.
+import type { Ecosystem } from './ecosystems.js';
+
+export interface InstalledPackage {
+  name: string;
+  version: string;
+  ecosystem: Ecosystem;
+  arch?: string;
+  /** Where a language package was found (a jar, a lock file, site-packages ...). */
+  filePath?: string;
+}
+
+export interface IngressRule {
+  protocol: 'TCP' | 'UDP';
+  fromPort: number;
+  toPort: number;
+  /** The source range; 0.0.0.0/0 or ::/0 is the internet. */
+  cidr: string;
+}
+
+export interface SecurityGroup {
+  groupId: string;
+  ingress: IngressRule[];
+}
+
+export type InstanceState = 'running' | 'stopped' | 'terminated';
+
+export interface Ec2Instance {
+  instanceId: string;
+  amiId: string;
+  /** The operating system, as AwsEc2InstanceDetails.platform names it: UBUNTU_22_04, AMAZON_LINUX_2023, WINDOWS_SERVER_2022 ... */
+  platform: string;
+  instanceType: string;
+  state: InstanceState;
+  /** Whether SSM manages the instance (agent-based scanning needs it). */
+  ssmManaged: boolean;
+  tags: Record<string, string>;
+  vpcId: string;
+  subnetId: string;
+  /** An internet gateway on the subnet's route: with a public IP, the internet reaches the instance. */
+  internetGatewayId?: string;
+  publicIp?: string;
+  privateIp: string;
+  securityGroups: SecurityGroup[];
+  iamInstanceProfileArn?: string;
+  keyName?: string;
+  launchedAt: Date;
+  packages: InstalledPackage[];
+}
+
+export interface ImageLayer {
+  digest: string;
+  packages: InstalledPackage[];
+}
+
+export interface EcrImage {
+  digest: string;
+  tags: string[];
+  pushedAt: Date;
+  lastPulledAt?: Date;
+  lastInUseAt?: Date;
+  inUseCount?: number;
+  architecture: string;
+  /** The image's operating system: DEBIAN_12, UBUNTU_22_04, AMAZON_LINUX_2023 ... */
+  platform: string;
+  author?: string;
+  layers: ImageLayer[];
+}
+
+export type ScanFrequency = 'CONTINUOUS_SCAN' | 'SCAN_ON_PUSH' | 'MANUAL';
+
+export interface EcrRepository {
+  name: string;
+  scanFrequency: ScanFrequency;
+  images: EcrImage[];
+}
+
+export interface CodeIssue {
+  detectorId: string;
+  detectorName: string;
+  ruleId: string;
+  title: string;
+  description: string;
+  cwes: string[];
+  severity: 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+  detectorTags: string[];
+  filePath: string;
+  startLine: number;
+  endLine: number;
+  /** The lines of code the issue points at, from startLine. */
+  code: string[];
+  suggestedFix?: string;
+  referenceUrls: string[];
+}
+
+export interface LambdaLayer {
+  arn: string;
+  packages: InstalledPackage[];
+}
+
+export interface LambdaFunction {
+  name: string;
+  /** The model's Runtime value: PYTHON_3_11, NODEJS_18_X, JAVA_17 ... */
+  runtime: string;
+  executionRoleArn: string;
+  codeSha256: string;
+  lastModifiedAt: Date;
+  lastInvokedAt?: Date;
+  tags: Record<string, string>;
+  architectures: ('X86_64' | 'ARM64')[];
+  packageType: 'ZIP' | 'IMAGE';
+  layers: LambdaLayer[];
+  packages: InstalledPackage[];
+  codeIssues: CodeIssue[];
+}
+
+export interface Cluster {
+  arn: string;
+  /** Images that run in the cluster, as repository name and digest. */
+  images: { repository: string; digest: string }[];
+}
+
+export interface Inventory {
+  ec2Instances: Ec2Instance[];
+  ecrRepositories: EcrRepository[];
+  lambdaFunctions: LambdaFunction[];
+  clusters: Cluster[];
+}
+
+export function emptyInventory(): Inventory {
+  return { ec2Instances: [], ecrRepositories: [], lambdaFunctions: [], clusters: [] };
+}

@@ -1,0 +1,259 @@
+// The query engine: filter criteria, sorting and the documents a caller may see. One
+// engine for findings (ListFindings, aggregations, reports, suppression rules) and one for
+// coverage (ListCoverage, ListCoverageStatistics), both built from a table that says, for
+// each criterion, which kind of filter it is and where its values are in the document.
+//
+// Semantics: within one criterion, EQUALS and PREFIX filters are OR'ed and NOT_EQUALS
+// filters are AND'ed (a document matches when none of its values equals any of them);
+// ranges (dates, numbers, ports), maps and packages are OR'ed; criteria are AND'ed. A
+// list-valued field matches a positive filter when any element does.
+import type { components } from '../../openapi/inspector2.js';
+import type { CoveredResource, Finding } from './documents.js';
+import type { AccountRegion, World } from './world.js';
+
+type Shapes = components['schemas'];
+
+interface StringFilter {
+  comparison: 'EQUALS' | 'PREFIX' | 'NOT_EQUALS';
+  value: string;
+}
+interface DateFilter {
+  startInclusive?: Date;
+  endInclusive?: Date;
+}
+interface NumberFilter {
+  lowerInclusive?: number;
+  upperInclusive?: number;
+}
+interface MapFilter {
+  comparison: 'EQUALS';
+  key: string;
+  value?: string;
+}
+
+type Field<D> =
+  | { kind: 'string'; values: (doc: D) => (string | undefined)[] }
+  | { kind: 'date'; value: (doc: D) => Date | undefined }
+  | { kind: 'number'; value: (doc: D) => number | undefined }
+  | { kind: 'map'; maps: (doc: D) => (Record<string, string> | undefined)[] }
+  | { kind: 'port'; value: (doc: D) => { begin: number; end: number } | undefined }
+  | { kind: 'package'; packages: (doc: D) => Shapes['VulnerablePackage'][] };
+
+function matchString(values: (string | undefined)[], filters: StringFilter[]): boolean {
+  const present = values.filter((v): v is string => v !== undefined);
+  const positive = filters.filter((f) => f.comparison !== 'NOT_EQUALS');
+  const negative = filters.filter((f) => f.comparison === 'NOT_EQUALS');
+  if (negative.some((f) => present.includes(f.value))) return false;
+  if (positive.length === 0) return true;
+  return positive.some((f) => present.some((v) => (f.comparison === 'EQUALS' ? v === f.value : v.startsWith(f.value))));
+}
+
+function inRange(value: number | undefined, low: number | undefined, high: number | undefined): boolean {
+  return value !== undefined && (low === undefined || value >= low) && (high === undefined || value <= high);
+}
+
+function matchField<D>(doc: D, field: Field<D>, filters: unknown[]): boolean {
+  switch (field.kind) {
+    case 'string':
+      return matchString(field.values(doc), filters as StringFilter[]);
+    case 'date': {
+      const value = field.value(doc)?.getTime();
+      return (filters as DateFilter[]).some((f) => inRange(value, f.startInclusive?.getTime(), f.endInclusive?.getTime()));
+    }
+    case 'number':
+      return (filters as NumberFilter[]).some((f) => inRange(field.value(doc), f.lowerInclusive, f.upperInclusive));
+    case 'map':
+      return (filters as MapFilter[]).some((f) =>
+        field.maps(doc).some((map) => map !== undefined && f.key in map && (f.value === undefined || map[f.key] === f.value)),
+      );
+    case 'port': {
+      const range = field.value(doc);
+      return (filters as Shapes['PortRangeFilter'][]).some(
+        (f) => range !== undefined && range.begin >= (f.beginInclusive ?? 0) && range.end <= (f.endInclusive ?? 65535),
+      );
+    }
+    case 'package':
+      // Every sub-filter given must hold for one and the same package.
+      return (filters as Shapes['PackageFilter'][]).some((f) =>
+        field.packages(doc).some(
+          (p) =>
+            (!f.name || matchString([p.name], [f.name as StringFilter])) &&
+            (!f.version || matchString([p.version], [f.version as StringFilter])) &&
+            (!f.epoch || inRange(p.epoch ?? 0, f.epoch.lowerInclusive, f.epoch.upperInclusive)) &&
+            (!f.release || matchString([p.release], [f.release as StringFilter])) &&
+            (!f.architecture || matchString([p.arch], [f.architecture as StringFilter])) &&
+            (!f.sourceLayerHash || matchString([p.sourceLayerHash], [f.sourceLayerHash as StringFilter])) &&
+            (!f.sourceLambdaLayerArn || matchString([p.sourceLambdaLayerArn], [f.sourceLambdaLayerArn as StringFilter])) &&
+            (!f.filePath || matchString([p.filePath], [f.filePath as StringFilter])),
+        ),
+      );
+  }
+}
+
+function matcher<D, C extends object>(table: { [K in keyof C]-?: Field<D> }) {
+  return (doc: D, criteria: C | undefined): boolean =>
+    criteria === undefined ||
+    Object.entries(criteria).every(([name, filters]) => {
+      const field = table[name as keyof C];
+      return !field || !Array.isArray(filters) || matchField(doc, field, filters);
+    });
+}
+
+const str = <D>(get: (doc: D) => string | undefined): Field<D> => ({ kind: 'string', values: (doc) => [get(doc)] });
+const strs = <D>(get: (doc: D) => (string | undefined)[] | undefined): Field<D> => ({ kind: 'string', values: (doc) => get(doc) ?? [] });
+
+type Resource = Finding['resources'][number];
+const resources = (f: Finding): Resource[] => f.resources;
+const ec2 = (f: Finding) => resources(f).map((r) => r.details?.awsEc2Instance);
+const ecr = (f: Finding) => resources(f).map((r) => r.details?.awsEcrContainerImage);
+const lambda = (f: Finding) => resources(f).map((r) => r.details?.awsLambdaFunction);
+const firstDate = (dates: (Date | undefined)[]) => dates.find((d) => d !== undefined);
+
+const FINDING_FIELDS: { [K in keyof Shapes['FilterCriteria']]-?: Field<Finding> } = {
+  findingArn: str((f) => f.findingArn),
+  awsAccountId: str((f) => f.awsAccountId),
+  findingType: str((f) => f.type),
+  severity: str((f) => f.severity),
+  firstObservedAt: { kind: 'date', value: (f) => f.firstObservedAt },
+  lastObservedAt: { kind: 'date', value: (f) => f.lastObservedAt },
+  updatedAt: { kind: 'date', value: (f) => f.updatedAt },
+  findingStatus: str((f) => f.status),
+  title: str((f) => f.title),
+  inspectorScore: { kind: 'number', value: (f) => f.inspectorScore },
+  resourceType: strs((f) => resources(f).map((r) => r.type)),
+  resourceId: strs((f) => resources(f).map((r) => r.id)),
+  resourceTags: { kind: 'map', maps: (f) => resources(f).map((r) => r.tags) },
+  ec2InstanceImageId: strs((f) => ec2(f).map((d) => d?.imageId)),
+  ec2InstanceVpcId: strs((f) => ec2(f).map((d) => d?.vpcId)),
+  ec2InstanceSubnetId: strs((f) => ec2(f).map((d) => d?.subnetId)),
+  ecrImagePushedAt: { kind: 'date', value: (f) => firstDate(ecr(f).map((d) => d?.pushedAt)) },
+  ecrImageArchitecture: strs((f) => ecr(f).map((d) => d?.architecture)),
+  ecrImageRegistry: strs((f) => ecr(f).map((d) => d?.registry)),
+  ecrImageRepositoryName: strs((f) => ecr(f).map((d) => d?.repositoryName)),
+  ecrImageTags: strs((f) => ecr(f).flatMap((d) => d?.imageTags ?? [])),
+  ecrImageHash: strs((f) => ecr(f).map((d) => d?.imageHash)),
+  ecrImageLastInUseAt: { kind: 'date', value: (f) => firstDate(ecr(f).map((d) => d?.lastInUseAt)) },
+  ecrImageInUseCount: { kind: 'number', value: (f) => ecr(f).find((d) => d?.inUseCount !== undefined)?.inUseCount },
+  portRange: { kind: 'port', value: (f) => f.networkReachabilityDetails?.openPortRange },
+  networkProtocol: str((f) => f.networkReachabilityDetails?.protocol),
+  componentId: strs((f) => f.networkReachabilityDetails?.networkPath.steps?.map((s) => s.componentId)),
+  componentType: strs((f) => f.networkReachabilityDetails?.networkPath.steps?.map((s) => s.componentType)),
+  vulnerabilityId: str((f) => f.packageVulnerabilityDetails?.vulnerabilityId),
+  vulnerabilitySource: str((f) => f.packageVulnerabilityDetails?.source),
+  vendorSeverity: str((f) => f.packageVulnerabilityDetails?.vendorSeverity),
+  vulnerablePackages: { kind: 'package', packages: (f) => f.packageVulnerabilityDetails?.vulnerablePackages ?? [] },
+  relatedVulnerabilities: strs((f) => f.packageVulnerabilityDetails?.relatedVulnerabilities),
+  fixAvailable: str((f) => f.fixAvailable),
+  lambdaFunctionName: strs((f) => lambda(f).map((d) => d?.functionName)),
+  lambdaFunctionLayers: strs((f) => lambda(f).flatMap((d) => d?.layers ?? [])),
+  lambdaFunctionRuntime: strs((f) => lambda(f).map((d) => d?.runtime)),
+  lambdaFunctionLastModifiedAt: { kind: 'date', value: (f) => firstDate(lambda(f).map((d) => d?.lastModifiedAt)) },
+  lambdaFunctionExecutionRoleArn: strs((f) => lambda(f).map((d) => d?.executionRoleArn)),
+  exploitAvailable: str((f) => f.exploitAvailable),
+  codeVulnerabilityDetectorName: str((f) => f.codeVulnerabilityDetails?.detectorName),
+  codeVulnerabilityDetectorTags: strs((f) => f.codeVulnerabilityDetails?.detectorTags),
+  codeVulnerabilityFilePath: str((f) => f.codeVulnerabilityDetails?.filePath.filePath),
+  epssScore: { kind: 'number', value: (f) => f.epss?.score },
+  codeRepositoryProjectName: strs((f) => resources(f).map((r) => r.details?.codeRepository?.projectName)),
+  codeRepositoryProviderType: strs((f) => resources(f).map((r) => r.details?.codeRepository?.providerType)),
+};
+
+export const findingMatches = matcher<Finding, Shapes['FilterCriteria']>(FINDING_FIELDS);
+
+const meta = (r: CoveredResource) => r.resourceMetadata;
+
+const COVERAGE_FIELDS: { [K in keyof Shapes['CoverageFilterCriteria']]-?: Field<CoveredResource> } = {
+  scanStatusCode: str((r) => r.scanStatus?.statusCode),
+  scanStatusReason: str((r) => r.scanStatus?.reason),
+  accountId: str((r) => r.accountId),
+  resourceId: str((r) => r.resourceId),
+  resourceType: str((r) => r.resourceType),
+  scanType: str((r) => r.scanType),
+  ecrRepositoryName: str((r) => meta(r)?.ecrRepository?.name),
+  ecrImageTags: strs((r) => meta(r)?.ecrImage?.tags),
+  ec2InstanceTags: { kind: 'map', maps: (r) => [meta(r)?.ec2?.tags] },
+  lambdaFunctionName: str((r) => meta(r)?.lambdaFunction?.functionName),
+  lambdaFunctionTags: { kind: 'map', maps: (r) => [meta(r)?.lambdaFunction?.functionTags] },
+  lambdaFunctionRuntime: str((r) => meta(r)?.lambdaFunction?.runtime),
+  lastScannedAt: { kind: 'date', value: (r) => r.lastScannedAt },
+  scanMode: str((r) => r.scanMode),
+  imagePulledAt: { kind: 'date', value: (r) => meta(r)?.ecrImage?.imagePulledAt },
+  ecrImageLastInUseAt: { kind: 'date', value: (r) => meta(r)?.ecrImage?.lastInUseAt },
+  ecrImageInUseCount: { kind: 'number', value: (r) => meta(r)?.ecrImage?.inUseCount },
+  codeRepositoryProjectName: str((r) => meta(r)?.codeRepository?.projectName),
+  codeRepositoryProviderType: str((r) => meta(r)?.codeRepository?.providerType),
+  codeRepositoryProviderTypeVisibility: str((r) => meta(r)?.codeRepository?.providerTypeVisibility),
+  lastScannedCommitId: str((r) => meta(r)?.codeRepository?.lastScannedCommitId),
+};
+
+export const coverageMatches = matcher<CoveredResource, Shapes['CoverageFilterCriteria']>(COVERAGE_FIELDS);
+
+/**
+ * The account-regions whose documents the caller sees: its own, and a delegated
+ * administrator's members' too.
+ */
+export function visibleAccountRegions(world: World, accountId: string, region: string): AccountRegion[] {
+  const own = world.accountRegion(accountId, region);
+  const standing = world.standing(accountId, region);
+  if (!standing.isDelegatedAdmin) return [own];
+  const members = [...standing.inspectorOrganization!.members.values()]
+    .filter((m) => standing.inspectorOrganization!.isAssociated(m.accountId))
+    .map((m) => world.accountRegion(m.accountId, region));
+  return [own, ...members];
+}
+
+const SEVERITY_RANK: Record<string, number> = { UNTRIAGED: 0, INFORMATIONAL: 1, LOW: 2, MEDIUM: 3, HIGH: 4, CRITICAL: 5 };
+
+type SortKey = string | number | undefined;
+const SORT_KEYS: Record<Shapes['SortField'], (f: Finding) => SortKey> = {
+  AWS_ACCOUNT_ID: (f) => f.awsAccountId,
+  FINDING_TYPE: (f) => f.type,
+  SEVERITY: (f) => SEVERITY_RANK[f.severity],
+  FIRST_OBSERVED_AT: (f) => f.firstObservedAt.getTime(),
+  LAST_OBSERVED_AT: (f) => f.lastObservedAt.getTime(),
+  FINDING_STATUS: (f) => f.status,
+  RESOURCE_TYPE: (f) => f.resources[0]?.type,
+  ECR_IMAGE_PUSHED_AT: (f) => f.resources[0]?.details?.awsEcrContainerImage?.pushedAt?.getTime(),
+  ECR_IMAGE_REPOSITORY_NAME: (f) => f.resources[0]?.details?.awsEcrContainerImage?.repositoryName,
+  ECR_IMAGE_REGISTRY: (f) => f.resources[0]?.details?.awsEcrContainerImage?.registry,
+  NETWORK_PROTOCOL: (f) => f.networkReachabilityDetails?.protocol,
+  COMPONENT_TYPE: (f) => f.networkReachabilityDetails?.networkPath.steps?.[0]?.componentType,
+  VULNERABILITY_ID: (f) => f.packageVulnerabilityDetails?.vulnerabilityId,
+  VULNERABILITY_SOURCE: (f) => f.packageVulnerabilityDetails?.source,
+  INSPECTOR_SCORE: (f) => f.inspectorScore,
+  VENDOR_SEVERITY: (f) => f.packageVulnerabilityDetails?.vendorSeverity,
+  EPSS_SCORE: (f) => f.epss?.score,
+};
+
+/** A finding's place in a sort order: its sort key, then its ARN. */
+export interface FindingPosition {
+  key: SortKey;
+  arn: string;
+}
+
+/**
+ * The order of findings for a sort: by the sort field (findings without it last, in either
+ * direction), then by ARN, so that the order is total and pages are stable.
+ */
+export function findingOrder(sort: Shapes['SortCriteria'] | undefined) {
+  const keyOf = SORT_KEYS[sort?.field ?? 'LAST_OBSERVED_AT'];
+  const direction = (sort?.sortOrder ?? 'DESC') === 'ASC' ? 1 : -1;
+  const compare = (a: FindingPosition, b: FindingPosition): number => {
+    if (a.key !== b.key) {
+      if (a.key === undefined) return 1;
+      if (b.key === undefined) return -1;
+      return (a.key < b.key ? -1 : 1) * direction;
+    }
+    return a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0;
+  };
+  const position = (finding: Finding): FindingPosition => ({ key: keyOf(finding), arn: finding.findingArn });
+  return {
+    position,
+    compare,
+    sort: (findings: Finding[]) =>
+      findings
+        .map((finding) => ({ finding, at: position(finding) }))
+        .sort((a, b) => compare(a.at, b.at))
+        .map((entry) => entry.finding),
+  };
+}

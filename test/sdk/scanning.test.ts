@@ -1,0 +1,227 @@
+// Scans of the default world through the SDK v3: coverage with its statuses and reasons,
+// findings that agree with the catalog, and what changes them (package upgrades, image
+// pushes, published vulnerabilities, the EC2 scan mode).
+import {
+  EnableCommand,
+  GetConfigurationCommand,
+  ListCoverageCommand,
+  ListCoverageStatisticsCommand,
+  ListFindingsCommand,
+  UpdateConfigurationCommand,
+  type CoveredResource,
+  type Finding,
+  type Inspector2Client,
+} from '@aws-sdk/client-inspector2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAffected } from '../../src/world/versions.js';
+import type { Ecosystem } from '../../src/world/ecosystems.js';
+import type { RunningServer } from '../../src/server.js';
+import { control, inspectorClient, startTestServer } from '../helpers.js';
+
+const ACCOUNT = '710000000001';
+const REGION = 'eu-west-1';
+const ALL = ['EC2', 'ECR', 'LAMBDA', 'LAMBDA_CODE'] as const;
+
+async function allCoverage(client: Inspector2Client): Promise<CoveredResource[]> {
+  const rows: CoveredResource[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new ListCoverageCommand({ maxResults: 7, nextToken }));
+    rows.push(...(page.coveredResources ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return rows;
+}
+
+async function allFindings(client: Inspector2Client, filterCriteria?: object): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new ListFindingsCommand({ maxResults: 10, nextToken, filterCriteria }));
+    findings.push(...(page.findings ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return findings;
+}
+
+const status = (rows: CoveredResource[], idPart: string, scanType = 'PACKAGE') =>
+  rows.filter((r) => r.resourceId?.includes(idPart) && r.scanType === scanType).map((r) => `${r.scanStatus?.statusCode}/${r.scanStatus?.reason}`);
+
+describe('scanning the default world', () => {
+  let server: RunningServer;
+  let client: Inspector2Client;
+  const inventory = async () => (await control(server.url, 'GET', `/_inspector2/inventory/${ACCOUNT}/${REGION}`)).body;
+  beforeAll(async () => {
+    server = await startTestServer({ scanMs: 60_000 });
+    client = inspectorClient(server.url, { accountId: ACCOUNT, region: REGION });
+  });
+  afterAll(() => server.close());
+
+  it('covers every resource with a status and reason, PENDING_INITIAL_SCAN until scanned', async () => {
+    await client.send(new EnableCommand({ resourceTypes: [...ALL] }));
+    const pending = await allCoverage(client);
+    expect(pending.filter((r) => r.scanStatus?.statusCode === 'ACTIVE').every((r) => r.scanStatus?.reason === 'PENDING_INITIAL_SCAN')).toBe(true);
+    expect(await client.send(new ListFindingsCommand({}))).toMatchObject({ findings: [] });
+
+    await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
+    const rows = await allCoverage(client);
+    const world = await inventory();
+    const id = (name: string) => world.ec2Instances.find((i: { tags: { Name: string } }) => i.tags.Name === name).instanceId as string;
+
+    expect(status(rows, id('web-1'))).toEqual(['ACTIVE/SUCCESSFUL']);
+    expect(status(rows, id('web-1'), 'NETWORK')).toEqual(['ACTIVE/SUCCESSFUL']);
+    expect(rows.find((r) => r.resourceId === id('legacy-1') && r.scanType === 'PACKAGE')).toMatchObject({
+      scanStatus: { statusCode: 'ACTIVE', reason: 'SUCCESSFUL' },
+      scanMode: 'EC2_AGENTLESS',
+    });
+    expect(status(rows, id('batch-1'))).toEqual(['INACTIVE/EC2_INSTANCE_STOPPED']);
+    expect(status(rows, 'repository/web-app/')).toEqual(expect.arrayContaining(['ACTIVE/SUCCESSFUL', 'INACTIVE/SCAN_ELIGIBILITY_EXPIRED']));
+    expect(status(rows, 'repository/base-images/')).toEqual(['ACTIVE/SCAN_FREQUENCY_SCAN_ON_PUSH']);
+    expect(status(rows, 'function:legacy-cron')).toEqual(['INACTIVE/UNSUPPORTED_RUNTIME']);
+    expect(status(rows, 'function:orders-api', 'CODE')).toEqual(['ACTIVE/SUCCESSFUL']);
+    for (const row of rows.filter((r) => r.scanStatus?.reason === 'SUCCESSFUL')) expect(row.lastScannedAt).toBeInstanceOf(Date);
+
+    const stats = await client.send(new ListCoverageStatisticsCommand({ groupBy: 'RESOURCE_TYPE' }));
+    expect(stats.totalCounts).toBe(rows.length);
+    const inactive = await client.send(
+      new ListCoverageCommand({ filterCriteria: { scanStatusCode: [{ comparison: 'EQUALS', value: 'INACTIVE' }] } }),
+    );
+    expect(inactive.coveredResources?.every((r) => r.scanStatus?.statusCode === 'INACTIVE')).toBe(true);
+  });
+
+  it('finds vulnerabilities whose CVEs, packages and versions agree with the catalog', async () => {
+    const findings = await allFindings(client);
+    const packageFindings = findings.filter((f) => f.type === 'PACKAGE_VULNERABILITY');
+    expect(packageFindings.length).toBeGreaterThan(5);
+    for (const finding of packageFindings) {
+      const id = finding.packageVulnerabilityDetails!.vulnerabilityId!;
+      const entry = (await control(server.url, 'GET', `/_inspector2/vulnerabilities/${id}`)).body;
+      for (const pkg of finding.packageVulnerabilityDetails!.vulnerablePackages!) {
+        const affected = entry.affected.filter((a: { package: string }) => a.package === pkg.name);
+        expect(affected.length, `${id} lists ${pkg.name}`).toBeGreaterThan(0);
+        expect(
+          affected.some((a: { ecosystem: Ecosystem; ranges: [] }) => isAffected(a.ecosystem, pkg.version!, a.ranges)),
+          `${pkg.name} ${pkg.version} is affected by ${id}`,
+        ).toBe(true);
+      }
+      expect(finding.severity).toBe(entry.severity);
+      expect(finding.status).toBe('ACTIVE');
+      expect(finding.findingArn).toMatch(new RegExp(`^arn:aws:inspector2:${REGION}:${ACCOUNT}:finding/[a-f0-9]{32}$`));
+    }
+    const log4shell = packageFindings.find((f) => f.packageVulnerabilityDetails?.vulnerabilityId === 'CVE-2021-44228');
+    expect(log4shell?.packageVulnerabilityDetails?.vulnerablePackages?.[0]).toMatchObject({
+      name: 'org.apache.logging.log4j:log4j-core',
+      version: '2.14.1',
+      packageManager: 'JAR',
+    });
+    const network = findings.filter((f) => f.type === 'NETWORK_REACHABILITY');
+    expect(network.map((f) => f.networkReachabilityDetails?.openPortRange?.begin).sort()).toEqual([22, 443]);
+    const code = findings.filter((f) => f.type === 'CODE_VULNERABILITY');
+    expect(code).toEqual([expect.objectContaining({ severity: 'CRITICAL', title: 'CWE-798 - Hardcoded credentials' })]);
+  });
+
+  it('closes a finding when its package is upgraded, and reopens it when it comes back', async () => {
+    const world = await inventory();
+    const web = world.ec2Instances.find((i: { tags: { Name: string } }) => i.tags.Name === 'web-1');
+    const before = await allFindings(client, { vulnerabilityId: [{ comparison: 'EQUALS', value: 'CVE-2021-44228' }] });
+    expect(before.map((f) => f.status)).toEqual(['ACTIVE']);
+
+    const upgrade = { name: 'org.apache.logging.log4j:log4j-core', version: '2.17.1', ecosystem: 'maven', filePath: '/usr/lib/app/lib/log4j-core-2.14.1.jar' };
+    expect((await control(server.url, 'POST', `/_inspector2/inventory/${ACCOUNT}/${REGION}/ec2-instances/${web.instanceId}/packages`, upgrade)).status).toBe(201);
+    await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
+    const after = await allFindings(client, { vulnerabilityId: [{ comparison: 'EQUALS', value: 'CVE-2021-44228' }] });
+    expect(after.map((f) => [f.findingArn, f.status])).toEqual([[before[0]!.findingArn, 'CLOSED']]);
+
+    await control(server.url, 'POST', `/_inspector2/inventory/${ACCOUNT}/${REGION}/ec2-instances/${web.instanceId}/packages`, { ...upgrade, version: '2.14.1' });
+    await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
+    const reopened = await allFindings(client, { vulnerabilityId: [{ comparison: 'EQUALS', value: 'CVE-2021-44228' }] });
+    expect(reopened.map((f) => [f.findingArn, f.status])).toEqual([[before[0]!.findingArn, 'ACTIVE']]);
+    expect(reopened[0]!.firstObservedAt).toEqual(before[0]!.firstObservedAt);
+  });
+
+  it('closes an image’s findings when a fixed image replaces it', async () => {
+    const world = await inventory();
+    const old = world.ecrRepositories.find((r: { name: string }) => r.name === 'web-app').images.find((i: { tags: string[] }) => i.tags.includes('latest'));
+    const oldArn = `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/web-app/${old.digest}`;
+    const open = await allFindings(client, { resourceId: [{ comparison: 'EQUALS', value: oldArn }], findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }] });
+    expect(open.length).toBeGreaterThan(0);
+
+    const fixed = {
+      digest: `sha256:${'f'.repeat(64)}`,
+      tags: ['latest', 'v3'],
+      pushedAt: '-1m',
+      platform: 'DEBIAN_12',
+      layers: [{ digest: `sha256:${'e'.repeat(64)}`, packages: [{ name: 'lodash', version: '4.17.21', ecosystem: 'npm' }] }],
+    };
+    expect((await control(server.url, 'POST', `/_inspector2/inventory/${ACCOUNT}/${REGION}/ecr-repositories/web-app/images`, fixed)).status).toBe(201);
+    await control(server.url, 'DELETE', `/_inspector2/inventory/${ACCOUNT}/${REGION}/ecr-repositories/web-app/images/${old.digest}`);
+    await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
+
+    const closed = await allFindings(client, { resourceId: [{ comparison: 'EQUALS', value: oldArn }] });
+    expect(closed.map((f) => f.status)).toEqual(open.map(() => 'CLOSED'));
+    const fresh = await allFindings(client, { resourceId: [{ comparison: 'PREFIX', value: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/web-app/sha256:fff` }] });
+    expect(fresh.filter((f) => f.packageVulnerabilityDetails?.vulnerablePackages?.some((p) => p.name === 'lodash'))).toEqual([]);
+  });
+
+  it('opens a finding when a vulnerability that matches an installed package is published', async () => {
+    const published = {
+      id: 'CVE-2099-0001',
+      title: 'Emulator test vulnerability in zlib',
+      description: 'A vulnerability published by the test, affecting the zlib of the default world.',
+      published: '2099-01-01',
+      cwes: ['CWE-787'],
+      cvss3: { version: '3.1', baseScore: 9.8, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', source: 'NVD' },
+      severity: 'CRITICAL',
+      exploit: { known: false },
+      affected: [{ ecosystem: 'dpkg', package: 'zlib1g', ranges: [{ fixed: '1:1.3.1' }] }],
+      references: ['https://example.com/CVE-2099-0001'],
+    };
+    expect((await control(server.url, 'POST', '/_inspector2/vulnerabilities', published)).status).toBe(201);
+    await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
+    const findings = await allFindings(client, { vulnerabilityId: [{ comparison: 'EQUALS', value: 'CVE-2099-0001' }] });
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.severity === 'CRITICAL' && f.packageVulnerabilityDetails?.vulnerablePackages?.[0]?.name === 'zlib1g')).toBe(true);
+  });
+
+  it('moves an unmanaged instance out of coverage in agent-based mode, and back in hybrid mode', async () => {
+    const world = await inventory();
+    const legacy = world.ec2Instances.find((i: { tags: { Name: string } }) => i.tags.Name === 'legacy-1').instanceId;
+    const legacyRow = async () =>
+      (await client.send(new ListCoverageCommand({ filterCriteria: { resourceId: [{ comparison: 'EQUALS', value: legacy }], scanType: [{ comparison: 'EQUALS', value: 'PACKAGE' }] } })))
+        .coveredResources?.[0];
+
+    await client.send(new UpdateConfigurationCommand({ ec2Configuration: { scanMode: 'EC2_SSM_AGENT_BASED' } }));
+    expect((await client.send(new GetConfigurationCommand({}))).ec2Configuration?.scanModeState).toEqual({ scanMode: 'EC2_SSM_AGENT_BASED', scanModeStatus: 'SUCCESS' });
+    expect(await legacyRow()).toMatchObject({ scanStatus: { statusCode: 'INACTIVE', reason: 'UNMANAGED_EC2_INSTANCE' } });
+    const closed = await allFindings(client, { resourceId: [{ comparison: 'EQUALS', value: legacy }] });
+    expect(closed.length).toBeGreaterThan(0);
+    expect(closed.every((f) => f.status === 'CLOSED')).toBe(true);
+
+    await client.send(new UpdateConfigurationCommand({ ec2Configuration: { scanMode: 'EC2_HYBRID' } }));
+    await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
+    expect(await legacyRow()).toMatchObject({ scanStatus: { statusCode: 'ACTIVE', reason: 'SUCCESSFUL' }, scanMode: 'EC2_AGENTLESS' });
+  });
+});
+
+describe('determinism', () => {
+  async function transcript(): Promise<string> {
+    const server = await startTestServer();
+    try {
+      const client = inspectorClient(server.url, { accountId: '720000000002', region: 'ap-southeast-2' });
+      await client.send(new EnableCommand({ resourceTypes: [...ALL] }));
+      const coverage = await allCoverage(client);
+      const findings = await allFindings(client);
+      // Times come from the clock, which runs at real speed: compare everything else.
+      const timeless = (key: string, value: unknown) => (value instanceof Date || /At$/.test(key) ? undefined : value);
+      return JSON.stringify({ coverage, findings }, timeless);
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('gives the same coverage and findings, ids and order for the same world and calls', async () => {
+    const first = await transcript();
+    expect(first.length).toBeGreaterThan(1000);
+    expect(await transcript()).toBe(first);
+  });
+});
