@@ -337,8 +337,8 @@ class WorldBuilder {
       // The newest image of the first repository always runs, so that the cluster runs something.
       const newest = repository.images.at(-1)!;
       if (index === 0 || this.chance(0.5)) {
-        const startedAt = Math.max(Date.parse(newest.pushedAt), this.now - this.faker.number.int({ max: 2 * 86_400 }) * SECOND);
-        newest.lastInUseAt = new Date(startedAt).toISOString();
+        const startedAt = Math.max(this.instant(newest.pushedAt), this.now - this.faker.number.int({ max: 2 * 86_400 }) * SECOND);
+        newest.lastInUseAt = this.relative(startedAt);
         newest.lastPulledAt = newest.lastInUseAt;
         newest.inUseCount = this.faker.number.int({ min: 1, max: 12 });
         running.push({ repository: repository.name, digest: newest.digest });
@@ -372,8 +372,8 @@ class WorldBuilder {
       return {
         digest: this.digest(),
         tags: [`v${major}.${minor}.${index}`, ...(newest ? ['latest'] : []), ...(this.chance(0.3) ? [this.faker.git.commitSha({ length: 7 })] : [])],
-        pushedAt: new Date(pushed).toISOString(),
-        ...(pulled !== undefined ? { lastPulledAt: new Date(pulled).toISOString() } : {}),
+        pushedAt: this.relative(pushed),
+        ...(pulled !== undefined ? { lastPulledAt: this.relative(pulled) } : {}),
         architecture,
         platform,
         ...(author ? { author } : {}),
@@ -466,8 +466,20 @@ class WorldBuilder {
     return name;
   }
 
+  /**
+   * Times are written relative to the moment the world is loaded ("-90061000ms"), so a
+   * generated world stays as fresh as when it was made (ECR and Lambda windows count from now).
+   */
   private ago(ms: number): string {
-    return new Date(this.now - ms).toISOString();
+    return `-${Math.round(ms)}ms`;
+  }
+
+  private relative(at: number): string {
+    return this.ago(this.now - at);
+  }
+
+  private instant(relative: string): number {
+    return this.now - Number(relative.slice(1, -'ms'.length));
   }
 
   private hex(length: number): string {

@@ -49,14 +49,28 @@ export class VulnerabilityCatalog {
   matches(pkg: InstalledPackage): PackageMatch[] {
     const found: PackageMatch[] = [];
     // A version its ecosystem cannot order matches nothing (as a scanner that cannot parse it).
-    if (!isValidVersion(pkg.ecosystem, pkg.version)) return found;
+    if (!isValidVersion(pkg.ecosystem, pkg.version) || !isValidVersion(pkg.ecosystem, comparableVersion(pkg))) return found;
     for (const vulnerability of this.byPackage.get(`${pkg.ecosystem}:${pkg.name}`) ?? []) {
       for (const affected of vulnerability.affected) {
         if (affected.ecosystem !== pkg.ecosystem || affected.package !== pkg.name) continue;
-        const range = affected.ranges.find((r: VersionRange) => isAffected(pkg.ecosystem, pkg.version, [r]));
+        const version = comparableVersion(pkg);
+        const range = affected.ranges.find((r: VersionRange) => isAffected(pkg.ecosystem, version, [r]));
         if (range) found.push({ vulnerability, ...(range.fixed ? { fixedInVersion: range.fixed } : {}) });
       }
     }
     return found;
   }
+}
+
+/**
+ * The version to compare with the catalog's ranges. OS packages are matched on their
+ * upstream version (epoch and distribution revision set aside), because the catalog gives
+ * upstream ranges: `1:1.2.11.dfsg-2ubuntu9` is zlib 1.2.11.dfsg. Distribution backports of
+ * a fix into an older upstream version are therefore not recognised.
+ */
+export function comparableVersion(pkg: Pick<InstalledPackage, 'ecosystem' | 'version'>): string {
+  if (pkg.ecosystem !== 'dpkg' && pkg.ecosystem !== 'rpm') return pkg.version;
+  const withoutEpoch = pkg.version.replace(/^\d+:/, '');
+  const hyphen = withoutEpoch.lastIndexOf('-');
+  return hyphen > 0 ? withoutEpoch.slice(0, hyphen) : withoutEpoch;
 }
