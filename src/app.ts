@@ -46,6 +46,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       scanMs: options.scanMs ?? DEFAULT_WORLD_OPTIONS.scanMs,
     },
     new VulnerabilityCatalog(readCatalog(DEFAULT_CATALOG_FILE)),
+    { ...(options.clockStart ? { start: options.clockStart } : {}), ...(options.manualClock ? { manual: true } : {}) },
   );
   if (options.seed !== false) loadSeed(world, readSeed(options.seed ?? DEFAULT_SEED_FILE));
 

@@ -15,6 +15,10 @@ export interface EmulatorOptions {
   transitionMs?: number;
   /** INSPECTOR2_SCAN_MS: how long a resource's scan takes on the virtual clock (0: done at the next request). */
   scanMs?: number;
+  /** INSPECTOR2_CLOCK_START: where the virtual clock starts (ISO 8601; default now). */
+  clockStart?: Date;
+  /** INSPECTOR2_CLOCK=manual: the clock moves only through the control plane (byte-identical answers). */
+  manualClock?: boolean;
   /** INSPECTOR2_SEED: the seed file to start from (default seeds/default-world.json; `none` for an empty world). */
   seed?: string | false;
   /** INSPECTOR2_MAX_MEMBERS: members a delegated administrator may associate per region (AWS: 10,000). */
@@ -51,6 +55,15 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   }
   if (env.INSPECTOR2_SCAN_MS !== undefined) {
     options.scanMs = integer('INSPECTOR2_SCAN_MS', env.INSPECTOR2_SCAN_MS, 0, Number.MAX_SAFE_INTEGER);
+  }
+  if (env.INSPECTOR2_CLOCK_START !== undefined) {
+    const start = new Date(env.INSPECTOR2_CLOCK_START);
+    if (Number.isNaN(start.getTime())) throw new ConfigError(`INSPECTOR2_CLOCK_START must be an ISO 8601 time, got '${env.INSPECTOR2_CLOCK_START}'`);
+    options.clockStart = start;
+  }
+  if (env.INSPECTOR2_CLOCK !== undefined) {
+    if (!['manual', 'running'].includes(env.INSPECTOR2_CLOCK)) throw new ConfigError(`INSPECTOR2_CLOCK must be manual or running, got '${env.INSPECTOR2_CLOCK}'`);
+    options.manualClock = env.INSPECTOR2_CLOCK === 'manual';
   }
   if (env.INSPECTOR2_SEED !== undefined) options.seed = env.INSPECTOR2_SEED === 'none' ? false : env.INSPECTOR2_SEED;
   if (env.INSPECTOR2_MAX_MEMBERS !== undefined) {

@@ -48,7 +48,12 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
   );
   control.get('/_localstack/health', (c) => c.json({ services: { inspector2: 'running', iam: 'running' }, version: VERSION }));
 
-  const clock = () => ({ now: world.clock.now().toISOString(), epochSeconds: world.clock.nowMs() / 1000, pendingTransitions: world.scheduler.pending });
+  const clock = () => ({
+    now: world.clock.now().toISOString(),
+    epochSeconds: world.clock.nowMs() / 1000,
+    mode: world.clock.isManual ? 'manual' : 'running',
+    pendingTransitions: world.scheduler.pending,
+  });
   control.get('/_inspector2/clock', (c) => c.json(clock()));
   control.post('/_inspector2/clock', async (c) => {
     const body = await jsonBody(c);

@@ -1,16 +1,33 @@
 // One clock for the whole emulator. Every timestamp the API returns and every scheduled
 // state transition reads it, so that tests can move time instead of waiting for it.
+// It runs at real speed from where it was set, or, in manual mode, stands still between
+// moves (then the same calls give byte-identical answers).
+export interface ClockOptions {
+  /** Where the clock starts (default: now). */
+  start?: Date;
+  /** Time moves only when advanced or set. */
+  manual?: boolean;
+}
+
 export class Clock {
-  private offsetMs = 0;
+  private readonly manual: boolean;
+  /** Manual mode: the time. Running mode: the offset from the real clock. */
+  private base: number;
   /** While transitions run, time stands still at the moment they were due, so that one step of the world has one time. */
   private frozenAt?: number;
+
+  constructor(options: ClockOptions = {}) {
+    this.manual = options.manual ?? false;
+    const start = options.start?.getTime() ?? Date.now();
+    this.base = this.manual ? start : start - Date.now();
+  }
 
   now(): Date {
     return new Date(this.nowMs());
   }
 
   nowMs(): number {
-    return this.frozenAt ?? Date.now() + this.offsetMs;
+    return this.frozenAt ?? (this.manual ? this.base : Date.now() + this.base);
   }
 
   /** Runs `step` with the clock stopped at its current time. */
@@ -27,11 +44,15 @@ export class Clock {
 
   /** Moves the clock forward (or back, with a negative duration). */
   advance(ms: number): void {
-    this.offsetMs += ms;
+    this.base += ms;
   }
 
-  /** Sets the clock to a moment; it runs on from there at real speed. */
+  /** Sets the clock to a moment; in running mode it runs on from there at real speed. */
   set(at: Date): void {
-    this.offsetMs = at.getTime() - Date.now();
+    this.base = this.manual ? at.getTime() : at.getTime() - Date.now();
+  }
+
+  get isManual(): boolean {
+    return this.manual;
   }
 }

@@ -1,7 +1,7 @@
 // The simulated AWS world. Inspector's state is addressed as world[account][region], as
 // the real service's is: nothing leaks from one region to another. What is global — the
 // organizations, IAM's service-linked roles, the clock — is named as such. No HTTP here.
-import { Clock } from './clock.js';
+import { Clock, type ClockOptions } from './clock.js';
 import { defaultConfiguration, type ScanConfiguration } from './configuration.js';
 import type { CoverageRow, Finding } from './documents.js';
 import { Enablement, type ScanType } from './enablement.js';
@@ -50,7 +50,7 @@ export interface Standing {
 }
 
 export class World {
-  readonly clock = new Clock();
+  readonly clock: Clock;
   readonly scheduler = new Scheduler();
   /** Global: IAM is not regional. */
   readonly iam = new Iam();
@@ -63,7 +63,10 @@ export class World {
     readonly options: WorldOptions = DEFAULT_WORLD_OPTIONS,
     /** Global: the vulnerabilities the scanner knows. */
     readonly catalog: VulnerabilityCatalog = new VulnerabilityCatalog(),
-  ) {}
+    clock: ClockOptions = {},
+  ) {
+    this.clock = new Clock(clock);
+  }
 
   /** The state of an account in a region; an account Inspector has never seen starts with everything disabled. */
   accountRegion(accountId: string, region: string): AccountRegion {

@@ -2,7 +2,16 @@
 // findings that agree with the catalog, and what changes them (package upgrades, image
 // pushes, published vulnerabilities, the EC2 scan mode).
 import {
+  AssociateMemberCommand,
+  BatchGetMemberEc2DeepInspectionStatusCommand,
+  BatchUpdateMemberEc2DeepInspectionStatusCommand,
   EnableCommand,
+  EnableDelegatedAdminAccountCommand,
+  GetClustersForImageCommand,
+  GetEc2DeepInspectionConfigurationCommand,
+  ListUsageTotalsCommand,
+  UpdateEc2DeepInspectionConfigurationCommand,
+  UpdateOrgEc2DeepInspectionConfigurationCommand,
   GetConfigurationCommand,
   ListCoverageCommand,
   ListCoverageStatisticsCommand,
@@ -17,7 +26,7 @@ import { isAffected } from '../../src/world/versions.js';
 import { comparableVersion } from '../../src/world/vulnerabilities.js';
 import type { Ecosystem } from '../../src/world/ecosystems.js';
 import type { RunningServer } from '../../src/server.js';
-import { control, inspectorClient, startTestServer } from '../helpers.js';
+import { control, inspectorClient, rejection, startTestServer } from '../helpers.js';
 
 const ACCOUNT = '710000000001';
 const REGION = 'eu-west-1';
@@ -226,5 +235,100 @@ describe('determinism', () => {
     const first = await transcript();
     expect(first.length).toBeGreaterThan(1000);
     expect(await transcript()).toBe(first);
+  });
+});
+
+describe('byte-identical answers with a manual clock', () => {
+  async function wire(): Promise<string[]> {
+    const server = await startTestServer({ manualClock: true, clockStart: new Date('2026-06-01T12:00:00Z') });
+    try {
+      // Unsigned requests: the default account, in us-east-1.
+      const call = async (path: string, body: object) => (await fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify(body) })).text();
+      await call('/enable', { resourceTypes: ['EC2', 'ECR', 'LAMBDA', 'LAMBDA_CODE'] });
+      await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
+      return [
+        await call('/coverage/list', { maxResults: 200 }),
+        await call('/findings/list', { maxResults: 100, sortCriteria: { field: 'SEVERITY', sortOrder: 'DESC' } }),
+        await call('/findings/list', { maxResults: 100 }),
+      ];
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('gives the same bytes for the same world and calls', async () => {
+    const first = await wire();
+    expect(first[1]).toContain('"firstObservedAt":1780315200');
+    expect(await wire()).toEqual(first);
+  });
+});
+
+describe('organization-wide scanning', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('shows the delegated administrator its members’ coverage and findings; members only their own', async () => {
+    const as = (accountId: string) => inspectorClient(server.url, { accountId, region: REGION });
+    await as('111111111111').send(new EnableDelegatedAdminAccountCommand({ delegatedAdminAccountId: '222222222222' }));
+    const admin = as('222222222222');
+    await admin.send(new AssociateMemberCommand({ accountId: '333333333333' }));
+    await admin.send(new EnableCommand({ accountIds: ['333333333333'], resourceTypes: ['EC2'] }));
+    await as('333333333333').send(new ListCoverageCommand({}));
+
+    const accounts = new Set((await allCoverage(admin)).map((r) => r.accountId));
+    expect([...accounts].sort()).toEqual(['222222222222', '333333333333']);
+    const findings = await allFindings(admin, { awsAccountId: [{ comparison: 'EQUALS', value: '333333333333' }] });
+    expect(findings.length).toBeGreaterThan(0);
+    expect(new Set((await allCoverage(as('333333333333'))).map((r) => r.accountId))).toEqual(new Set(['333333333333']));
+
+    const denied = await rejection(as('333333333333').send(new UpdateConfigurationCommand({ ec2Configuration: { scanMode: 'EC2_SSM_AGENT_BASED' } })));
+    expect(denied.name).toBe('AccessDeniedException');
+    // The administrator's configuration governs its members.
+    await admin.send(new UpdateConfigurationCommand({ ecrConfiguration: { rescanDuration: 'DAYS_30' } }));
+    const member = await as('333333333333').send(new GetConfigurationCommand({}));
+    expect(member.ecrConfiguration?.rescanDurationState).toMatchObject({ rescanDuration: 'DAYS_30', pullDateRescanDuration: 'DAYS_14', pullDateRescanMode: 'LAST_IN_USE_AT' });
+  });
+
+  it('manages deep inspection: the account’s paths, the organization’s, the members’ status', async () => {
+    const admin = inspectorClient(server.url, { accountId: '222222222222', region: REGION });
+    const own = await admin.send(new UpdateEc2DeepInspectionConfigurationCommand({ activateDeepInspection: true, packagePaths: ['/opt/app'] }));
+    expect(own).toMatchObject({ packagePaths: ['/opt/app'], status: 'ACTIVATED' });
+    await admin.send(new UpdateOrgEc2DeepInspectionConfigurationCommand({ orgPackagePaths: ['/srv'] }));
+    const member = inspectorClient(server.url, { accountId: '333333333333', region: REGION });
+    expect(await member.send(new GetEc2DeepInspectionConfigurationCommand({}))).toMatchObject({ orgPackagePaths: ['/srv'], status: 'ACTIVATED' });
+    const cannot = await rejection(member.send(new UpdateEc2DeepInspectionConfigurationCommand({ activateDeepInspection: false })));
+    expect(cannot.name).toBe('AccessDeniedException');
+
+    const updated = await admin.send(
+      new BatchUpdateMemberEc2DeepInspectionStatusCommand({ accountIds: [{ accountId: '333333333333', activateDeepInspection: false }, { accountId: '555555555555', activateDeepInspection: true }] }),
+    );
+    expect(updated.accountIds).toEqual([{ accountId: '333333333333', status: 'DEACTIVATED' }]);
+    expect(updated.failedAccountIds?.[0]).toMatchObject({ accountId: '555555555555', errorMessage: expect.stringContaining('not a member') });
+    const statuses = await admin.send(new BatchGetMemberEc2DeepInspectionStatusCommand({ accountIds: ['333333333333'] }));
+    expect(statuses.accountIds).toEqual([{ accountId: '333333333333', status: 'DEACTIVATED' }]);
+  });
+
+  it('reports usage of the last 30 days, and the clusters that run an image', async () => {
+    const admin = inspectorClient(server.url, { accountId: '222222222222', region: REGION });
+    await control(server.url, 'POST', '/_inspector2/clock', { advance: '2h' });
+    const usage = await admin.send(new ListUsageTotalsCommand({}));
+    const member = usage.totals?.find((t) => t.accountId === '333333333333');
+    const hours = member?.usage?.find((u) => u.type === 'EC2_INSTANCE_HOURS');
+    // Three SSM-managed running instances of the default inventory, covered for two hours.
+    expect(hours?.total).toBeCloseTo(6, 1);
+    expect(hours?.currency).toBe('USD');
+    expect(hours?.estimatedMonthlyCost).toBeGreaterThan(0);
+
+    const client = inspectorClient(server.url, { accountId: '740000000004', region: REGION });
+    await client.send(new EnableCommand({ resourceTypes: ['ECR'] }));
+    const inventory = (await control(server.url, 'GET', `/_inspector2/inventory/740000000004/${REGION}`)).body;
+    const cluster = inventory.clusters[0];
+    const image = `arn:aws:ecr:${REGION}:740000000004:repository/${cluster.images[0].repository}/${cluster.images[0].digest}`;
+    const clusters = await client.send(new GetClustersForImageCommand({ filter: { resourceId: image } }));
+    expect(clusters.cluster?.map((c) => c.clusterArn)).toEqual([cluster.arn]);
+    expect(clusters.cluster?.[0]?.clusterDetails?.[0]?.clusterMetadata?.awsEcsMetadataDetails).toBeDefined();
   });
 });
