@@ -6,11 +6,13 @@ import { Hono } from 'hono';
 import { accountHandlers } from './api/accounts.js';
 import { configurationHandlers } from './api/configuration.js';
 import { coverageHandlers } from './api/coverage.js';
+import { filterHandlers } from './api/filters.js';
 import { findingHandlers } from './api/findings.js';
 import { awsErrorFor } from './api/errors.js';
 import { iamActions } from './api/iam.js';
 import { ClientTokens } from './api/idempotency.js';
 import { organizationHandlers } from './api/organization.js';
+import { tagHandlers } from './api/tags.js';
 import type { Handlers } from './api/types.js';
 import type { EmulatorOptions } from './config.js';
 import { controlRoutes } from './control/routes.js';
@@ -60,6 +62,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ...coverageHandlers(world),
     ...configurationHandlers(world),
     ...findingHandlers(world),
+    ...filterHandlers(world),
+    ...tagHandlers(world),
   };
   const identity = (signingName: string): IdentityOptions => ({
     verifySignatures: options.verifySignatures ?? false,

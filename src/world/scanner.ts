@@ -12,6 +12,7 @@ import { durationOf, DEFAULT_DEEP_INSPECTION_PATHS, type ScanConfiguration } fro
 import { baseScore, formatVector, parseVector } from './cvss.js';
 import type { CoverageRow, CoveredResource, Finding, ScanStatusReason } from './documents.js';
 import { PACKAGE_MANAGER } from './ecosystems.js';
+import { applySuppression } from './filters.js';
 import type { ScanType } from './enablement.js';
 import type { CodeIssue, Ec2Instance, EcrImage, EcrRepository, InstalledPackage, LambdaFunction } from './inventory.js';
 import type { UsageType } from './usage.js';
@@ -356,10 +357,12 @@ function scan(world: World, state: AccountRegion, resource: CoveredResource): vo
       // A remediated issue that comes back reopens its finding, under the same ARN.
       state.findings.set(finding.findingArn, { ...finding, firstObservedAt: existing.firstObservedAt, lastObservedAt: now, updatedAt: now, status: 'ACTIVE' });
     } else if (JSON.stringify({ ...finding, status: existing.status }) !== JSON.stringify(sansTimes(existing))) {
+      // The finding changed (a package, a score, a resource detail): its status is kept.
       state.findings.set(finding.findingArn, { ...finding, firstObservedAt: existing.firstObservedAt, lastObservedAt: now, updatedAt: now, status: existing.status });
     }
   }
   closeFindings(state, (f) => findingCovers(f, resource.resourceId, resource.scanType) && !current.has(f.findingArn), now);
+  applySuppression(world, state);
 }
 
 function sansTimes(finding: Finding): Omit<Finding, 'firstObservedAt' | 'lastObservedAt' | 'updatedAt'> {

@@ -7,6 +7,7 @@ import type { CoverageRow, Finding } from './documents.js';
 import { Enablement, type ScanType } from './enablement.js';
 import type { Inventory } from './inventory.js';
 import { defaultInventory } from './default-inventory.js';
+import type { SavedFilter } from './filters.js';
 import { Iam } from './iam.js';
 import { InspectorOrganization, Organization } from './organizations.js';
 import { reconcile } from './scanner.js';
@@ -37,6 +38,8 @@ export interface AccountRegion {
   /** Findings by ARN, closed ones included. */
   findings: Map<string, Finding>;
   usage: UsageLedger;
+  /** Saved filters and suppression rules, by ARN. */
+  filters: Map<string, SavedFilter>;
 }
 
 /** What an account is, in a region, for Inspector. */
@@ -54,6 +57,8 @@ export class World {
   readonly scheduler = new Scheduler();
   /** Global: IAM is not regional. */
   readonly iam = new Iam();
+  /** Tags of Inspector resources (filters, CIS and code security configurations), by ARN. */
+  readonly tags = new Map<string, Record<string, string>>();
   /** Global: organizations and their accounts. */
   readonly organizations = new Map<string, Organization>();
   private readonly accountRegions = new Map<string, AccountRegion>();
@@ -81,6 +86,7 @@ export class World {
         coverage: new Map(),
         findings: new Map(),
         usage: new UsageLedger(),
+        filters: new Map(),
       };
       this.accountRegions.set(key, state);
     }

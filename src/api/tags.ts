@@ -1,0 +1,45 @@
+// Tags on Inspector resources: TagResource, UntagResource, ListTagsForResource. A resource
+// is taggable when the caller owns it in the request's region (today: filters).
+import type { World } from '../world/world.js';
+import { modeledError } from './errors.js';
+import type { Handlers } from './types.js';
+
+/** AWS allows 50 tags on a resource. */
+const MAX_TAGS = 50;
+
+function ownedResource(world: World, accountId: string, region: string, arn: string): void {
+  if (!world.accountRegion(accountId, region).filters.has(arn)) {
+    throw modeledError('ResourceNotFoundException', { message: `The resource ${arn} was not found in account ${accountId} in ${region}.` });
+  }
+}
+
+export function tagHandlers(world: World): Handlers {
+  return {
+    TagResource(input, { caller }) {
+      ownedResource(world, caller.accountId, caller.region, input.resourceArn);
+      const reserved = Object.keys(input.tags).filter((key) => key.toLowerCase().startsWith('aws:'));
+      if (reserved.length) {
+        throw modeledError('BadRequestException', { message: `Tag keys starting with aws: are reserved for AWS use: ${reserved.join(', ')}.` });
+      }
+      const tags = { ...world.tags.get(input.resourceArn), ...input.tags };
+      if (Object.keys(tags).length > MAX_TAGS) {
+        throw modeledError('BadRequestException', { message: `A resource can have at most ${MAX_TAGS} tags; this request would give it ${Object.keys(tags).length}.` });
+      }
+      world.tags.set(input.resourceArn, tags);
+      return {};
+    },
+
+    UntagResource(input, { caller }) {
+      ownedResource(world, caller.accountId, caller.region, input.resourceArn);
+      const tags = { ...world.tags.get(input.resourceArn) };
+      for (const key of input.tagKeys) delete tags[key];
+      world.tags.set(input.resourceArn, tags);
+      return {};
+    },
+
+    ListTagsForResource(input, { caller }) {
+      ownedResource(world, caller.accountId, caller.region, input.resourceArn);
+      return { tags: world.tags.get(input.resourceArn) ?? {} };
+    },
+  };
+}
