@@ -4,7 +4,7 @@ import {
   BatchGetAccountStatusCommand,
   DisableCommand,
   EnableCommand,
-  ListFiltersCommand,
+  ListCisScansCommand,
   ListTagsForResourceCommand,
   ValidationException,
 } from '@aws-sdk/client-inspector2';
@@ -99,11 +99,14 @@ describe('SDK v3 against a listening server', () => {
     const error = (await client.send(new ListTagsForResourceCommand({ resourceArn: arn })).catch((e: unknown) => e)) as Error & {
       $metadata: { httpStatusCode: number };
     };
-    expect(error.name).toBe('NotImplementedException');
-    expect(error.$metadata.httpStatusCode).toBe(501);
-    expect(error.message).toContain('ListTagsForResource');
-    const filters = (await client.send(new ListFiltersCommand({})).catch((e: unknown) => e)) as Error;
-    expect(filters.message).toContain('ListFilters');
+    // The label arrives decoded once: the error names the ARN as it was given.
+    expect(error.name).toBe('ResourceNotFoundException');
+    expect(error.$metadata.httpStatusCode).toBe(404);
+    expect(error.message).toContain(arn);
+    const scans = (await client.send(new ListCisScansCommand({})).catch((e: unknown) => e)) as Error & { $metadata: { httpStatusCode: number } };
+    expect(scans.name).toBe('NotImplementedException');
+    expect(scans.$metadata.httpStatusCode).toBe(501);
+    expect(scans.message).toContain('ListCisScans');
   });
 });
 
@@ -124,7 +127,8 @@ describe('SDK v3 against strict signature verification', () => {
     const client = inspectorClient(server.url, { accountId: '111122223333', secretAccessKey: 'the-right-secret' });
     const arn = 'arn:aws:inspector2:us-east-1:111122223333:owner/111122223333/filter/0123456789abcdef';
     const error = (await client.send(new ListTagsForResourceCommand({ resourceArn: arn })).catch((e: unknown) => e)) as Error;
-    expect(error.name).toBe('NotImplementedException');
+    expect(error.name).toBe('ResourceNotFoundException');
+    expect(error.message).toContain(arn);
   });
 
   it('answers InvalidSignatureException to a wrong secret', async () => {
