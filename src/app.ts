@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { accountHandlers } from './api/accounts.js';
 import { configurationHandlers } from './api/configuration.js';
 import { coverageHandlers } from './api/coverage.js';
+import { findingDetailHandlers } from './api/finding-details.js';
 import { filterHandlers } from './api/filters.js';
 import { findingHandlers } from './api/findings.js';
 import { awsErrorFor } from './api/errors.js';
@@ -63,6 +64,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ...configurationHandlers(world),
     ...findingHandlers(world),
     ...filterHandlers(world),
+    ...findingDetailHandlers(world),
     ...tagHandlers(world),
   };
   const identity = (signingName: string): IdentityOptions => ({

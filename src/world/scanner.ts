@@ -408,6 +408,17 @@ function findingsFor(world: World, state: AccountRegion, resource: CoveredResour
   }
 }
 
+/** The code issue behind a code finding, from the function's code. */
+export function codeIssueOf(state: AccountRegion, finding: Finding): CodeIssue | undefined {
+  const details = finding.codeVulnerabilityDetails;
+  const resource = finding.resources[0];
+  if (!details || resource?.type !== 'AWS_LAMBDA_FUNCTION') return undefined;
+  const fn = state.inventory?.lambdaFunctions.find((f) => lambdaFunctionArn(state, f.name) === resource.id);
+  return fn?.codeIssues.find(
+    (issue) => issue.detectorId === details.detectorId && issue.filePath === details.filePath.filePath && issue.startLine === details.filePath.startLine,
+  );
+}
+
 export function findImage(state: AccountRegion, imageArn: string): { repository: EcrRepository; image: EcrImage } | undefined {
   for (const repository of state.inventory?.ecrRepositories ?? []) {
     const prefix = `${ecrRepositoryArn(state, repository.name)}/`;

@@ -1,0 +1,100 @@
+// What Inspector tells about a finding beyond the finding itself: BatchGetFindingDetails
+// (threat intelligence from the catalog), BatchGetCodeSnippet (the code a code finding
+// points at), and SearchVulnerabilities (the catalog's entry for a CVE).
+import type { Vulnerability } from '../world/catalog.js';
+import type { Finding } from '../world/documents.js';
+import { visibleAccountRegions } from '../world/query.js';
+import { codeIssueOf } from '../world/scanner.js';
+import type { AccountRegion, World } from '../world/world.js';
+import type { Handlers, Shapes } from './types.js';
+
+/** CISA asks agencies to remediate a known exploited vulnerability within three weeks of listing it. */
+const CISA_DUE_MS = 21 * 86_400_000;
+
+function visibleFinding(world: World, accountId: string, region: string, arn: string): { state: AccountRegion; finding: Finding } | undefined {
+  for (const state of visibleAccountRegions(world, accountId, region)) {
+    const finding = state.findings.get(arn);
+    if (finding) return { state, finding };
+  }
+  return undefined;
+}
+
+function cisaData(vulnerability: Vulnerability): Shapes['CisaData'] | undefined {
+  const added = vulnerability.exploit.cisaKevDateAdded;
+  if (!added) return undefined;
+  const dateAdded = new Date(`${added}T00:00:00Z`);
+  return { dateAdded, dateDue: new Date(dateAdded.getTime() + CISA_DUE_MS), action: 'Apply mitigations per vendor instructions or discontinue use of the product if mitigations are unavailable.' };
+}
+
+export function findingDetailHandlers(world: World): Handlers {
+  return {
+    BatchGetFindingDetails(input, { caller }) {
+      const findingDetails: Shapes['FindingDetail'][] = [];
+      const errors: Shapes['FindingDetailsError'][] = [];
+      for (const findingArn of input.findingArns) {
+        const found = visibleFinding(world, caller.accountId, caller.region, findingArn);
+        const id = found?.finding.packageVulnerabilityDetails?.vulnerabilityId;
+        const vulnerability = id ? world.catalog.get(id) : undefined;
+        if (found?.finding.type === 'CODE_VULNERABILITY') {
+          findingDetails.push({ findingArn, cwes: found.finding.codeVulnerabilityDetails!.cwes, referenceUrls: found.finding.codeVulnerabilityDetails!.referenceUrls ?? [] });
+        } else if (vulnerability) {
+          const cisa = cisaData(vulnerability);
+          findingDetails.push({
+            findingArn,
+            cwes: vulnerability.cwes,
+            referenceUrls: vulnerability.references,
+            ...(cisa ? { cisaData: cisa, exploitObserved: { firstSeen: cisa.dateAdded! } } : {}),
+            ...(vulnerability.epss ? { epssScore: vulnerability.epss.score } : {}),
+          });
+        } else {
+          errors.push({ findingArn, errorCode: 'FINDING_DETAILS_NOT_FOUND', errorMessage: `No details are available for ${findingArn}.` });
+        }
+      }
+      return { findingDetails, errors };
+    },
+
+    BatchGetCodeSnippet(input, { caller }) {
+      const codeSnippetResults: Shapes['CodeSnippetResult'][] = [];
+      const errors: Shapes['CodeSnippetError'][] = [];
+      for (const findingArn of input.findingArns) {
+        const found = visibleFinding(world, caller.accountId, caller.region, findingArn);
+        const issue = found ? codeIssueOf(found.state, found.finding) : undefined;
+        if (!issue) {
+          errors.push({ findingArn, errorCode: 'CODE_SNIPPET_NOT_FOUND', errorMessage: `${findingArn} is not a code finding the caller can see.` });
+          continue;
+        }
+        codeSnippetResults.push({
+          findingArn,
+          startLine: issue.startLine,
+          endLine: issue.endLine,
+          codeSnippet: issue.code.map((content, i) => ({ content, lineNumber: issue.startLine + i })),
+          ...(issue.suggestedFix ? { suggestedFixes: [{ description: issue.suggestedFix }] } : {}),
+        });
+      }
+      return { codeSnippetResults, errors };
+    },
+
+    SearchVulnerabilities(input) {
+      const vulnerabilities: Shapes['Vulnerability'][] = [];
+      for (const id of input.filterCriteria.vulnerabilityIds) {
+        const vulnerability = world.catalog.get(id);
+        if (!vulnerability) continue;
+        const cisa = cisaData(vulnerability);
+        vulnerabilities.push({
+          id,
+          cwes: vulnerability.cwes,
+          source: 'NVD',
+          description: vulnerability.description,
+          vendorSeverity: vulnerability.severity,
+          cvss3: { baseScore: vulnerability.cvss3.baseScore, scoringVector: vulnerability.cvss3.vector },
+          vendorCreatedAt: new Date(`${vulnerability.published}T00:00:00Z`),
+          sourceUrl: `https://nvd.nist.gov/vuln/detail/${id}`,
+          referenceUrls: vulnerability.references,
+          ...(cisa ? { cisaData: cisa, exploitObserved: { firstSeen: cisa.dateAdded! } } : {}),
+          ...(vulnerability.epss ? { epss: { score: vulnerability.epss.score } } : {}),
+        });
+      }
+      return { vulnerabilities };
+    },
+  };
+}
