@@ -138,6 +138,17 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
     return c.json({ organizationId: organization.id, accountId: c.req.param('accountId') });
   });
 
+  control.get('/_inspector2/events', (c) => {
+    const type = c.req.query('detailType');
+    const account = c.req.query('account');
+    const events = world.events.list().filter((e) => (!type || e['detail-type'] === type) && (!account || e.account === account));
+    return c.json({ events });
+  });
+  control.delete('/_inspector2/events', (c) => {
+    world.events.clear();
+    return c.json({ events: [] });
+  });
+
   control.route('/', faultRoutes(faults));
   control.route('/', inventoryRoutes(world));
   return control;

@@ -8,6 +8,7 @@ import type { components } from '../../openapi/inspector2.js';
 import type { Caller } from './accounts.js';
 import { WorldError } from './errors.js';
 import { findingMatches } from './query.js';
+import type { Finding } from './documents.js';
 import type { AccountRegion, World } from './world.js';
 
 type FilterCriteria = components['schemas']['FilterCriteria'];
@@ -112,17 +113,21 @@ function suppressionRules(world: World, state: AccountRegion): SavedFilter[] {
   return sources.flatMap((s) => [...s.filters.values()].filter((f) => f.action === 'SUPPRESS'));
 }
 
-/** Brings every open finding of the account-region to ACTIVE or SUPPRESSED, as the rules say now. */
-export function applySuppression(world: World, state: AccountRegion): void {
+/**
+ * Brings open findings of the account-region (all, or those given) to ACTIVE or SUPPRESSED,
+ * as the rules say now; a status that changes is an event unless the caller reports it.
+ */
+export function applySuppression(world: World, state: AccountRegion, findings?: Finding[], options: { quiet?: boolean } = {}): void {
   const rules = suppressionRules(world, state);
   const now = world.clock.now();
-  for (const finding of state.findings.values()) {
+  for (const finding of findings ?? state.findings.values()) {
     if (finding.status === 'CLOSED') continue;
     const asActive = { ...finding, status: 'ACTIVE' as const };
     const status = rules.some((rule) => findingMatches(asActive, rule.criteria)) ? 'SUPPRESSED' : 'ACTIVE';
     if (status !== finding.status) {
       finding.status = status;
       finding.updatedAt = now;
+      if (!options.quiet) world.events.finding(state.region, finding);
     }
   }
 }

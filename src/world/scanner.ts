@@ -263,12 +263,14 @@ export function reconcile(world: World, state: AccountRegion): void {
       ...(existing?.scanQueued && !inactive ? { scanQueued: true } : {}),
     };
     state.coverage.set(key, row);
+    const before = existing?.resource.scanStatus;
+    if (before?.statusCode !== resource.scanStatus?.statusCode || before?.reason !== resource.scanStatus?.reason) world.events.coverage(state.region, resource);
     const billed = billedAs(resource);
     if (inactive || !billed) state.usage.close(key, now.getTime());
     else state.usage.open(billed, key, now.getTime());
 
     if (inactive) {
-      closeFindings(state, (f) => findingCovers(f, eligibility.resourceId, eligibility.scanType), now);
+      closeFindings(world, state, (f) => findingCovers(f, eligibility.resourceId, eligibility.scanType), now);
     } else if (resource.scanStatus?.reason === 'PENDING_INITIAL_SCAN' || existing?.resource.scanStatus?.statusCode !== 'ACTIVE') {
       scheduleScan(world, state, key, eligibility.activeReason);
     }
@@ -277,7 +279,7 @@ export function reconcile(world: World, state: AccountRegion): void {
     if (seen.has(key)) continue;
     state.coverage.delete(key);
     state.usage.close(key, now.getTime());
-    closeFindings(state, (f) => findingCovers(f, row.resource.resourceId, row.resource.scanType), now);
+    closeFindings(world, state, (f) => findingCovers(f, row.resource.resourceId, row.resource.scanType), now);
   }
   // Coverage changes on its own when a window closes: look again then.
   if (Number.isFinite(nextExpiry)) world.scheduler.schedule(nextExpiry, () => reconcile(world, state));
@@ -307,11 +309,17 @@ function scheduleScan(world: World, state: AccountRegion, key: string, activeRea
     if (!row?.scanQueued) return;
     row.scanQueued = false;
     if (row.resource.scanStatus?.statusCode !== 'ACTIVE') return;
-    scan(world, state, row.resource);
+    const initial = row.resource.lastScannedAt === undefined;
+    const found = scan(world, state, row.resource);
+    if (initial) world.events.scan(state.region, row.resource, found);
     if (row.resource.resourceType === 'AWS_ECR_CONTAINER_IMAGE') {
       state.usage.scanned(row.resource.lastScannedAt ? 'ECR_RESCAN' : 'ECR_INITIAL_SCAN', world.clock.nowMs());
     }
-    row.resource.scanStatus = { statusCode: 'ACTIVE', reason: activeReason ?? 'SUCCESSFUL' };
+    const reason = activeReason ?? 'SUCCESSFUL';
+    if (row.resource.scanStatus.reason !== reason) {
+      row.resource.scanStatus = { statusCode: 'ACTIVE', reason };
+      world.events.coverage(state.region, row.resource);
+    }
     row.resource.lastScannedAt = world.clock.now();
   });
 }
@@ -335,34 +343,42 @@ function findingCovers(finding: Finding, resourceId: string, scanType: CoverageS
   return finding.type === 'PACKAGE_VULNERABILITY';
 }
 
-function closeFindings(state: AccountRegion, which: (finding: Finding) => boolean, now: Date): void {
+function closeFindings(world: World, state: AccountRegion, which: (finding: Finding) => boolean, now: Date): void {
   for (const finding of state.findings.values()) {
     if (finding.status !== 'CLOSED' && which(finding)) {
       finding.status = 'CLOSED';
       finding.updatedAt = now;
+      world.events.finding(state.region, finding);
     }
   }
 }
 
-/** Scans one resource for one scan type, and brings its findings up to date. */
-function scan(world: World, state: AccountRegion, resource: CoveredResource): void {
+/** Scans one resource for one scan type, and brings its findings up to date; returns its open findings. */
+function scan(world: World, state: AccountRegion, resource: CoveredResource): Finding[] {
   const found = findingsFor(world, state, resource);
   const now = world.clock.now();
   const current = new Set(found.map((f) => f.findingArn));
   for (const finding of found) {
     const existing = state.findings.get(finding.findingArn);
+    let changed: Finding | undefined;
     if (!existing) {
-      state.findings.set(finding.findingArn, { ...finding, firstObservedAt: now, lastObservedAt: now, updatedAt: now, status: 'ACTIVE' });
+      changed = { ...finding, firstObservedAt: now, lastObservedAt: now, updatedAt: now, status: 'ACTIVE' };
     } else if (existing.status === 'CLOSED') {
       // A remediated issue that comes back reopens its finding, under the same ARN.
-      state.findings.set(finding.findingArn, { ...finding, firstObservedAt: existing.firstObservedAt, lastObservedAt: now, updatedAt: now, status: 'ACTIVE' });
+      changed = { ...finding, firstObservedAt: existing.firstObservedAt, lastObservedAt: now, updatedAt: now, status: 'ACTIVE' };
     } else if (JSON.stringify({ ...finding, status: existing.status }) !== JSON.stringify(sansTimes(existing))) {
       // The finding changed (a package, a score, a resource detail): its status is kept.
-      state.findings.set(finding.findingArn, { ...finding, firstObservedAt: existing.firstObservedAt, lastObservedAt: now, updatedAt: now, status: existing.status });
+      changed = { ...finding, firstObservedAt: existing.firstObservedAt, lastObservedAt: now, updatedAt: now, status: existing.status };
+    }
+    if (changed) {
+      state.findings.set(finding.findingArn, changed);
+      // Suppression rules decide the status before the world hears of the finding.
+      applySuppression(world, state, [changed], { quiet: true });
+      world.events.finding(state.region, changed);
     }
   }
-  closeFindings(state, (f) => findingCovers(f, resource.resourceId, resource.scanType) && !current.has(f.findingArn), now);
-  applySuppression(world, state);
+  closeFindings(world, state, (f) => findingCovers(f, resource.resourceId, resource.scanType) && !current.has(f.findingArn), now);
+  return found.map((f) => state.findings.get(f.findingArn)!).filter((f) => f.status !== 'CLOSED');
 }
 
 function sansTimes(finding: Finding): Omit<Finding, 'firstObservedAt' | 'lastObservedAt' | 'updatedAt'> {

@@ -5,6 +5,7 @@ import { Clock, type ClockOptions } from './clock.js';
 import { defaultConfiguration, type ScanConfiguration } from './configuration.js';
 import type { CoverageRow, Finding } from './documents.js';
 import { Enablement, type ScanType } from './enablement.js';
+import { EventLog } from './events.js';
 import type { Inventory } from './inventory.js';
 import { defaultInventory } from './default-inventory.js';
 import type { SavedFilter } from './filters.js';
@@ -54,6 +55,8 @@ export interface Standing {
 
 export class World {
   readonly clock: Clock;
+  /** Global: the EventBridge events Inspector has sent. */
+  readonly events: EventLog;
   readonly scheduler = new Scheduler();
   /** Global: IAM is not regional. */
   readonly iam = new Iam();
@@ -71,6 +74,7 @@ export class World {
     clock: ClockOptions = {},
   ) {
     this.clock = new Clock(clock);
+    this.events = new EventLog(() => this.clock.now());
   }
 
   /** The state of an account in a region; an account Inspector has never seen starts with everything disabled. */

@@ -1,0 +1,105 @@
+// Inspector's EventBridge events, as AWS shapes them: `Inspector2 Finding` when a finding
+// is created, changed or closed; `Inspector2 Scan` when a resource's initial scan
+// completes; `Inspector2 Coverage` when a resource's scan status changes. Kept in a log
+// (the latest MAX_EVENTS) that the control plane reads and clears, and handed to the
+// listeners (delivery sinks) as they happen.
+import { randomUUID } from 'node:crypto';
+import type { CoveredResource, Finding } from './documents.js';
+
+export interface InspectorEvent {
+  version: '0';
+  id: string;
+  'detail-type': 'Inspector2 Finding' | 'Inspector2 Scan' | 'Inspector2 Coverage';
+  source: 'aws.inspector2';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+}
+
+const MAX_EVENTS = 10_000;
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A finding's timestamps as Inspector's events write them: "Wed Sep 04 16:55:38.411 UTC 2024". */
+export function eventTimestamp(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${DAYS[date.getUTCDay()]} ${MONTHS[date.getUTCMonth()]} ${two(date.getUTCDate())} ` +
+    `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}.${String(date.getUTCMilliseconds()).padStart(3, '0')} UTC ${date.getUTCFullYear()}`
+  );
+}
+
+function withEventTimes(value: unknown): unknown {
+  if (value instanceof Date) return eventTimestamp(value);
+  if (Array.isArray(value)) return value.map(withEventTimes);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withEventTimes(v)]));
+  }
+  return value;
+}
+
+export class EventLog {
+  private readonly events: InspectorEvent[] = [];
+  private readonly listeners = new Set<(event: InspectorEvent) => void>();
+
+  constructor(private readonly now: () => Date) {}
+
+  private emit(detailType: InspectorEvent['detail-type'], account: string, region: string, resources: string[], detail: Record<string, unknown>): void {
+    const event: InspectorEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': detailType,
+      source: 'aws.inspector2',
+      account,
+      time: this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region,
+      resources,
+      detail,
+    };
+    this.events.push(event);
+    if (this.events.length > MAX_EVENTS) this.events.shift();
+    for (const listener of this.listeners) listener(event);
+  }
+
+  finding(region: string, finding: Finding): void {
+    this.emit('Inspector2 Finding', finding.awsAccountId, region, finding.resources.map((r) => r.id), withEventTimes(finding) as Record<string, unknown>);
+  }
+
+  coverage(region: string, resource: CoveredResource): void {
+    this.emit('Inspector2 Coverage', resource.accountId, region, [resource.resourceId], {
+      scanStatus: { reason: resource.scanStatus?.reason, statusCodeValue: resource.scanStatus?.statusCode },
+      scanType: resource.scanType,
+      eventTimestamp: this.now().toISOString().replace('Z', '000Z'),
+      version: '1.0',
+    });
+  }
+
+  /** An initial scan completed: the resource's findings counted by severity. */
+  scan(region: string, resource: CoveredResource, findings: Finding[]): void {
+    const count = (severity: string) => findings.filter((f) => f.severity === severity).length;
+    const image = resource.resourceType === 'AWS_ECR_CONTAINER_IMAGE' ? /^(.*)\/(sha256:[a-f0-9]{64})$/.exec(resource.resourceId) : null;
+    this.emit('Inspector2 Scan', resource.accountId, region, [resource.resourceId], {
+      'scan-status': 'INITIAL_SCAN_COMPLETE',
+      'finding-severity-counts': { CRITICAL: count('CRITICAL'), HIGH: count('HIGH'), MEDIUM: count('MEDIUM'), TOTAL: findings.length },
+      ...(resource.resourceType === 'AWS_EC2_INSTANCE' ? { 'instance-id': resource.resourceId } : {}),
+      ...(image ? { 'repository-name': image[1], 'image-digest': image[2], 'image-tags': resource.resourceMetadata?.ecrImage?.tags ?? [] } : {}),
+      version: '1.0',
+    });
+  }
+
+  list(): InspectorEvent[] {
+    return [...this.events];
+  }
+
+  clear(): void {
+    this.events.length = 0;
+  }
+
+  /** Calls `listener` with every event from now on; returns how to stop. */
+  subscribe(listener: (event: InspectorEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
