@@ -2,9 +2,9 @@
 // reports (NVD CVSS v3.x score and vector, CWEs, publication date, exploitation, EPSS) and
 // the package versions they affect, as OSV-style ranges per ecosystem. Checked at load, with
 // errors that name the file, the path inside it and the problem.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { baseScore, parseVector, severityOf } from './cvss.js';
+import { readCheckedJson } from './checked-json.js';
 import { ECOSYSTEMS } from './ecosystems.js';
 import { compareVersions, isValidVersion } from './versions.js';
 
@@ -160,23 +160,10 @@ export class CatalogError extends Error {}
 
 /** Reads and checks a catalog file (a JSON array of vulnerabilities). */
 export function readCatalog(file: string | URL): Vulnerability[] {
-  const name = file instanceof URL ? file.pathname : file;
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new CatalogError(`${name}: ${(error as Error).message}`);
-  }
-  const parsed = catalogSchema.safeParse(data);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const where = issue.path.join('.') || '(top level)';
-      // Name the entry too, when the path points into one that has an id.
-      const index = issue.path[0];
-      const id = typeof index === 'number' && Array.isArray(data) ? (data[index] as { id?: unknown } | undefined)?.id : undefined;
-      return `${name}: ${where}${typeof id === 'string' ? ` (${id})` : ''}: ${issue.message}`;
-    });
-    throw new CatalogError(problems.join('\n'));
-  }
-  return parsed.data;
+  return readCheckedJson(file, catalogSchema, (message) => new CatalogError(message), (path, data) => {
+    // Name the entry too, when the path points into one that has an id.
+    const index = path[0];
+    const id = typeof index === 'number' && Array.isArray(data) ? (data[index] as { id?: unknown } | undefined)?.id : undefined;
+    return typeof id === 'string' ? ` (${id})` : '';
+  });
 }

@@ -1,7 +1,7 @@
 // Seed files: the world a server starts with. Checked at load, with errors that name the
 // file, the path inside it and the problem.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readCheckedJson } from './checked-json.js';
 import { Organization } from './organizations.js';
 import { accountInventorySchema, inventoryFromSeed } from './seed-inventory.js';
 import type { World } from './world.js';
@@ -56,19 +56,7 @@ export class SeedError extends Error {}
 
 /** Reads and checks a seed file. */
 export function readSeed(file: string | URL): Seed {
-  const name = file instanceof URL ? file.pathname : file;
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new SeedError(`${name}: ${(error as Error).message}`);
-  }
-  const parsed = seedSchema.safeParse(data);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${name}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-    throw new SeedError(problems.join('\n'));
-  }
-  return parsed.data;
+  return readCheckedJson(file, seedSchema, (message) => new SeedError(message));
 }
 
 export function loadSeed(world: World, seed: Seed): void {
