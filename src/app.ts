@@ -9,6 +9,7 @@ import { coverageHandlers } from './api/coverage.js';
 import { findingDetailHandlers } from './api/finding-details.js';
 import { filterHandlers } from './api/filters.js';
 import { findingHandlers } from './api/findings.js';
+import { encryptionKeyHandlers } from './api/encryption-keys.js';
 import { awsErrorFor } from './api/errors.js';
 import { iamActions } from './api/iam.js';
 import { ClientTokens } from './api/idempotency.js';
@@ -66,6 +67,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ...filterHandlers(world),
     ...findingDetailHandlers(world),
     ...tagHandlers(world),
+    ...encryptionKeyHandlers(world),
   };
   const identity = (signingName: string): IdentityOptions => ({
     verifySignatures: options.verifySignatures ?? false,

@@ -41,6 +41,8 @@ export interface AccountRegion {
   usage: UsageLedger;
   /** Saved filters and suppression rules, by ARN. */
   filters: Map<string, SavedFilter>;
+  /** Customer managed KMS keys by `<scanType>/<resourceType>`; absent: an AWS owned key. */
+  encryptionKeys: Map<string, string>;
 }
 
 /** What an account is, in a region, for Inspector. */
@@ -91,6 +93,7 @@ export class World {
         findings: new Map(),
         usage: new UsageLedger(),
         filters: new Map(),
+        encryptionKeys: new Map(),
       };
       this.accountRegions.set(key, state);
     }
