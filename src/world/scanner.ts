@@ -269,10 +269,13 @@ export function reconcile(world: World, state: AccountRegion): void {
     if (inactive || !billed) state.usage.close(key, now.getTime());
     else state.usage.open(billed, key, now.getTime());
 
-    if (inactive) {
+    if (!inactive) {
+      if (resource.scanStatus?.reason === 'PENDING_INITIAL_SCAN' || existing?.resource.scanStatus?.statusCode !== 'ACTIVE') {
+        scheduleScan(world, state, key, eligibility.activeReason);
+      }
+    } else if (inactive !== 'EC2_INSTANCE_STOPPED') {
+      // An inactive row closes its findings; a stopped instance keeps them until it is terminated.
       closeFindings(world, state, (f) => findingCovers(f, eligibility.resourceId, eligibility.scanType), now);
-    } else if (resource.scanStatus?.reason === 'PENDING_INITIAL_SCAN' || existing?.resource.scanStatus?.statusCode !== 'ACTIVE') {
-      scheduleScan(world, state, key, eligibility.activeReason);
     }
   }
   for (const [key, row] of state.coverage) {
