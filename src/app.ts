@@ -2,6 +2,7 @@
 // the same port — inspector2 (restJson) and IAM's read operations (query), told apart by
 // the service the request is signed for, as AWS's own endpoints are by host name.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { accountHandlers } from './api/accounts.js';
 import { configurationHandlers } from './api/configuration.js';
@@ -14,6 +15,7 @@ import { awsErrorFor } from './api/errors.js';
 import { iamActions } from './api/iam.js';
 import { ClientTokens } from './api/idempotency.js';
 import { organizationHandlers } from './api/organization.js';
+import { reportHandlers } from './api/reports.js';
 import { tagHandlers } from './api/tags.js';
 import type { Handlers } from './api/types.js';
 import type { EmulatorOptions } from './config.js';
@@ -24,6 +26,7 @@ import { AwsError } from './protocol/errors.js';
 import { signingServiceOf, type IdentityOptions } from './protocol/identity.js';
 import { serviceModel } from './protocol/model.js';
 import { createQueryEndpoint } from './protocol/query.js';
+import { FolderObjectStore, S3ObjectStore } from './storage/object-stores.js';
 import { createServiceEndpoint, type Handled, type OperationHandler } from './protocol/service.js';
 import { DEFAULT_CATALOG_FILE, readCatalog } from './world/catalog.js';
 import { DEFAULT_SEED_FILE, loadSeed, readSeed } from './world/seed.js';
@@ -53,6 +56,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     { ...(options.clockStart ? { start: options.clockStart } : {}), ...(options.manualClock ? { manual: true } : {}) },
   );
   if (options.seed !== false) loadSeed(world, readSeed(options.seed ?? DEFAULT_SEED_FILE));
+  world.objectStore = options.s3Endpoint
+    ? new S3ObjectStore(options.s3Endpoint)
+    : new FolderObjectStore(join(options.dataDir ?? 'data', 's3'));
 
   const faults = new FaultInjector(() => world.clock.now());
   for (const rule of parseFaultRules(options.faults ?? [], 'faults')) faults.add(rule);
@@ -68,6 +74,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ...findingDetailHandlers(world),
     ...tagHandlers(world),
     ...encryptionKeyHandlers(world),
+    ...reportHandlers(world),
   };
   const identity = (signingName: string): IdentityOptions => ({
     verifySignatures: options.verifySignatures ?? false,

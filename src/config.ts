@@ -19,6 +19,10 @@ export interface EmulatorOptions {
   clockStart?: Date;
   /** INSPECTOR2_CLOCK=manual: the clock moves only through the control plane (byte-identical answers). */
   manualClock?: boolean;
+  /** DATA_DIR: where the emulator keeps files (reports go to <DATA_DIR>/s3/<bucket>/<key>); default ./data. */
+  dataDir?: string;
+  /** INSPECTOR2_S3_ENDPOINT: an S3-compatible endpoint that reports are written to instead. */
+  s3Endpoint?: string;
   /** INSPECTOR2_SEED: the seed file to start from (default seeds/default-world.json; `none` for an empty world). */
   seed?: string | false;
   /** INSPECTOR2_MAX_MEMBERS: members a delegated administrator may associate per region (AWS: 10,000). */
@@ -64,6 +68,11 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   if (env.INSPECTOR2_CLOCK !== undefined) {
     if (!['manual', 'running'].includes(env.INSPECTOR2_CLOCK)) throw new ConfigError(`INSPECTOR2_CLOCK must be manual or running, got '${env.INSPECTOR2_CLOCK}'`);
     options.manualClock = env.INSPECTOR2_CLOCK === 'manual';
+  }
+  if (env.DATA_DIR) options.dataDir = env.DATA_DIR;
+  if (env.INSPECTOR2_S3_ENDPOINT) {
+    if (!/^https?:\/\/\S+$/.test(env.INSPECTOR2_S3_ENDPOINT)) throw new ConfigError(`INSPECTOR2_S3_ENDPOINT must be an http(s) URL, got '${env.INSPECTOR2_S3_ENDPOINT}'`);
+    options.s3Endpoint = env.INSPECTOR2_S3_ENDPOINT;
   }
   if (env.INSPECTOR2_SEED !== undefined) options.seed = env.INSPECTOR2_SEED === 'none' ? false : env.INSPECTOR2_SEED;
   if (env.INSPECTOR2_MAX_MEMBERS !== undefined) {

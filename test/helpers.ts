@@ -1,12 +1,17 @@
 // What the tests share: a listening emulator on an ephemeral loopback port, and real
 // AWS SDK v3 clients pointed at it.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Inspector2Client } from '@aws-sdk/client-inspector2';
 import { startServer, type RunningServer } from '../src/server.js';
 import type { ServerOptions } from '../src/config.js';
 
 export async function startTestServer(options: ServerOptions = {}): Promise<RunningServer> {
-  return startServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...options });
+  // Files (findings reports) go to a fresh temporary folder, never into the checkout.
+  const dataDir = mkdtempSync(join(tmpdir(), 'inspector2-data-'));
+  return startServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir, ...options });
 }
 
 export interface ClientOptions {

@@ -11,6 +11,7 @@ import { defaultInventory } from './default-inventory.js';
 import type { SavedFilter } from './filters.js';
 import { Iam } from './iam.js';
 import { InspectorOrganization, Organization } from './organizations.js';
+import type { ObjectStore, Report } from './reports.js';
 import { reconcile } from './scanner.js';
 import { Scheduler } from './scheduler.js';
 import { UsageLedger } from './usage.js';
@@ -62,6 +63,12 @@ export class World {
   readonly scheduler = new Scheduler();
   /** Global: IAM is not regional. */
   readonly iam = new Iam();
+  /** Findings reports, by id. */
+  readonly reports = new Map<string, Report>();
+  /** Where reports are written; the emulator gives a folder or an S3 endpoint. */
+  objectStore: ObjectStore = {
+    put: () => Promise.reject(new Error('no object store is configured')),
+  };
   /** Tags of Inspector resources (filters, CIS and code security configurations), by ARN. */
   readonly tags = new Map<string, Record<string, string>>();
   /** Global: organizations and their accounts. */

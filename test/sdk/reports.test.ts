@@ -1,0 +1,142 @@
+// Findings reports through the SDK v3: written as CSV or JSON to a folder, or to a real S3
+// endpoint (moto_server, started here on loopback; skipped with the reason if it is missing).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CancelFindingsReportCommand,
+  CreateFindingsReportCommand,
+  EnableCommand,
+  GetFindingsReportStatusCommand,
+  ListFindingsCommand,
+  type Inspector2Client,
+} from '@aws-sdk/client-inspector2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server.js';
+import { inspectorClient, startTestServer } from '../helpers.js';
+
+const ACCOUNT = '790000000009';
+const KMS = `arn:aws:kms:us-east-1:${ACCOUNT}:key/01234567-89ab-cdef-0123-456789abcdef`;
+const critical = { severity: [{ comparison: 'EQUALS' as const, value: 'CRITICAL' }] };
+
+async function activeFindings(client: Inspector2Client, criteria: object = {}): Promise<string[]> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new ListFindingsCommand({ nextToken, filterCriteria: { ...criteria, findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }] } }));
+    arns.push(...page.findings!.map((f) => f.findingArn!));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return arns.sort();
+}
+
+async function finished(client: Inspector2Client, reportId: string) {
+  for (let i = 0; i < 50; i++) {
+    const status = await client.send(new GetFindingsReportStatusCommand({ reportId }));
+    if (status.status !== 'IN_PROGRESS') return status;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`report ${reportId} did not finish`);
+}
+
+describe('findings reports to a folder', () => {
+  let server: RunningServer;
+  let client: Inspector2Client;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'inspector2-reports-'));
+    server = await startTestServer({ dataDir });
+    client = inspectorClient(server.url, { accountId: ACCOUNT });
+    await client.send(new EnableCommand({ resourceTypes: ['EC2', 'ECR', 'LAMBDA'] }));
+    await client.send(new ListFindingsCommand({}));
+  });
+  afterAll(() => server.close());
+
+  it('writes the matching ACTIVE findings as JSON under bucket/prefix/<reportId>.json', async () => {
+    const { reportId } = await client.send(
+      new CreateFindingsReportCommand({ reportFormat: 'JSON', filterCriteria: critical, s3Destination: { bucketName: 'reports', keyPrefix: 'inspector', kmsKeyArn: KMS } }),
+    );
+    expect(reportId).toMatch(/^[0-9a-f-]{36}$/);
+    const status = await finished(client, reportId!);
+    expect(status).toMatchObject({ reportId, status: 'SUCCEEDED', destination: { bucketName: 'reports', keyPrefix: 'inspector' }, filterCriteria: critical });
+    const report = JSON.parse(readFileSync(join(dataDir, 's3', 'reports', 'inspector', `${reportId}.json`), 'utf8'));
+    expect(report.findings.map((f: { findingArn: string }) => f.findingArn).sort()).toEqual(await activeFindings(client, critical));
+    // The latest report, when no id is given.
+    expect((await client.send(new GetFindingsReportStatusCommand({}))).reportId).toBe(reportId);
+  });
+
+  it('writes CSV with a header and one line per finding', async () => {
+    const { reportId } = await client.send(new CreateFindingsReportCommand({ reportFormat: 'CSV', s3Destination: { bucketName: 'reports', kmsKeyArn: KMS } }));
+    await finished(client, reportId!);
+    const lines = readFileSync(join(dataDir, 's3', 'reports', `${reportId}.csv`), 'utf8').trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^AWS Account Id,Severity,Fix Available,Finding Type,Title/);
+    expect(lines.length - 1).toBe((await activeFindings(client)).length);
+    expect(lines.slice(1).every((line) => line.startsWith(`${ACCOUNT},`))).toBe(true);
+  });
+
+  it('fails with AWS’s error codes, and can be cancelled while in progress', async () => {
+    const none = await client.send(
+      new CreateFindingsReportCommand({ reportFormat: 'JSON', filterCriteria: { vulnerabilityId: [{ comparison: 'EQUALS', value: 'CVE-1999-0001' }] }, s3Destination: { bucketName: 'reports', kmsKeyArn: KMS } }),
+    );
+    expect(await finished(client, none.reportId!)).toMatchObject({ status: 'FAILED', errorCode: 'NO_FINDINGS_FOUND' });
+    const badKey = await client.send(new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination: { bucketName: 'reports', kmsKeyArn: 'my-key' } }));
+    expect(await finished(client, badKey.reportId!)).toMatchObject({ status: 'FAILED', errorCode: 'MALFORMED_KMS_KEY' });
+
+    const slow = await startTestServer({ transitionMs: 60_000 });
+    try {
+      const slowClient = inspectorClient(slow.url, { accountId: ACCOUNT });
+      const { reportId } = await slowClient.send(new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination: { bucketName: 'reports', kmsKeyArn: KMS } }));
+      expect((await slowClient.send(new GetFindingsReportStatusCommand({ reportId }))).status).toBe('IN_PROGRESS');
+      await slowClient.send(new CancelFindingsReportCommand({ reportId: reportId! }));
+      expect((await slowClient.send(new GetFindingsReportStatusCommand({ reportId }))).status).toBe('CANCELLED');
+      const unknown = await slowClient.send(new GetFindingsReportStatusCommand({ reportId: '01234567-0000-4000-8000-000000000000' })).catch((e: Error) => e);
+      expect((unknown as Error).name).toBe('ResourceNotFoundException');
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+const noMoto = spawnSync('moto_server', ['-h'], { encoding: 'utf8' }).error ? 'moto_server is not installed' : undefined;
+if (noMoto) console.warn(`SKIPPED S3 report tests: ${noMoto}`);
+
+describe.skipIf(noMoto)('findings reports to an S3 endpoint (moto_server)', () => {
+  let moto: ChildProcess;
+  let endpoint: string;
+  let server: RunningServer;
+  beforeAll(async () => {
+    const port = 15000 + Math.floor(Math.random() * 5000);
+    endpoint = `http://127.0.0.1:${port}`;
+    moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      if (await fetch(`${endpoint}/`).then(() => true, () => false)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    server = await startTestServer({ s3Endpoint: endpoint });
+  }, 30_000);
+  afterAll(async () => {
+    await server?.close();
+    moto?.kill();
+  });
+
+  it('puts the report object in the bucket, and fails with BUCKET_NOT_FOUND when there is none', async () => {
+    const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await s3.send(new CreateBucketCommand({ Bucket: 'inspector-reports' }));
+    const client = inspectorClient(server.url, { accountId: ACCOUNT });
+    await client.send(new EnableCommand({ resourceTypes: ['EC2'] }));
+    await client.send(new ListFindingsCommand({}));
+    const { reportId } = await client.send(
+      new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination: { bucketName: 'inspector-reports', keyPrefix: 'daily', kmsKeyArn: KMS } }),
+    );
+    expect(await finished(client, reportId!)).toMatchObject({ status: 'SUCCEEDED' });
+    const object = await s3.send(new GetObjectCommand({ Bucket: 'inspector-reports', Key: `daily/${reportId}.json` }));
+    const report = JSON.parse(await object.Body!.transformToString());
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.findings.every((f: { status: string }) => f.status === 'ACTIVE')).toBe(true);
+
+    const missing = await client.send(new CreateFindingsReportCommand({ reportFormat: 'CSV', s3Destination: { bucketName: 'no-such-bucket', kmsKeyArn: KMS } }));
+    expect(await finished(client, missing.reportId!)).toMatchObject({ status: 'FAILED', errorCode: 'BUCKET_NOT_FOUND' });
+  });
+});
