@@ -5,6 +5,7 @@ import {
   AssociateMemberCommand,
   BatchGetMemberEc2DeepInspectionStatusCommand,
   BatchUpdateMemberEc2DeepInspectionStatusCommand,
+  DisableCommand,
   EnableCommand,
   EnableDelegatedAdminAccountCommand,
   GetClustersForImageCommand,
@@ -330,5 +331,56 @@ describe('organization-wide scanning', () => {
     const clusters = await client.send(new GetClustersForImageCommand({ filter: { resourceId: image } }));
     expect(clusters.cluster?.map((c) => c.clusterArn)).toEqual([cluster.arn]);
     expect(clusters.cluster?.[0]?.clusterDetails?.[0]?.clusterMetadata?.awsEcsMetadataDetails).toBeDefined();
+  });
+});
+
+describe('leaving coverage', () => {
+  let server: RunningServer;
+  let client: Inspector2Client;
+  beforeAll(async () => {
+    server = await startTestServer({ manualClock: true, clockStart: new Date('2026-07-01T00:00:00Z') });
+    client = inspectorClient(server.url, { accountId: '710000000011', region: REGION });
+    await client.send(new EnableCommand({ resourceTypes: ['EC2', 'ECR'] }));
+    await client.send(new ListCoverageCommand({}));
+  });
+  afterAll(() => server.close());
+
+  it('expires ECR images when their push and in-use windows close, closing their findings', async () => {
+    const imageRows = async () =>
+      (await allCoverage(client)).filter((r) => r.resourceType === 'AWS_ECR_CONTAINER_IMAGE' && r.resourceId?.includes('/web-app/'));
+    const active = (await imageRows()).find((r) => r.scanStatus?.statusCode === 'ACTIVE')!;
+    expect((await allFindings(client, { resourceId: [{ comparison: 'EQUALS', value: active.resourceId! }], findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }] })).length).toBeGreaterThan(0);
+    // Pushed 2 days ago, last in use 12 hours ago: out of both 14-day windows in 15 days.
+    await control(server.url, 'POST', '/_inspector2/clock', { advance: '15d' });
+    expect((await imageRows()).find((r) => r.resourceId === active.resourceId)?.scanStatus).toEqual({ statusCode: 'INACTIVE', reason: 'SCAN_ELIGIBILITY_EXPIRED' });
+    const after = await allFindings(client, { resourceId: [{ comparison: 'EQUALS', value: active.resourceId! }] });
+    expect(after.every((f) => f.status === 'CLOSED')).toBe(true);
+  });
+
+  it('disabling a scan type removes its coverage and closes its findings', async () => {
+    await client.send(new DisableCommand({ resourceTypes: ['EC2'] }));
+    expect((await allCoverage(client)).filter((r) => r.resourceType === 'AWS_EC2_INSTANCE')).toEqual([]);
+    const ec2 = await allFindings(client, { resourceType: [{ comparison: 'EQUALS', value: 'AWS_EC2_INSTANCE' }] });
+    expect(ec2.length).toBeGreaterThan(0);
+    expect(ec2.every((f) => f.status === 'CLOSED')).toBe(true);
+  });
+});
+
+describe('disabling with a transition time', () => {
+  it('shows PENDING_DISABLE while the scan type is DISABLING', async () => {
+    const server = await startTestServer({ transitionMs: 60_000 });
+    try {
+      const client = inspectorClient(server.url, { accountId: '710000000012', region: REGION });
+      await client.send(new EnableCommand({ resourceTypes: ['EC2'] }));
+      await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
+      await client.send(new DisableCommand({ resourceTypes: ['EC2'] }));
+      const rows = await allCoverage(client);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.scanStatus?.statusCode === 'INACTIVE' && r.scanStatus.reason === 'PENDING_DISABLE')).toBe(true);
+      await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
+      expect(await allCoverage(client)).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });
