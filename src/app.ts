@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { accountHandlers } from './api/accounts.js';
+import { aggregationHandlers } from './api/aggregations.js';
 import { configurationHandlers } from './api/configuration.js';
 import { coverageHandlers } from './api/coverage.js';
 import { findingDetailHandlers } from './api/finding-details.js';
@@ -70,6 +71,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ...coverageHandlers(world),
     ...configurationHandlers(world),
     ...findingHandlers(world),
+    ...aggregationHandlers(world),
     ...filterHandlers(world),
     ...findingDetailHandlers(world),
     ...tagHandlers(world),

@@ -39,7 +39,8 @@ type Field<D> =
   | { kind: 'port'; value: (doc: D) => { begin: number; end: number } | undefined }
   | { kind: 'package'; packages: (doc: D) => Shapes['VulnerablePackage'][] };
 
-function matchString(values: (string | undefined)[], filters: StringFilter[]): boolean {
+/** One criterion of string filters against a document's values (EQUALS/PREFIX OR'ed, NOT_EQUALS AND'ed). */
+export function matchString(values: (string | undefined)[], filters: StringFilter[]): boolean {
   const present = values.filter((v): v is string => v !== undefined);
   const positive = filters.filter((f) => f.comparison !== 'NOT_EQUALS');
   const negative = filters.filter((f) => f.comparison === 'NOT_EQUALS');
