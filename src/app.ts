@@ -27,6 +27,7 @@ import { AwsError } from './protocol/errors.js';
 import { signingServiceOf, type IdentityOptions } from './protocol/identity.js';
 import { serviceModel } from './protocol/model.js';
 import { createQueryEndpoint } from './protocol/query.js';
+import { EventBridgeSink, NdjsonFileSink, WebhookSink, type EventSink } from './sinks/event-sinks.js';
 import { FolderObjectStore, S3ObjectStore } from './storage/object-stores.js';
 import { createServiceEndpoint, type Handled, type OperationHandler } from './protocol/service.js';
 import { DEFAULT_CATALOG_FILE, readCatalog } from './world/catalog.js';
@@ -36,6 +37,8 @@ import { DEFAULT_WORLD_OPTIONS, World } from './world/world.js';
 
 export interface Emulator {
   app: Hono;
+  /** Where events are delivered besides the log. */
+  sinks: EventSink[];
   faults: FaultInjector;
   /** The app's fetch: a Web-standard Request in, Response out. */
   fetch: (request: Request) => Promise<Response>;
@@ -60,6 +63,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   world.objectStore = options.s3Endpoint
     ? new S3ObjectStore(options.s3Endpoint)
     : new FolderObjectStore(join(options.dataDir ?? 'data', 's3'));
+
+  const sinks: EventSink[] = [
+    ...(options.eventBridgeEndpoint ? [new EventBridgeSink(options.eventBridgeEndpoint, options.eventBridgeBus ?? 'default', logger)] : []),
+    ...(options.webhookUrl ? [new WebhookSink(options.webhookUrl, logger)] : []),
+    ...(options.eventsFile ? [new NdjsonFileSink(options.eventsFile, logger)] : []),
+  ];
+  if (sinks.length) world.events.subscribe((event) => sinks.forEach((sink) => sink.send(event)));
 
   const faults = new FaultInjector(() => world.clock.now());
   for (const rule of parseFaultRules(options.faults ?? [], 'faults')) faults.add(rule);
@@ -139,5 +149,5 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       'x-amzn-ErrorType': 'InternalServerException',
     });
   });
-  return { app, fetch: (request) => Promise.resolve(app.fetch(request)), world, faults, logger };
+  return { app, fetch: (request) => Promise.resolve(app.fetch(request)), world, faults, sinks, logger };
 }

@@ -23,6 +23,13 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** INSPECTOR2_S3_ENDPOINT: an S3-compatible endpoint that reports are written to instead. */
   s3Endpoint?: string;
+  /** INSPECTOR2_EVENTBRIDGE_ENDPOINT: send events with PutEvents to this endpoint (bus INSPECTOR2_EVENTBRIDGE_BUS, default `default`). */
+  eventBridgeEndpoint?: string;
+  eventBridgeBus?: string;
+  /** INSPECTOR2_WEBHOOK_URL: POST every event there (retried with backoff). */
+  webhookUrl?: string;
+  /** INSPECTOR2_EVENTS_FILE: append every event to this NDJSON file. */
+  eventsFile?: string;
   /** INSPECTOR2_SEED: the seed file to start from (default seeds/default-world.json; `none` for an empty world). */
   seed?: string | false;
   /** INSPECTOR2_MAX_MEMBERS: members a delegated administrator may associate per region (AWS: 10,000). */
@@ -74,6 +81,17 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     if (!/^https?:\/\/\S+$/.test(env.INSPECTOR2_S3_ENDPOINT)) throw new ConfigError(`INSPECTOR2_S3_ENDPOINT must be an http(s) URL, got '${env.INSPECTOR2_S3_ENDPOINT}'`);
     options.s3Endpoint = env.INSPECTOR2_S3_ENDPOINT;
   }
+  for (const [name, set] of [
+    ['INSPECTOR2_EVENTBRIDGE_ENDPOINT', (url: string) => (options.eventBridgeEndpoint = url)],
+    ['INSPECTOR2_WEBHOOK_URL', (url: string) => (options.webhookUrl = url)],
+  ] as const) {
+    const url = env[name];
+    if (!url) continue;
+    if (!/^https?:\/\/\S+$/.test(url)) throw new ConfigError(`${name} must be an http(s) URL, got '${url}'`);
+    set(url);
+  }
+  if (env.INSPECTOR2_EVENTBRIDGE_BUS) options.eventBridgeBus = env.INSPECTOR2_EVENTBRIDGE_BUS;
+  if (env.INSPECTOR2_EVENTS_FILE) options.eventsFile = env.INSPECTOR2_EVENTS_FILE;
   if (env.INSPECTOR2_SEED !== undefined) options.seed = env.INSPECTOR2_SEED === 'none' ? false : env.INSPECTOR2_SEED;
   if (env.INSPECTOR2_MAX_MEMBERS !== undefined) {
     options.maxMembers = integer('INSPECTOR2_MAX_MEMBERS', env.INSPECTOR2_MAX_MEMBERS, 1, 1_000_000);
