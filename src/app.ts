@@ -59,7 +59,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     new VulnerabilityCatalog(readCatalog(DEFAULT_CATALOG_FILE)),
     { ...(options.clockStart ? { start: options.clockStart } : {}), ...(options.manualClock ? { manual: true } : {}) },
   );
-  if (options.seed !== false) loadSeed(world, readSeed(options.seed ?? DEFAULT_SEED_FILE));
+  const seed = options.seed === false ? undefined : readSeed(options.seed ?? DEFAULT_SEED_FILE);
+  const reloadSeed = () => seed && loadSeed(world, seed);
+  reloadSeed();
   world.objectStore = options.s3Endpoint
     ? new S3ObjectStore(options.s3Endpoint)
     : new FolderObjectStore(join(options.dataDir ?? 'data', 's3'));
@@ -124,7 +126,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     // A network error (an injected dropped connection) has no headers to set.
     if (c.res.type !== 'error' && !c.res.headers.has('x-amzn-RequestId')) c.res.headers.set('x-amzn-RequestId', randomUUID());
   });
-  app.route('/', controlRoutes(world, faults, new Date()));
+  app.route('/', controlRoutes(world, faults, new Date(), reloadSeed));
   app.all('*', async (c) => {
     const started = performance.now();
     const handled: Handled = signingServiceOf(c.req.raw.headers) === 'iam' ? await iam(c.req.raw) : await inspector2(c.req.raw);

@@ -24,7 +24,7 @@ function accountIdParam(value: unknown, field: string): string {
   return value;
 }
 
-export function controlRoutes(world: World, faults: FaultInjector, startedAt: Date): Hono {
+export function controlRoutes(world: World, faults: FaultInjector, startedAt: Date, reloadSeed: () => void): Hono {
   const control = new Hono();
   // Transitions that are due happen before the control plane reads or changes anything, as before API calls.
   control.use('/_inspector2/*', async (_c, next) => {
@@ -47,6 +47,19 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
     }),
   );
   control.get('/_localstack/health', (c) => c.json({ services: { inspector2: 'running', iam: 'running' }, version: VERSION }));
+
+  control.post('/_inspector2/reset', async (c) => {
+    const body = await jsonBody(c);
+    if (body.accountId !== undefined) {
+      const accountId = accountIdParam(body.accountId, 'accountId');
+      world.resetAccount(accountId);
+      return c.json({ reset: accountId });
+    }
+    if (Object.keys(body).length) throw new ControlError(400, 'The body is {} to reset everything, or {"accountId": "<12 digits>"} to reset one account.');
+    world.reset();
+    reloadSeed();
+    return c.json({ reset: 'everything' });
+  });
 
   const clock = () => ({
     now: world.clock.now().toISOString(),

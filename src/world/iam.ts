@@ -29,6 +29,12 @@ export class Iam {
   /** accountId → role name → role. */
   private readonly roles = new Map<string, Map<string, Role>>();
 
+  /** Forgets an account's roles, or every account's. */
+  forget(accountId?: string): void {
+    if (accountId === undefined) this.roles.clear();
+    else this.roles.delete(accountId);
+  }
+
   role(accountId: string, roleName: string): Role | undefined {
     return this.roles.get(accountId)?.get(roleName);
   }

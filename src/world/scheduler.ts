@@ -29,6 +29,11 @@ export class Scheduler {
     while (this.queue.length && this.queue[0]!.at <= now) this.queue.shift()!.run();
   }
 
+  /** Forgets everything scheduled (a reset of the world). */
+  clear(): void {
+    this.queue = [];
+  }
+
   get pending(): number {
     return this.queue.length;
   }

@@ -188,6 +188,37 @@ export class World {
     this.scheduler.schedule(this.clock.nowMs() + this.options.transitionMs, run);
   }
 
+  /**
+   * Forgets everything Inspector knows: accounts, organizations' Inspector settings, roles,
+   * reports, tags, events and what was scheduled. The caller reloads the seed. The clock and
+   * the catalog stay.
+   */
+  reset(): void {
+    this.accountRegions.clear();
+    this.inspectorOrganizations.clear();
+    this.organizations.clear();
+    this.iam.forget();
+    this.reports.clear();
+    this.tags.clear();
+    this.events.clear();
+    this.scheduler.clear();
+  }
+
+  /** Forgets one account: its state in every region, its role, reports and tags, its memberships. */
+  resetAccount(accountId: string): void {
+    for (const [key, state] of this.accountRegions) if (state.accountId === accountId) this.accountRegions.delete(key);
+    for (const regional of this.inspectorOrganizations.values()) {
+      regional.members.delete(accountId);
+      if (regional.delegatedAdmin?.accountId === accountId) {
+        regional.delegatedAdmin = undefined;
+        regional.members.clear();
+      }
+    }
+    this.iam.forget(accountId);
+    for (const [id, report] of this.reports) if (report.accountId === accountId) this.reports.delete(id);
+    for (const arn of this.tags.keys()) if (arn.split(':')[4] === accountId) this.tags.delete(arn);
+  }
+
   /** Completes every scheduled transition whose time has come. */
   settle(): void {
     this.clock.stopped((now) => this.scheduler.runDue(now));

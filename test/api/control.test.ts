@@ -118,3 +118,41 @@ describe('fault rules', () => {
     expect(again.body.message).toMatch(/id: a rule with id 'a' exists already/);
   });
 });
+
+describe('reset', () => {
+  const enable = (accountId: string) =>
+    request(listener)
+      .post('/enable')
+      .set('authorization', `AWS4-HMAC-SHA256 Credential=${accountId}/20260101/eu-west-1/inspector2/aws4_request, SignedHeaders=host, Signature=x`)
+      .send(JSON.stringify({ resourceTypes: ['EC2'] }));
+  const status = async (accountId: string) =>
+    (
+      await request(listener)
+        .post('/status/batch/get')
+        .set('authorization', `AWS4-HMAC-SHA256 Credential=${accountId}/20260101/eu-west-1/inspector2/aws4_request, SignedHeaders=host, Signature=x`)
+        .send('{}')
+    ).body.accounts[0].state.status;
+
+  it('forgets one account, or everything (and reloads the seed)', async () => {
+    await enable('810000000001');
+    await enable('810000000002');
+    expect(await status('810000000001')).toBe('ENABLED');
+    expect((await request(listener).post('/_inspector2/reset').send({ accountId: '810000000001' })).body).toEqual({ reset: '810000000001' });
+    expect(await status('810000000001')).toBe('DISABLED');
+    expect(await status('810000000002')).toBe('ENABLED');
+    expect((await request(listener).get('/_inspector2/accounts/810000000001')).body.serviceLinkedRole).toBeNull();
+
+    await request(listener).post(`/_inspector2/organizations/${ORG.id}/accounts`).send({ accountId: '777777777777' });
+    expect((await request(listener).post('/_inspector2/reset').send({})).body).toEqual({ reset: 'everything' });
+    expect(await status('810000000002')).toBe('DISABLED');
+    const organizations = (await request(listener).get('/_inspector2/organizations')).body;
+    expect(organizations[0].accounts.map((a: { id: string }) => a.id)).not.toContain('777777777777');
+    expect(organizations[0].accounts).toHaveLength(5);
+    expect((await request(listener).get('/_inspector2/events')).body.events).toEqual([]);
+  });
+
+  it('refuses a body it cannot read', async () => {
+    expect((await request(listener).post('/_inspector2/reset').send({ accountId: 'me' })).status).toBe(400);
+    expect((await request(listener).post('/_inspector2/reset').send({ everything: true })).status).toBe(400);
+  });
+});
