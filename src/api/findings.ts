@@ -37,7 +37,8 @@ function decodeToken(text: string, sort: string): FindingPosition {
 export function findingHandlers(world: World): Handlers {
   return {
     ListFindings(input, { caller }) {
-      const sort = JSON.stringify(input.sortCriteria ?? null);
+      // The token belongs to one order: the sort field and direction, defaults applied.
+      const sort = `${input.sortCriteria?.field ?? 'LAST_OBSERVED_AT'}/${input.sortCriteria?.sortOrder ?? 'DESC'}`;
       const after = input.nextToken ? decodeToken(input.nextToken, sort) : undefined;
       const order = findingOrder(input.sortCriteria);
       let sorted = order.sort(visibleFindings(world, caller.accountId, caller.region, input.filterCriteria));
