@@ -1,10 +1,12 @@
 // What the tests share: a listening emulator on an ephemeral loopback port, and real
 // AWS SDK v3 clients pointed at it.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { Inspector2Client } from '@aws-sdk/client-inspector2';
+import { Inspector2Client, ListFindingsCommand, type Finding, type FilterCriteria } from '@aws-sdk/client-inspector2';
 import { startServer, type RunningServer } from '../src/server.js';
 import type { ServerOptions } from '../src/config.js';
 
@@ -94,3 +96,37 @@ export const ORG = {
   staging: '444444444444',
   sandbox: '555555555555',
 } as const;
+
+/** Every finding ListFindings returns for the criteria, page by page. */
+export async function listAllFindings(client: Inspector2Client, filterCriteria?: FilterCriteria): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new ListFindingsCommand({ nextToken, filterCriteria }));
+    findings.push(...(page.findings ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return findings;
+}
+
+/** Why moto_server cannot be used here, or undefined when it can (tests skip with this reason). */
+export function motoServerMissing(): string | undefined {
+  return spawnSync('moto_server', ['-h'], { encoding: 'utf8' }).error ? 'moto_server is not installed' : undefined;
+}
+
+/** Starts moto_server on a free loopback port; resolves once it answers. */
+export async function startMotoServer(): Promise<{ endpoint: string; stop: () => void }> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  for (let i = 0; i < 150; i++) {
+    if (await fetch(`${endpoint}/`).then(() => true, () => false)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { endpoint, stop: () => moto.kill() };
+}

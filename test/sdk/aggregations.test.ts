@@ -21,21 +21,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { serviceModel } from '../../src/protocol/model.js';
 import { checkShape } from '../../src/protocol/validate.js';
-import { control, inspectorClient, ORG, recordRawResponses, rejection, startTestServer } from '../helpers.js';
+import { control, inspectorClient, listAllFindings, ORG, recordRawResponses, rejection, startTestServer } from '../helpers.js';
 
 const ACCOUNT = '710000000031';
 const REGION = 'eu-west-1';
 
-async function allFindings(client: Inspector2Client): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new ListFindingsCommand({ maxResults: 25, nextToken }));
-    findings.push(...(page.findings ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return findings;
-}
+const allFindings = listAllFindings;
 
 /** Every page of an aggregation, and how many pages it took. */
 async function aggregate(

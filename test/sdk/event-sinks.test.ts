@@ -1,7 +1,6 @@
 // Event delivery: an NDJSON file, a webhook (retried with backoff, never failing the API)
 // and EventBridge PutEvents to moto_server, read back through a rule whose target is an
 // SQS queue (skipped with the reason where moto_server is missing).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +14,7 @@ import { createLogger } from '../../src/log.js';
 import { WebhookSink } from '../../src/sinks/event-sinks.js';
 import type { InspectorEvent } from '../../src/world/events.js';
 import type { RunningServer } from '../../src/server.js';
-import { control, inspectorClient, startTestServer } from '../helpers.js';
+import { control, inspectorClient, motoServerMissing, startMotoServer, startTestServer } from '../helpers.js';
 
 /** A webhook receiver that refuses the first `refusals` requests. */
 async function receiver(refusals: number): Promise<{ url: string; received: InspectorEvent[]; requests: () => number; close: () => Promise<void> }> {
@@ -81,27 +80,22 @@ describe('webhook and NDJSON sinks', () => {
   });
 });
 
-const noMoto = spawnSync('moto_server', ['-h'], { encoding: 'utf8' }).error ? 'moto_server is not installed' : undefined;
+const noMoto = motoServerMissing();
 if (noMoto) console.warn(`SKIPPED EventBridge sink tests: ${noMoto}`);
 
 describe.skipIf(noMoto)('EventBridge sink (moto_server)', () => {
-  let moto: ChildProcess;
+  let moto: Awaited<ReturnType<typeof startMotoServer>>;
   let endpoint: string;
   let server: RunningServer;
   const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
   beforeAll(async () => {
-    const port = 20000 + Math.floor(Math.random() * 5000);
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`${endpoint}/`).then(() => true, () => false)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    moto = await startMotoServer();
+    endpoint = moto.endpoint;
     server = await startTestServer({ eventBridgeEndpoint: endpoint });
   }, 30_000);
   afterAll(async () => {
     await server?.close();
-    moto?.kill();
+    moto?.stop();
   });
 
   it('puts Inspector events on the bus, where a rule routes them to its target', async () => {

@@ -21,20 +21,11 @@ import {
 } from '@aws-sdk/client-inspector2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { control, inspectorClient, ORG, rejection, startTestServer } from '../helpers.js';
+import { control, inspectorClient, listAllFindings, ORG, rejection, startTestServer } from '../helpers.js';
 
 const REGION = 'eu-west-1';
 
-async function findings(client: Inspector2Client, filterCriteria?: object): Promise<Finding[]> {
-  const all: Finding[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new ListFindingsCommand({ nextToken, filterCriteria }));
-    all.push(...(page.findings ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return all;
-}
+const findings = listAllFindings;
 
 const critical = { severity: [{ comparison: 'EQUALS' as const, value: 'CRITICAL' }] };
 

@@ -1,6 +1,5 @@
 // Findings reports through the SDK v3: written as CSV or JSON to a folder, or to a real S3
 // endpoint (moto_server, started here on loopback; skipped with the reason if it is missing).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import {
 } from '@aws-sdk/client-inspector2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { inspectorClient, startTestServer } from '../helpers.js';
+import { inspectorClient, motoServerMissing, startMotoServer, startTestServer } from '../helpers.js';
 
 const ACCOUNT = '790000000009';
 const KMS = `arn:aws:kms:us-east-1:${ACCOUNT}:key/01234567-89ab-cdef-0123-456789abcdef`;
@@ -99,26 +98,21 @@ describe('findings reports to a folder', () => {
   });
 });
 
-const noMoto = spawnSync('moto_server', ['-h'], { encoding: 'utf8' }).error ? 'moto_server is not installed' : undefined;
+const noMoto = motoServerMissing();
 if (noMoto) console.warn(`SKIPPED S3 report tests: ${noMoto}`);
 
 describe.skipIf(noMoto)('findings reports to an S3 endpoint (moto_server)', () => {
-  let moto: ChildProcess;
+  let moto: Awaited<ReturnType<typeof startMotoServer>>;
   let endpoint: string;
   let server: RunningServer;
   beforeAll(async () => {
-    const port = 15000 + Math.floor(Math.random() * 5000);
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`${endpoint}/`).then(() => true, () => false)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    moto = await startMotoServer();
+    endpoint = moto.endpoint;
     server = await startTestServer({ s3Endpoint: endpoint });
   }, 30_000);
   afterAll(async () => {
     await server?.close();
-    moto?.kill();
+    moto?.stop();
   });
 
   it('puts the report object in the bucket, and fails with BUCKET_NOT_FOUND when there is none', async () => {

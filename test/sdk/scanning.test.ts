@@ -27,7 +27,7 @@ import { isAffected } from '../../src/world/versions.js';
 import { comparableVersion } from '../../src/world/vulnerabilities.js';
 import type { Ecosystem } from '../../src/world/ecosystems.js';
 import type { RunningServer } from '../../src/server.js';
-import { control, inspectorClient, rejection, startTestServer } from '../helpers.js';
+import { control, inspectorClient, listAllFindings, rejection, startTestServer } from '../helpers.js';
 
 const ACCOUNT = '710000000001';
 const REGION = 'eu-west-1';
@@ -44,16 +44,7 @@ async function allCoverage(client: Inspector2Client): Promise<CoveredResource[]>
   return rows;
 }
 
-async function allFindings(client: Inspector2Client, filterCriteria?: object): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new ListFindingsCommand({ maxResults: 10, nextToken, filterCriteria }));
-    findings.push(...(page.findings ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return findings;
-}
+const allFindings = listAllFindings;
 
 const status = (rows: CoveredResource[], idPart: string, scanType = 'PACKAGE') =>
   rows.filter((r) => r.resourceId?.includes(idPart) && r.scanType === scanType).map((r) => `${r.scanStatus?.statusCode}/${r.scanStatus?.reason}`);
