@@ -202,3 +202,19 @@ print(json.dumps(out))
     expect((await report()).byRule).toEqual({ twice: 2, always: 3 });
   });
 });
+
+describe.skipIf(noCli)('the demo (docker/demo.sh)', () => {
+  it('runs the seed tutorial with the AWS CLI from delegation to a critical finding', async () => {
+    const demoServer = await startTestServer();
+    try {
+      const { stdout } = await run('bash', [new URL('../../docker/demo.sh', import.meta.url).pathname], {
+        env: { ...awsEnv('000000000000', 'eu-west-1'), ENDPOINT: demoServer.url },
+      });
+      expect(stdout).toContain('== A critical finding with an exploit, in detail');
+      expect(stdout).toMatch(/333333333333\s+ENABLED/);
+      expect(stdout).toContain('CVE-2021-44228');
+    } finally {
+      await demoServer.close();
+    }
+  }, 120_000);
+});
