@@ -11,6 +11,7 @@ import { ControlError } from './errors.js';
 import { faultRoutes } from './faults.js';
 import { inventoryRoutes } from './inventory.js';
 import { jsonBody } from './json.js';
+import { CONTROL_OPENAPI } from './openapi.js';
 import { parseDuration, parseInstant } from './time.js';
 
 export const VERSION = '0.1.0';
@@ -46,6 +47,7 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
       clock: world.clock.now().toISOString(),
     }),
   );
+  control.get('/_inspector2/openapi.json', (c) => c.json(CONTROL_OPENAPI));
   control.get('/_localstack/health', (c) => c.json({ services: { inspector2: 'running', iam: 'running' }, version: VERSION }));
 
   control.post('/_inspector2/reset', async (c) => {

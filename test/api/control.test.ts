@@ -156,3 +156,21 @@ describe('reset', () => {
     expect((await request(listener).post('/_inspector2/reset').send({ everything: true })).status).toBe(400);
   });
 });
+
+describe('the control plane OpenAPI document', () => {
+  it('describes every control route', async () => {
+    const emulator = createEmulator({ logLevel: 'silent' });
+    const document = (await request(getRequestListener(emulator.app.fetch)).get('/_inspector2/openapi.json')).body;
+    expect(document.openapi).toBe('3.1.0');
+    // Hono's route paths (":name", ":name{regex}") in OpenAPI's form ("{name}").
+    const routes = emulator.app.routes
+      .filter((r) => r.path.startsWith('/_inspector2/') || r.path.startsWith('/_localstack/'))
+      .filter((r) => r.method !== 'ALL')
+      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:([A-Za-z]+)(\{[^}]*\})?/g, '{$1}')}`);
+    expect(routes.length).toBeGreaterThan(20);
+    const described = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method} ${path}`),
+    );
+    expect(routes.filter((route) => !described.includes(route))).toEqual([]);
+  });
+});
