@@ -1,15 +1,14 @@
 // ListCoverage and ListCoverageStatistics: the coverage rows the caller sees (its own, and
 // a delegated administrator's members'), through the coverage query engine.
 import type { CoveredResource } from '../world/documents.js';
-import { coverageMatches, visibleAccountRegions } from '../world/query.js';
+import { coverageFilter, visibleAccountRegions } from '../world/query.js';
 import type { World } from '../world/world.js';
 import { paginate } from './pagination.js';
 import type { Handlers, Shapes } from './types.js';
 
 function visibleCoverage(world: World, accountId: string, region: string, criteria: Shapes['CoverageFilterCriteria'] | undefined): CoveredResource[] {
-  return visibleAccountRegions(world, accountId, region).flatMap((state) =>
-    [...state.coverage.values()].map((row) => row.resource).filter((resource) => coverageMatches(resource, criteria)),
-  );
+  const matches = coverageFilter(criteria);
+  return visibleAccountRegions(world, accountId, region).flatMap((state) => [...state.coverage.values()].map((row) => row.resource).filter(matches));
 }
 
 const GROUP_KEY: Record<Shapes['GroupKey'], (r: CoveredResource) => string | undefined> = {

@@ -2,7 +2,7 @@
 // query engine. The page token holds the last finding's place in the order (not an offset),
 // so the next page stays right while findings come and go.
 import type { Finding } from '../world/documents.js';
-import { findingMatches, findingOrder, visibleAccountRegions, type FindingPosition } from '../world/query.js';
+import { findingFilter, findingOrder, visibleAccountRegions, type FindingPosition } from '../world/query.js';
 import type { World } from '../world/world.js';
 import { modeledError } from './errors.js';
 import type { Handlers, Shapes } from './types.js';
@@ -17,7 +17,8 @@ interface FindingsToken {
 }
 
 export function visibleFindings(world: World, accountId: string, region: string, criteria: Shapes['FilterCriteria'] | undefined): Finding[] {
-  return visibleAccountRegions(world, accountId, region).flatMap((state) => [...state.findings.values()].filter((f) => findingMatches(f, criteria)));
+  const matches = findingFilter(criteria);
+  return visibleAccountRegions(world, accountId, region).flatMap((state) => [...state.findings.values()].filter(matches));
 }
 
 function decodeToken(text: string, sort: string): FindingPosition {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { components } from '../../openapi/inspector2.js';
 import type { Caller } from './accounts.js';
 import { WorldError } from './errors.js';
-import { findingMatches } from './query.js';
+import { findingFilter } from './query.js';
 import type { Finding } from './documents.js';
 import type { AccountRegion, World } from './world.js';
 
@@ -118,12 +118,12 @@ function suppressionRules(world: World, state: AccountRegion): SavedFilter[] {
  * as the rules say now; a status that changes is an event unless the caller reports it.
  */
 export function applySuppression(world: World, state: AccountRegion, findings?: Finding[], options: { quiet?: boolean } = {}): void {
-  const rules = suppressionRules(world, state);
+  const rules = suppressionRules(world, state).map((rule) => findingFilter(rule.criteria));
   const now = world.clock.now();
   for (const finding of findings ?? state.findings.values()) {
     if (finding.status === 'CLOSED') continue;
     const asActive = { ...finding, status: 'ACTIVE' as const };
-    const status = rules.some((rule) => findingMatches(asActive, rule.criteria)) ? 'SUPPRESSED' : 'ACTIVE';
+    const status = rules.some((matches) => matches(asActive)) ? 'SUPPRESSED' : 'ACTIVE';
     if (status !== finding.status) {
       finding.status = status;
       finding.updatedAt = now;

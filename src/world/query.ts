@@ -91,13 +91,35 @@ function matchField<D>(doc: D, field: Field<D>, filters: unknown[]): boolean {
   }
 }
 
-function matcher<D, C extends object>(table: { [K in keyof C]-?: Field<D> }) {
-  return (doc: D, criteria: C | undefined): boolean =>
-    criteria === undefined ||
-    Object.entries(criteria).every(([name, filters]) => {
-      const field = table[name as keyof C];
-      return !field || !Array.isArray(filters) || matchField(doc, field, filters);
-    });
+type Predicate<D> = (doc: D) => boolean;
+
+/** One criterion's filters as a test; string filters are sorted into sets once, not per document. */
+function compileField<D>(field: Field<D>, filters: unknown[]): Predicate<D> {
+  if (field.kind !== 'string') return (doc) => matchField(doc, field, filters);
+  const stringFilters = filters as StringFilter[];
+  const excluded = new Set(stringFilters.filter((f) => f.comparison === 'NOT_EQUALS').map((f) => f.value));
+  const equal = new Set(stringFilters.filter((f) => f.comparison === 'EQUALS').map((f) => f.value));
+  const prefixes = stringFilters.filter((f) => f.comparison === 'PREFIX').map((f) => f.value);
+  const anyPositive = equal.size > 0 || prefixes.length > 0;
+  return (doc) => {
+    let matched = !anyPositive;
+    for (const value of field.values(doc)) {
+      if (value === undefined) continue;
+      if (excluded.has(value)) return false;
+      if (!matched && (equal.has(value) || prefixes.some((p) => value.startsWith(p)))) matched = true;
+    }
+    return matched;
+  };
+}
+
+/** Criteria compiled into one test, to run over many documents. */
+function compiler<D, C extends object>(table: { [K in keyof C]-?: Field<D> }) {
+  return (criteria: C | undefined): Predicate<D> => {
+    const checks = Object.entries(criteria ?? {})
+      .filter(([name, filters]) => table[name as keyof C] !== undefined && Array.isArray(filters))
+      .map(([name, filters]) => compileField(table[name as keyof C], filters as unknown[]));
+    return checks.length === 0 ? () => true : (doc) => checks.every((check) => check(doc));
+  };
 }
 
 const str = <D>(get: (doc: D) => string | undefined): Field<D> => ({ kind: 'string', values: (doc) => [get(doc)] });
@@ -159,7 +181,8 @@ const FINDING_FIELDS: { [K in keyof Shapes['FilterCriteria']]-?: Field<Finding> 
   codeRepositoryProviderType: strs((f) => resources(f).map((r) => r.details?.codeRepository?.providerType)),
 };
 
-export const findingMatches = matcher<Finding, Shapes['FilterCriteria']>(FINDING_FIELDS);
+/** The test of a FilterCriteria, compiled once for a list, report or suppression rule. */
+export const findingFilter = compiler<Finding, Shapes['FilterCriteria']>(FINDING_FIELDS);
 
 const meta = (r: CoveredResource) => r.resourceMetadata;
 
@@ -187,7 +210,8 @@ const COVERAGE_FIELDS: { [K in keyof Shapes['CoverageFilterCriteria']]-?: Field<
   lastScannedCommitId: str((r) => meta(r)?.codeRepository?.lastScannedCommitId),
 };
 
-export const coverageMatches = matcher<CoveredResource, Shapes['CoverageFilterCriteria']>(COVERAGE_FIELDS);
+/** The test of a CoverageFilterCriteria, compiled once for a list or statistics. */
+export const coverageFilter = compiler<CoveredResource, Shapes['CoverageFilterCriteria']>(COVERAGE_FIELDS);
 
 /**
  * The account-regions whose documents the caller sees: its own, and a delegated

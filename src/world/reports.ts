@@ -8,7 +8,7 @@ import type { components } from '../../openapi/inspector2.js';
 import type { Caller } from './accounts.js';
 import type { Finding } from './documents.js';
 import { WorldError } from './errors.js';
-import { findingMatches, findingOrder, visibleAccountRegions } from './query.js';
+import { findingFilter, findingOrder, visibleAccountRegions } from './query.js';
 import type { World } from './world.js';
 
 type Shapes = components['schemas'];
@@ -91,8 +91,9 @@ async function produce(world: World, report: Report): Promise<void> {
   const criteria = report.filterCriteria?.findingStatus
     ? report.filterCriteria
     : { ...report.filterCriteria, findingStatus: [{ comparison: 'EQUALS' as const, value: 'ACTIVE' }] };
+  const matches = findingFilter(criteria);
   const findings = findingOrder(undefined).sort(
-    visibleAccountRegions(world, report.accountId, report.region).flatMap((s) => [...s.findings.values()].filter((f) => findingMatches(f, criteria))),
+    visibleAccountRegions(world, report.accountId, report.region).flatMap((s) => [...s.findings.values()].filter(matches)),
   );
   if (findings.length === 0) {
     fail(report, 'NO_FINDINGS_FOUND', 'No findings match the report criteria.');
