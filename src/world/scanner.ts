@@ -275,14 +275,14 @@ export function reconcile(world: World, state: AccountRegion): void {
       }
     } else if (inactive !== 'EC2_INSTANCE_STOPPED') {
       // An inactive row closes its findings; a stopped instance keeps them until it is terminated.
-      closeFindings(world, state, (f) => findingCovers(f, eligibility.resourceId, eligibility.scanType), now);
+      closeFindings(world, state, eligibility.resourceId, eligibility.scanType, now);
     }
   }
   for (const [key, row] of state.coverage) {
     if (seen.has(key)) continue;
     state.coverage.delete(key);
     state.usage.close(key, now.getTime());
-    closeFindings(world, state, (f) => findingCovers(f, row.resource.resourceId, row.resource.scanType), now);
+    closeFindings(world, state, row.resource.resourceId, row.resource.scanType, now);
   }
   // Coverage changes on its own when a window closes: look again then.
   if (Number.isFinite(nextExpiry)) world.scheduler.schedule(nextExpiry, () => reconcile(world, state));
@@ -346,9 +346,11 @@ function findingCovers(finding: Finding, resourceId: string, scanType: CoverageS
   return finding.type === 'PACKAGE_VULNERABILITY';
 }
 
-function closeFindings(world: World, state: AccountRegion, which: (finding: Finding) => boolean, now: Date): void {
-  for (const finding of state.findings.values()) {
-    if (finding.status !== 'CLOSED' && which(finding)) {
+/** Closes the open findings of a resource's scan type (but those to keep). */
+function closeFindings(world: World, state: AccountRegion, resourceId: string, scanType: CoverageScanType, now: Date, keep?: Set<string>): void {
+  for (const arn of state.findingsByResource.get(resourceId) ?? []) {
+    const finding = state.findings.get(arn)!;
+    if (finding.status !== 'CLOSED' && findingCovers(finding, resourceId, scanType) && !keep?.has(arn)) {
       finding.status = 'CLOSED';
       finding.updatedAt = now;
       world.events.finding(state.region, finding);
@@ -375,12 +377,14 @@ function scan(world: World, state: AccountRegion, resource: CoveredResource): Fi
     }
     if (changed) {
       state.findings.set(finding.findingArn, changed);
+      const arns = state.findingsByResource.get(resource.resourceId) ?? new Set<string>();
+      state.findingsByResource.set(resource.resourceId, arns.add(finding.findingArn));
       // Suppression rules decide the status before the world hears of the finding.
       applySuppression(world, state, [changed], { quiet: true });
       world.events.finding(state.region, changed);
     }
   }
-  closeFindings(world, state, (f) => findingCovers(f, resource.resourceId, resource.scanType) && !current.has(f.findingArn), now);
+  closeFindings(world, state, resource.resourceId, resource.scanType, now, current);
   return found.map((f) => state.findings.get(f.findingArn)!).filter((f) => f.status !== 'CLOSED');
 }
 

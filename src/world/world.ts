@@ -39,6 +39,8 @@ export interface AccountRegion {
   coverage: Map<string, CoverageRow>;
   /** Findings by ARN, closed ones included. */
   findings: Map<string, Finding>;
+  /** The ARNs of each resource's findings, so that a scan touches only its resource's. */
+  findingsByResource: Map<string, Set<string>>;
   usage: UsageLedger;
   /** Saved filters and suppression rules, by ARN. */
   filters: Map<string, SavedFilter>;
@@ -98,6 +100,7 @@ export class World {
         configuration: defaultConfiguration(this.clock.now()),
         coverage: new Map(),
         findings: new Map(),
+        findingsByResource: new Map(),
         usage: new UsageLedger(),
         filters: new Map(),
         encryptionKeys: new Map(),
