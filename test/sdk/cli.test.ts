@@ -3,7 +3,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { BatchGetAccountStatusCommand } from '@aws-sdk/client-inspector2';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { inspectorClient } from '../helpers.js';
 
 interface Started {
@@ -45,10 +45,11 @@ describe('inspector2-local command line', () => {
     expect(localstack).toMatchObject({ services: { inspector2: 'running' } });
 
     await inspectorClient(url, { accountId: '123456789012', region: 'sa-east-1' }).send(new BatchGetAccountStatusCommand({}));
-    expect(log()).toMatch(/INFO BatchGetAccountStatus account=123456789012 region=sa-east-1 status=200 [\d.]+ms/);
+    // The line reaches us through a pipe, possibly after the response: wait for it.
+    await vi.waitFor(() => expect(log()).toMatch(/INFO BatchGetAccountStatus account=123456789012 region=sa-east-1 status=200 [\d.]+ms/), { timeout: 5_000 });
 
     child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
+    const [code] = await once(child, 'close'); // 'close': after stdio is drained too
     expect(code).toBe(0);
     expect(log()).toContain('SIGTERM: shutting down');
   });
@@ -57,7 +58,7 @@ describe('inspector2-local command line', () => {
     const { child, url } = await startCli([], { PORT: '0', HOST: '127.0.0.1' });
     expect((await fetch(`${url}/_inspector2/health`)).status).toBe(200);
     child.kill('SIGINT');
-    const [code] = await once(child, 'exit');
+    const [code] = await once(child, 'close'); // 'close': after stdio is drained too
     expect(code).toBe(0);
   });
 
@@ -65,7 +66,7 @@ describe('inspector2-local command line', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], { env: { ...process.env, PORT: 'eighty' } });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const [code] = await once(child, 'exit');
+    const [code] = await once(child, 'close'); // 'close': after stdio is drained too
     expect(code).toBe(2);
     expect(stderr).toContain("PORT must be a whole number from 0 to 65535, got 'eighty'");
   });
