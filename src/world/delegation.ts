@@ -75,12 +75,15 @@ export function disableDelegatedAdmin(world: World, caller: Caller, adminAccount
   }
   if (current.status === 'DISABLE_IN_PROGRESS') return;
   current.status = 'DISABLE_IN_PROGRESS';
-  world.afterTransition(() => {
-    // Every member becomes a standalone account and keeps its scans; a next administrator starts afresh.
-    regional.delegatedAdmin = undefined;
-    regional.members.clear();
-    regional.autoEnable = new Set();
-  });
+  world.afterTransition({ kind: 'remove-delegated-admin', organizationId: organization.id, region: caller.region });
+}
+
+/** Every member becomes a standalone account and keeps its scans; a next administrator starts afresh. */
+export function removeDelegatedAdmin(regional: InspectorOrganization): void {
+  if (regional.delegatedAdmin?.status !== 'DISABLE_IN_PROGRESS') return;
+  regional.delegatedAdmin = undefined;
+  regional.members.clear();
+  regional.autoEnable = new Set();
 }
 
 /** The organization's delegated administrator seen from the caller's account (any account of the organization). */
@@ -122,11 +125,21 @@ export function associateMember(world: World, caller: Caller, accountId: string)
 function startAssociation(world: World, regional: InspectorOrganization, accountId: string): void {
   const membership: Membership = { accountId, relationshipStatus: 'CREATED', updatedAt: world.clock.now() };
   regional.members.set(accountId, membership);
-  world.afterTransition(() => {
-    if (regional.members.get(accountId) !== membership || membership.relationshipStatus !== 'CREATED') return;
-    membership.relationshipStatus = 'ENABLED';
-    membership.updatedAt = world.clock.now();
+  world.afterTransition({
+    kind: 'activate-member',
+    organizationId: regional.organization.id,
+    region: regional.region,
+    accountId,
+    createdAt: membership.updatedAt.getTime(),
   });
+}
+
+/** A CREATED association becomes ENABLED, unless it was removed or made anew meanwhile. */
+export function activateMember(world: World, regional: InspectorOrganization, accountId: string, createdAt: number): void {
+  const membership = regional.members.get(accountId);
+  if (membership?.relationshipStatus !== 'CREATED' || membership.updatedAt.getTime() !== createdAt) return;
+  membership.relationshipStatus = 'ENABLED';
+  membership.updatedAt = world.clock.now();
 }
 
 export function disassociateMember(world: World, caller: Caller, accountId: string): void {

@@ -58,7 +58,7 @@ export function createReport(
     status: 'IN_PROGRESS',
   };
   world.reports.set(report.reportId, report);
-  world.afterTransition(() => void produce(world, report));
+  world.afterTransition({ kind: 'produce-report', reportId: report.reportId });
   return report;
 }
 
@@ -81,7 +81,7 @@ function fail(report: Report, code: ReportErrorCode, message: string): void {
   report.errorMessage = message;
 }
 
-async function produce(world: World, report: Report): Promise<void> {
+export async function produce(world: World, report: Report): Promise<void> {
   if (report.status !== 'IN_PROGRESS') return;
   if (!KMS_KEY.test(report.destination.kmsKeyArn)) {
     fail(report, 'MALFORMED_KMS_KEY', `${report.destination.kmsKeyArn} is not a KMS key ARN.`);

@@ -285,7 +285,7 @@ export function reconcile(world: World, state: AccountRegion): void {
     closeFindings(world, state, row.resource.resourceId, row.resource.scanType, now);
   }
   // Coverage changes on its own when a window closes: look again then.
-  if (Number.isFinite(nextExpiry)) world.scheduler.schedule(nextExpiry, () => reconcile(world, state));
+  if (Number.isFinite(nextExpiry)) world.scheduler.schedule(nextExpiry, { kind: 'reconcile', accountId: state.accountId, region: state.region });
 }
 
 function revived(state: AccountRegion, eligibility: Eligibility, expiredAt: number): boolean {
@@ -307,7 +307,18 @@ function scheduleScan(world: World, state: AccountRegion, key: string, activeRea
   const queued = state.coverage.get(key);
   if (!queued || queued.scanQueued) return;
   queued.scanQueued = true;
-  world.scheduler.schedule(world.clock.nowMs() + world.options.scanMs, () => {
+  world.scheduler.schedule(world.clock.nowMs() + world.options.scanMs, {
+    kind: 'scan',
+    accountId: state.accountId,
+    region: state.region,
+    coverageKey: key,
+    ...(activeReason ? { activeReason } : {}),
+  });
+}
+
+/** A queued scan's time has come: scan the resource if it is still covered. */
+export function completeScan(world: World, state: AccountRegion, key: string, activeReason?: ScanStatusReason): void {
+  {
     const row = state.coverage.get(key);
     if (!row?.scanQueued) return;
     row.scanQueued = false;
@@ -324,7 +335,7 @@ function scheduleScan(world: World, state: AccountRegion, key: string, activeRea
       world.events.coverage(state.region, row.resource);
     }
     row.resource.lastScannedAt = world.clock.now();
-  });
+  }
 }
 
 /** Rescans every active resource of the account-region (a new vulnerability, a configuration change). */

@@ -47,9 +47,12 @@ export function updateConfiguration(world: World, caller: Caller, change: Config
     configuration.ec2 = { scanMode: change.ec2.scanMode };
     configuration.pending.ec2Until = dueAt;
   }
-  world.afterTransition(() => {
-    for (const target of governed(world, caller)) rescanAll(world, target);
-  });
+  world.afterTransition({ kind: 'rescan-governed', accountId: caller.accountId, region: caller.region });
+}
+
+/** Rescans the caller's account-region and, for a delegated administrator, its members'. */
+export function rescanGoverned(world: World, caller: Caller): void {
+  for (const target of governed(world, caller)) rescanAll(world, target);
 }
 
 export function updateDeepInspection(world: World, caller: Caller, change: { activate?: boolean; packagePaths?: string[] }): void {

@@ -14,6 +14,7 @@ import { InspectorOrganization, Organization } from './organizations.js';
 import type { ObjectStore, Report } from './reports.js';
 import { reconcile } from './scanner.js';
 import { Scheduler } from './scheduler.js';
+import { runTask, type WorldTask } from './tasks.js';
 import { UsageLedger } from './usage.js';
 import { VulnerabilityCatalog } from './vulnerabilities.js';
 
@@ -62,7 +63,7 @@ export class World {
   readonly clock: Clock;
   /** Global: the EventBridge events Inspector has sent. */
   readonly events: EventLog;
-  readonly scheduler = new Scheduler();
+  readonly scheduler: Scheduler<WorldTask> = new Scheduler((task) => runTask(this, task));
   /** Global: IAM is not regional. */
   readonly iam = new Iam();
   /** Findings reports, by id. */
@@ -163,10 +164,7 @@ export class World {
     // An account-region the seeds say nothing about gets a small generated inventory.
     state.inventory ??= defaultInventory(state.accountId, state.region, this.clock.now());
     for (const type of state.enablement.enable(types, now, dueAt)) {
-      this.scheduler.schedule(dueAt, () => {
-        state.enablement.complete(type, dueAt);
-        reconcile(this, state);
-      });
+      this.scheduler.schedule(dueAt, { kind: 'complete-transition', accountId: state.accountId, region: state.region, scanType: type, dueAt });
     }
     this.iam.ensureInspectorRole(state.accountId, this.clock.now());
   }
@@ -178,17 +176,23 @@ export class World {
   disable(state: AccountRegion, types: readonly ScanType[]): void {
     const dueAt = this.clock.nowMs() + this.options.transitionMs;
     for (const type of state.enablement.disable(types, dueAt)) {
-      this.scheduler.schedule(dueAt, () => {
-        state.enablement.complete(type, dueAt);
-        reconcile(this, state);
-      });
+      this.scheduler.schedule(dueAt, { kind: 'complete-transition', accountId: state.accountId, region: state.region, scanType: type, dueAt });
     }
     reconcile(this, state);
   }
 
-  /** Runs something once the transition time has passed. */
-  afterTransition(run: () => void): void {
-    this.scheduler.schedule(this.clock.nowMs() + this.options.transitionMs, run);
+  /** Runs a task once the transition time has passed. */
+  afterTransition(task: WorldTask): void {
+    this.scheduler.schedule(this.clock.nowMs() + this.options.transitionMs, task);
+  }
+
+  /** The state of an account in a region if Inspector has seen it (a task must not create one). */
+  existingAccountRegion(accountId: string, region: string): AccountRegion | undefined {
+    return this.accountRegions.get(`${accountId}/${region}`);
+  }
+
+  inspectorOrganizationById(organizationId: string, region: string): InspectorOrganization | undefined {
+    return this.inspectorOrganizations.get(`${organizationId}/${region}`);
   }
 
   /**
@@ -220,6 +224,7 @@ export class World {
     this.iam.forget(accountId);
     for (const [id, report] of this.reports) if (report.accountId === accountId) this.reports.delete(id);
     for (const arn of this.tags.keys()) if (arn.split(':')[4] === accountId) this.tags.delete(arn);
+    this.scheduler.drop((task) => 'accountId' in task && task.accountId === accountId);
   }
 
   /** Completes every scheduled transition whose time has come. */
