@@ -29,6 +29,7 @@ import { serviceModel } from './protocol/model.js';
 import { createQueryEndpoint } from './protocol/query.js';
 import { EventBridgeSink, NdjsonFileSink, WebhookSink, type EventSink } from './sinks/event-sinks.js';
 import { FolderObjectStore, S3ObjectStore } from './storage/object-stores.js';
+import { Persistence } from './storage/persistence.js';
 import { createServiceEndpoint, type Handled, type OperationHandler } from './protocol/service.js';
 import { DEFAULT_CATALOG_FILE, readCatalog } from './world/catalog.js';
 import { DEFAULT_SEED_FILE, loadSeed, readSeed } from './world/seed.js';
@@ -40,6 +41,8 @@ export interface Emulator {
   /** Where events are delivered besides the log. */
   sinks: EventSink[];
   faults: FaultInjector;
+  /** PERSISTENCE=1: where the state is saved. */
+  persistence?: Persistence;
   /** The app's fetch: a Web-standard Request in, Response out. */
   fetch: (request: Request) => Promise<Response>;
   world: World;
@@ -47,6 +50,8 @@ export interface Emulator {
 }
 
 const DEFAULT_CREDENTIALS = { test: 'test' };
+/** Operations that only read (what they settle on the way is marked by the world itself). */
+const READ_ONLY = /^(List|Get|BatchGet|Describe|Search)/;
 
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const logger = createLogger(options.logLevel ?? 'info');
@@ -62,6 +67,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const seed = options.seed === false ? undefined : readSeed(options.seed ?? DEFAULT_SEED_FILE);
   const reloadSeed = () => seed && loadSeed(world, seed);
   reloadSeed();
+  let persistence: Persistence | undefined;
+  if (options.persistence) {
+    const opened = Persistence.open(options.dataDir ?? 'data', world, logger);
+    persistence = opened.persistence;
+    logger.info(opened.restored ? `persistence: state restored from ${persistence.file}` : `persistence: state will be kept in ${persistence.file}`);
+  }
   world.objectStore = options.s3Endpoint
     ? new S3ObjectStore(options.s3Endpoint)
     : new FolderObjectStore(join(options.dataDir ?? 'data', 's3'));
@@ -126,7 +137,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     // A network error (an injected dropped connection) has no headers to set.
     if (c.res.type !== 'error' && !c.res.headers.has('x-amzn-RequestId')) c.res.headers.set('x-amzn-RequestId', randomUUID());
   });
-  app.route('/', controlRoutes(world, faults, new Date(), reloadSeed));
+  // A control call that is not a read may change the state.
+  app.use('/_inspector2/*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.res.status < 400) world.changed();
+  });
+  app.route('/', controlRoutes(world, faults, new Date(), reloadSeed, persistence));
   app.all('*', async (c) => {
     const started = performance.now();
     const handled: Handled = signingServiceOf(c.req.raw.headers) === 'iam' ? await iam(c.req.raw) : await inspector2(c.req.raw);
@@ -139,6 +155,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       incoming.socket.destroy();
       return new Response(null, { status: 502 });
     }
+    if (operation && handled.response.status < 400 && !READ_ONLY.test(operation)) world.changed();
     logger.info(
       `${operation ?? `${c.req.method} ${c.req.path}`} account=${caller?.accountId ?? '-'} region=${caller?.region ?? '-'} ` +
         `status=${handled.response.status} ${(performance.now() - started).toFixed(1)}ms requestId=${handled.requestId}`,
@@ -151,5 +168,5 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       'x-amzn-ErrorType': 'InternalServerException',
     });
   });
-  return { app, fetch: (request) => Promise.resolve(app.fetch(request)), world, faults, sinks, logger };
+  return { app, fetch: (request) => Promise.resolve(app.fetch(request)), world, faults, sinks, logger, ...(persistence ? { persistence } : {}) };
 }

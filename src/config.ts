@@ -21,6 +21,8 @@ export interface EmulatorOptions {
   manualClock?: boolean;
   /** DATA_DIR: where the emulator keeps files (reports go to <DATA_DIR>/s3/<bucket>/<key>); default ./data. */
   dataDir?: string;
+  /** PERSISTENCE=1: keep the state in <DATA_DIR>/state.json across restarts (default: in memory only). */
+  persistence?: boolean;
   /** INSPECTOR2_S3_ENDPOINT: an S3-compatible endpoint that reports are written to instead. */
   s3Endpoint?: string;
   /** INSPECTOR2_EVENTBRIDGE_ENDPOINT: send events with PutEvents to this endpoint (bus INSPECTOR2_EVENTBRIDGE_BUS, default `default`). */
@@ -77,6 +79,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     options.manualClock = env.INSPECTOR2_CLOCK === 'manual';
   }
   if (env.DATA_DIR) options.dataDir = env.DATA_DIR;
+  if (env.PERSISTENCE !== undefined) options.persistence = flag('PERSISTENCE', env.PERSISTENCE);
   if (env.INSPECTOR2_S3_ENDPOINT) {
     if (!/^https?:\/\/\S+$/.test(env.INSPECTOR2_S3_ENDPOINT)) throw new ConfigError(`INSPECTOR2_S3_ENDPOINT must be an http(s) URL, got '${env.INSPECTOR2_S3_ENDPOINT}'`);
     options.s3Endpoint = env.INSPECTOR2_S3_ENDPOINT;

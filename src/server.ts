@@ -24,7 +24,8 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
         emulator,
         close: () =>
           new Promise<void>((done, fail) => {
-            server.close((error) => (error ? fail(error) : done()));
+            // Changes still being saved are written before the server says it has stopped.
+            server.close((error) => (error ? fail(error) : void (emulator.persistence?.flush() ?? Promise.resolve()).then(done, fail)));
             if ('closeAllConnections' in server) server.closeAllConnections();
           }),
       });

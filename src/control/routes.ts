@@ -10,6 +10,8 @@ import type { FaultInjector } from '../faults.js';
 import { ControlError } from './errors.js';
 import { faultRoutes } from './faults.js';
 import { inventoryRoutes } from './inventory.js';
+import { snapshotRoutes } from './snapshots.js';
+import type { Persistence } from '../storage/persistence.js';
 import { jsonBody } from './json.js';
 import { CONTROL_OPENAPI } from './openapi.js';
 import { parseDuration, parseInstant } from './time.js';
@@ -25,7 +27,7 @@ function accountIdParam(value: unknown, field: string): string {
   return value;
 }
 
-export function controlRoutes(world: World, faults: FaultInjector, startedAt: Date, reloadSeed: () => void): Hono {
+export function controlRoutes(world: World, faults: FaultInjector, startedAt: Date, reloadSeed: () => void, persistence?: Persistence): Hono {
   const control = new Hono();
   // Transitions that are due happen before the control plane reads or changes anything, as before API calls.
   control.use('/_inspector2/*', async (_c, next) => {
@@ -45,6 +47,9 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
       services: { inspector2: 'running', iam: 'running' },
       startedAt: startedAt.toISOString(),
       clock: world.clock.now().toISOString(),
+      persistence: persistence
+        ? { file: persistence.file, writes: persistence.writes, lastWriteAt: persistence.lastWriteAt?.toISOString() ?? null }
+        : null,
     }),
   );
   control.get('/_inspector2/openapi.json', (c) => c.json(CONTROL_OPENAPI));
@@ -166,5 +171,6 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
 
   control.route('/', faultRoutes(faults));
   control.route('/', inventoryRoutes(world));
+  control.route('/', snapshotRoutes(world));
   return control;
 }

@@ -17,6 +17,17 @@ export function readCheckedJson<T extends z.ZodType>(
   } catch (error) {
     throw fail(`${name}: ${(error as Error).message}`);
   }
+  return checkJson(name, data, schema, fail, hint);
+}
+
+/** Checks parsed JSON (named `name` in messages) by a zod schema. */
+export function checkJson<T extends z.ZodType>(
+  name: string,
+  data: unknown,
+  schema: T,
+  fail: (message: string) => Error,
+  hint: (path: PropertyKey[], data: unknown) => string = () => '',
+): z.output<T> {
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     throw fail(parsed.error.issues.map((issue) => `${name}: ${issue.path.join('.') || '(top level)'}${hint(issue.path, data)}: ${issue.message}`).join('\n'));

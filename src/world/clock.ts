@@ -52,6 +52,17 @@ export class Clock {
     this.base = this.manual ? at.getTime() : at.getTime() - Date.now();
   }
 
+  /** The clock's setting as data (running mode: its offset from the real clock, so time runs on across a restart). */
+  save(): { manual: boolean; base: number } {
+    return { manual: this.manual, base: this.base };
+  }
+
+  /** Takes a saved setting; one saved in the other mode keeps its moment. */
+  restore(saved: { manual: boolean; base: number }): void {
+    if (saved.manual === this.manual) this.base = saved.base;
+    else this.set(new Date(saved.manual ? saved.base : Date.now() + saved.base));
+  }
+
   get isManual(): boolean {
     return this.manual;
   }

@@ -93,6 +93,12 @@ export class EventLog {
     return [...this.events];
   }
 
+  /** Replaces the log by saved events (a restart); listeners are not called again. */
+  restore(events: InspectorEvent[]): void {
+    this.events.length = 0;
+    for (const event of events) this.events.push(event);
+  }
+
   clear(): void {
     this.events.length = 0;
   }

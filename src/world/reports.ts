@@ -109,6 +109,8 @@ export async function produce(world: World, report: Report): Promise<void> {
     if (error instanceof ObjectStoreError) fail(report, error.code, error.message);
     else fail(report, 'INTERNAL_ERROR', `The report could not be written: ${(error as Error).message}`);
   }
+  // The outcome arrives after the request that started it: say so, for persistence.
+  world.changed();
 }
 
 const CSV_COLUMNS: [string, (f: Finding) => string | number | undefined][] = [

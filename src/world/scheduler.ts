@@ -39,9 +39,11 @@ export class Scheduler<T extends Task = Task> {
     this.queue.splice(lo, 0, entry);
   }
 
-  /** Runs every task due at or before `now`, including ones that those tasks schedule. */
-  runDue(now: number): void {
-    while (this.queue.length && this.queue[0]!.at <= now) this.run(this.queue.shift()!.task);
+  /** Runs every task due at or before `now`, including ones that those tasks schedule; answers how many ran. */
+  runDue(now: number): number {
+    let ran = 0;
+    for (; this.queue.length && this.queue[0]!.at <= now; ran++) this.run(this.queue.shift()!.task);
+    return ran;
   }
 
   /** Forgets everything scheduled (a reset of the world). */

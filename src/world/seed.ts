@@ -1,7 +1,7 @@
 // Seed files: the world a server starts with. Checked at load, with errors that name the
 // file, the path inside it and the problem.
 import { z } from 'zod';
-import { readCheckedJson } from './checked-json.js';
+import { checkJson, readCheckedJson } from './checked-json.js';
 import { Organization } from './organizations.js';
 import { accountInventorySchema, inventoryFromSeed } from './seed-inventory.js';
 import type { World } from './world.js';
@@ -57,6 +57,11 @@ export class SeedError extends Error {}
 /** Reads and checks a seed file. */
 export function readSeed(file: string | URL): Seed {
   return readCheckedJson(file, seedSchema, (message) => new SeedError(message));
+}
+
+/** Checks a seed document given as data (a scenario posted to the control plane). */
+export function checkSeed(data: unknown, name: string): Seed {
+  return checkJson(name, data, seedSchema, (message) => new SeedError(message));
 }
 
 export function loadSeed(world: World, seed: Seed): void {

@@ -76,6 +76,10 @@ export class World {
   readonly tags = new Map<string, Record<string, string>>();
   /** Global: organizations and their accounts. */
   readonly organizations = new Map<string, Organization>();
+  /** Counts changes to the state (see `changed`). */
+  revision = 0;
+  /** Called on every change (persistence listens). */
+  onChange?: () => void;
   private readonly accountRegions = new Map<string, AccountRegion>();
   private readonly inspectorOrganizations = new Map<string, InspectorOrganization>();
 
@@ -133,6 +137,10 @@ export class World {
       this.inspectorOrganizations.set(key, state);
     }
     return state;
+  }
+
+  allInspectorOrganizations(): InspectorOrganization[] {
+    return [...this.inspectorOrganizations.values()];
   }
 
   /** Inspector's organization state in every region where it exists. */
@@ -229,6 +237,15 @@ export class World {
 
   /** Completes every scheduled transition whose time has come. */
   settle(): void {
-    this.clock.stopped((now) => this.scheduler.runDue(now));
+    if (this.clock.stopped((now) => this.scheduler.runDue(now)) > 0) this.changed();
+  }
+
+  /**
+   * Says that the state changed (an operation that writes, a transition, an async
+   * completion), so that persistence saves it. Reads need not call it.
+   */
+  changed(): void {
+    this.revision++;
+    this.onChange?.();
   }
 }

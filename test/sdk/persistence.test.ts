@@ -1,0 +1,271 @@
+// Persistence (PERSISTENCE=1, DATA_DIR): the state survives a restart — findings, filters,
+// enablement, and transitions still pending — and a SIGKILL in the middle of a stream of
+// writes never leaves a corrupt file nor loses what was acknowledged before the last
+// completed write. Also the control plane's snapshot export/import and scenario loading.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BatchGetAccountStatusCommand,
+  CreateFilterCommand,
+  EnableCommand,
+  ListCoverageCommand,
+  ListFiltersCommand,
+  ListFindingsCommand,
+  type Inspector2Client,
+} from '@aws-sdk/client-inspector2';
+import { describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { STATE_FILE } from '../../src/storage/persistence.js';
+import { decodeSnapshot } from '../../src/world/snapshot.js';
+import type { World } from '../../src/world/world.js';
+import { control, inspectorClient, listAllFindings, startTestServer } from '../helpers.js';
+
+const low = { severity: [{ comparison: 'EQUALS' as const, value: 'LOW' }] };
+
+function persistent(dataDir: string, options: object = {}): Promise<RunningServer> {
+  return startServer({ port: 0, persistence: true, dataDir, logLevel: 'silent', ...options });
+}
+
+async function accountStatus(client: Inspector2Client): Promise<string | undefined> {
+  return (await client.send(new BatchGetAccountStatusCommand({}))).accounts![0]!.state!.status;
+}
+
+describe('persistence across a restart', () => {
+  it('keeps findings, suppression rules, enablement and resumes pending transitions', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'inspector2-persist-'));
+    const options = { transitionMs: 60_000, manualClock: true };
+    let server = await persistent(dataDir, options);
+    let enabled = inspectorClient(server.url, { accountId: '710000000001' });
+    let pending = inspectorClient(server.url, { accountId: '710000000002' });
+    await enabled.send(new EnableCommand({ resourceTypes: ['EC2', 'ECR', 'LAMBDA'] }));
+    await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
+    await enabled.send(new CreateFilterCommand({ name: 'quiet-ec2', action: 'SUPPRESS', filterCriteria: { resourceType: [{ comparison: 'EQUALS', value: 'AWS_EC2_INSTANCE' }] } }));
+    const findingsBefore = await listAllFindings(enabled);
+    const coverageBefore = (await enabled.send(new ListCoverageCommand({}))).coveredResources;
+    expect(findingsBefore.length).toBeGreaterThan(5);
+    expect(findingsBefore.some((f) => f.status === 'SUPPRESSED')).toBe(true);
+    await pending.send(new EnableCommand({ resourceTypes: ['EC2'] }));
+    expect(await accountStatus(pending)).toBe('ENABLING');
+    await server.close();
+
+    server = await persistent(dataDir, options);
+    enabled = inspectorClient(server.url, { accountId: '710000000001' });
+    pending = inspectorClient(server.url, { accountId: '710000000002' });
+    expect(await listAllFindings(enabled)).toEqual(findingsBefore);
+    expect((await enabled.send(new ListCoverageCommand({}))).coveredResources).toEqual(coverageBefore);
+    expect((await enabled.send(new ListFiltersCommand({}))).filters!.map((f) => [f.name, f.action])).toEqual([['quiet-ec2', 'SUPPRESS']]);
+    expect(await accountStatus(enabled)).toBe('ENABLED');
+    // The transition scheduled before the restart completes when the clock passes it.
+    expect(await accountStatus(pending)).toBe('ENABLING');
+    await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
+    expect(await accountStatus(pending)).toBe('ENABLED');
+    expect((await pending.send(new ListFindingsCommand({}))).findings!.length).toBeGreaterThan(0);
+    await server.close();
+  });
+
+  it('coalesces writes: a burst of 100 changes costs a few file writes, and all are saved', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'inspector2-persist-'));
+    const server = await persistent(dataDir);
+    const client = inspectorClient(server.url, { accountId: '710000000003' });
+    await client.send(new EnableCommand({ resourceTypes: ['EC2'] }));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => client.send(new CreateFilterCommand({ name: `burst-${i}`, action: 'NONE', filterCriteria: low }))),
+    );
+    await server.emulator.persistence!.flush();
+    const writes = server.emulator.persistence!.writes;
+    expect(writes).toBeGreaterThan(0);
+    expect(writes).toBeLessThan(30);
+    const saved = decodeSnapshot(readFileSync(join(dataDir, STATE_FILE), 'utf8'));
+    expect(filterNames(saved.state, '710000000003')).toHaveLength(100);
+    await server.close();
+  });
+
+  it('without PERSISTENCE the state is in memory only', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'inspector2-persist-'));
+    const server = await startServer({ port: 0, dataDir, logLevel: 'silent' });
+    await inspectorClient(server.url, { accountId: '710000000004' }).send(new EnableCommand({ resourceTypes: ['EC2'] }));
+    await server.close();
+    expect(existsSync(join(dataDir, STATE_FILE))).toBe(false);
+  });
+});
+
+/** The names of an account's filters in a decoded snapshot's state. */
+function filterNames(state: Record<string, unknown>, accountId: string): string[] {
+  const accountRegions = state.accountRegions as Map<string, ReturnType<World['accountRegion']>>;
+  return [...accountRegions.values()].filter((s) => s.accountId === accountId).flatMap((s) => [...s.filters.values()].map((f) => f.name));
+}
+
+async function allFilterNames(client: Inspector2Client): Promise<string[]> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new ListFiltersCommand({ maxResults: 100, nextToken }));
+    names.push(...page.filters!.map((f) => f.name!));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return names.sort();
+}
+
+interface Cli {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+}
+
+async function startCli(dataDir: string): Promise<Cli> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0'], {
+    env: { ...process.env, PERSISTENCE: '1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+  });
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no 'listening on' line:\n${log}`)), 20_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${log}`)));
+  });
+  return { child, url };
+}
+
+describe('a SIGKILL during a stream of writes', () => {
+  it('never corrupts the state file nor loses what was acknowledged before the last completed write (20 of 20 runs)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'inspector2-sigkill-'));
+    // A seeded sequence of kill delays, so that a failure repeats.
+    let seed = 20261129;
+    const nextDelay = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return 150 + (seed % 450);
+    };
+    const acknowledgedByRun: { accountId: string; acknowledged: { name: string; at: number }[]; restored?: string[] }[] = [];
+    let checkedAcknowledged = 0;
+    let cli = await startCli(dataDir);
+    for (let run = 0; run < 20; run++) {
+      const accountId = `7200000000${String(run).padStart(2, '0')}`;
+      const client = inspectorClient(cli.url, { accountId, maxAttempts: 1 });
+      const acknowledged: { name: string; at: number }[] = [];
+      let killed = false;
+      // Four writers in parallel, until the process dies under them.
+      const writer = async (w: number) => {
+        for (let n = 0; !killed; n++) {
+          const name = `run${run}-w${w}-n${n}`;
+          try {
+            await client.send(new CreateFilterCommand({ name, action: 'NONE', filterCriteria: low }));
+            acknowledged.push({ name, at: Date.now() });
+          } catch {
+            return; // the connection died with the process
+          }
+        }
+      };
+      const writers = [0, 1, 2, 3].map(writer);
+      await new Promise((resolve) => setTimeout(resolve, nextDelay()));
+      killed = true;
+      cli.child.kill('SIGKILL');
+      await once(cli.child, 'close');
+      await Promise.all(writers);
+      acknowledgedByRun.push({ accountId, acknowledged });
+
+      // The file is whole, and holds every filter acknowledged before its write started.
+      const saved = decodeSnapshot(readFileSync(join(dataDir, STATE_FILE), 'utf8'));
+      const savedAt = Date.parse(saved.savedAt);
+      const inFile = new Set(filterNames(saved.state, accountId));
+      const mustHave = acknowledged.filter((a) => a.at < savedAt).map((a) => a.name);
+      expect(acknowledged.length, `run ${run}: the stream of writes ran`).toBeGreaterThan(0);
+      checkedAcknowledged += mustHave.length;
+      expect(mustHave.filter((name) => !inFile.has(name)), `run ${run}: acknowledged before ${saved.savedAt} but lost`).toEqual([]);
+      // What earlier runs left survived every kill since.
+      for (const earlier of acknowledgedByRun.slice(0, -1)) {
+        expect(filterNames(saved.state, earlier.accountId).sort(), `run ${run}: account ${earlier.accountId}`).toEqual(earlier.restored);
+      }
+
+      // The restarted server answers from that file.
+      cli = await startCli(dataDir);
+      const restored = await allFilterNames(inspectorClient(cli.url, { accountId }));
+      expect(restored).toEqual([...inFile].sort());
+      acknowledgedByRun.at(-1)!.restored = restored;
+    }
+    cli.child.kill('SIGTERM');
+    await once(cli.child, 'close');
+    // The kills fell in the middle of the streams, after writes had completed.
+    expect(checkedAcknowledged).toBeGreaterThan(20);
+  }, 120_000);
+});
+
+describe('snapshots and scenarios through the control plane', () => {
+  it('exports the state and imports it into another server, which then answers the same', async () => {
+    const source = await startTestServer();
+    const client = inspectorClient(source.url, { accountId: '710000000005' });
+    await client.send(new EnableCommand({ resourceTypes: ['EC2', 'ECR'] }));
+    await client.send(new CreateFilterCommand({ name: 'exported-rule', action: 'SUPPRESS', filterCriteria: low }));
+    const findings = await listAllFindings(client);
+    const exported = await fetch(`${source.url}/_inspector2/snapshot`);
+    expect(exported.headers.get('content-type')).toContain('application/json');
+    const snapshot = await exported.text();
+    await source.close();
+
+    const target = await startTestServer();
+    const imported = await fetch(`${target.url}/_inspector2/snapshot`, { method: 'POST', body: snapshot });
+    expect(imported.status).toBe(200);
+    const copy = inspectorClient(target.url, { accountId: '710000000005' });
+    expect(await listAllFindings(copy)).toEqual(findings);
+    expect((await copy.send(new ListFiltersCommand({}))).filters!.map((f) => f.name)).toEqual(['exported-rule']);
+    await target.close();
+  });
+
+  it('refuses a document that is not a snapshot with a 400 saying why, and keeps the state', async () => {
+    const server = await startTestServer();
+    const client = inspectorClient(server.url, { accountId: '710000000006' });
+    await client.send(new EnableCommand({ resourceTypes: ['EC2'] }));
+    for (const [body, message] of [
+      ['{"format": "something-else"}', '"format" must be "inspector2-local/world-snapshot"'],
+      ['{not json', 'not a world snapshot'],
+      ['{"format": "inspector2-local/world-snapshot", "version": 99}', 'snapshot version 99 is not supported'],
+    ] as const) {
+      const response = await fetch(`${server.url}/_inspector2/snapshot`, { method: 'POST', body });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { message: string }).message).toContain(message);
+    }
+    expect(await accountStatus(client)).toBe('ENABLED');
+    await server.close();
+  });
+
+  it('replaces the world by a scenario posted inline or named by a file, and names what is wrong in a bad one', async () => {
+    const server = await startTestServer();
+    const scenario = {
+      organizations: [{ id: 'o-scenario0001', managementAccountId: '730000000001', accounts: [{ id: '730000000001', name: 'management' }, { id: '730000000002', name: 'workload' }] }],
+      accounts: [
+        {
+          accountId: '730000000002',
+          region: 'us-east-1',
+          ec2Instances: [{ instanceId: 'i-0aaaabbbbcccc0001', amiId: 'ami-0abcdef1234567890', platform: 'AMAZON_LINUX_2', packages: [] }],
+        },
+      ],
+    };
+    const loaded = await control(server.url, 'POST', '/_inspector2/scenario', scenario);
+    expect(loaded.status, JSON.stringify(loaded.body)).toBe(200);
+    expect(loaded.body).toMatchObject({ organizations: 1, accountRegions: 1 });
+    const organizations = await control(server.url, 'GET', '/_inspector2/organizations');
+    expect(organizations.body.map((o: { id: string }) => o.id)).toEqual(['o-scenario0001']);
+    const workload = inspectorClient(server.url, { accountId: '730000000002' });
+    await workload.send(new EnableCommand({ resourceTypes: ['EC2'] }));
+    const coverage = (await workload.send(new ListCoverageCommand({}))).coveredResources!;
+    expect(new Set(coverage.map((r) => r.resourceId))).toEqual(new Set(['i-0aaaabbbbcccc0001']));
+
+    const file = join(mkdtempSync(join(tmpdir(), 'inspector2-scenario-')), 'scenario.json');
+    writeFileSync(file, JSON.stringify({ organizations: [], accounts: [] }));
+    const fromFile = await control(server.url, 'POST', '/_inspector2/scenario', { file });
+    expect(fromFile.body).toMatchObject({ loaded: file, organizations: 0 });
+    expect((await control(server.url, 'GET', '/_inspector2/organizations')).body).toEqual([]);
+
+    const bad = await control(server.url, 'POST', '/_inspector2/scenario', { organizations: [{ id: 'not-an-org' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('organizations.0.id');
+    await server.close();
+  });
+});
