@@ -54,6 +54,17 @@ export const CONTROL_OPENAPI = {
     '/_inspector2/vulnerabilities': { post: { summary: 'Publish a vulnerability (catalog entry shape); everything covered is rescanned', responses: created } },
     '/_inspector2/vulnerabilities/{id}': { get: { summary: 'A catalog entry', responses: ok } },
     '/_inspector2/rescan': { post: { summary: 'Rescan now: everything, or {"accountId","region"}', responses: ok } },
+    '/_inspector2/snapshot': {
+      get: { summary: 'The whole state as one JSON document (what PERSISTENCE=1 writes)', responses: { '200': json('The snapshot') } },
+      post: { summary: 'Replace the state by a snapshot exported before', requestBody: body('A snapshot document', { format: 'inspector2-local/world-snapshot', version: 1 }), responses: ok },
+    },
+    '/_inspector2/scenario': {
+      post: {
+        summary: 'Replace the world by a scenario: a seed document inline, or {"file"} on the server',
+        requestBody: body('A seed document (organizations, accounts) or {"file": "<path>"}', { file: 'seeds/default-world.json' }),
+        responses: ok,
+      },
+    },
     '/_inspector2/events': {
       get: { summary: 'The events log (?detailType=&account=)', responses: { '200': json('{"events": [...]}') } },
       delete: { summary: 'Clear the events log', responses: { '200': json('Cleared') } },
