@@ -4,7 +4,7 @@
 // serve keep-alive load well, so neither side gets it) — for D seconds per case. Prints
 // and writes bench/RESULTS.md: requests/s, p50/p99 latency, RSS, and ratios.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 
@@ -69,12 +69,12 @@ interface Measure {
   rss: number;
 }
 
-async function load(target: Target, path: string, body: string, authorization = AUTHORIZATION): Promise<Measure> {
+async function load(target: Target, path: string, body: string, authorization = AUTHORIZATION, clients = CLIENTS): Promise<Measure> {
   const latencies: number[] = [];
   let errors = 0;
   const until = performance.now() + SECONDS * 1000;
   await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
+    Array.from({ length: clients }, async () => {
       while (performance.now() < until) {
         const result = await send(target.url, path, body, authorization).catch(() => ({ status: 0, ms: 0 }));
         if (result.status !== 200) errors++;
@@ -87,11 +87,11 @@ async function load(target: Target, path: string, body: string, authorization = 
   return { rps: latencies.length / SECONDS, p50: at(0.5), p99: at(0.99), errors, rss: rssMb(target.process.pid!) };
 }
 
-async function startEmulator(env: Record<string, string> = {}): Promise<Target & { startupMs: number }> {
+async function startEmulator(env: Record<string, string> = {}, timeoutMs?: number): Promise<Target & { startupMs: number }> {
   const port = await freePort();
   const child = spawn(process.execPath, [`${ROOT}dist/cli.js`], { env: { ...process.env, PORT: String(port), LOG_LEVEL: 'error', ...env }, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
-  const startupMs = await waitFor(`${url}/_inspector2/health`);
+  const startupMs = await waitFor(`${url}/_inspector2/health`, timeoutMs);
   return { name: 'inspector2-local', url, process: child, startupMs };
 }
 
@@ -151,15 +151,20 @@ for (const c of cases) {
   }
 }
 
-// ListFindings over a generated world (the emulator only: moto has no findings).
+// ListFindings over a generated world (the emulator only: moto has no findings), kept
+// with PERSISTENCE=1 so that the start-up from its saved state is measured too.
 emulator.process.kill();
+const RESOURCES = process.env.BENCH_RESOURCES ?? '10000';
 const world = `${ROOT}bench/world.json`;
+const dataDir = `${ROOT}bench/data`;
+rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(`${ROOT}bench`, { recursive: true });
 await new Promise<void>((resolve, reject) => {
-  const generate = spawn(process.execPath, [`${ROOT}dist/cli.js`, 'generate', '--accounts', '1', '--resources', process.env.BENCH_RESOURCES ?? '1000', '--seed', '3', '--out', world], { stdio: 'ignore' });
+  const generate = spawn(process.execPath, [`${ROOT}dist/cli.js`, 'generate', '--accounts', '1', '--resources', RESOURCES, '--seed', '3', '--out', world], { stdio: 'ignore' });
   generate.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`generate exited ${code}`))));
 });
-const big = await startEmulator({ INSPECTOR2_SEED: world });
+const persisted = { INSPECTOR2_SEED: world, PERSISTENCE: '1', DATA_DIR: dataDir };
+let big = await startEmulator(persisted);
 const account = (JSON.parse(readFileSync(world, 'utf8')) as { accounts: { accountId: string }[] }).accounts[0]!.accountId;
 const auth = AUTHORIZATION.replace('123456789012', account);
 const enable = await fetch(`${big.url}/enable`, { method: 'POST', headers: { authorization: auth }, body: JSON.stringify({ resourceTypes: ['EC2', 'ECR', 'LAMBDA'] }) });
@@ -170,7 +175,6 @@ const scanMs = performance.now() - scanStarted;
 await first.text();
 const statistics = await fetch(`${big.url}/findings/aggregation/list`, { method: 'POST', headers: { authorization: auth }, body: '{"aggregationType":"ACCOUNT"}' });
 const total = ((await statistics.json()) as { responses: { accountAggregation: { severityCounts: { all: number } } }[] }).responses[0]?.accountAggregation.severityCounts.all ?? 0;
-const findingsTarget = { ...big, name: 'inspector2-local' };
 const query = JSON.stringify({
   maxResults: 25,
   filterCriteria: {
@@ -180,18 +184,33 @@ const query = JSON.stringify({
   },
   sortCriteria: { field: 'SEVERITY', sortOrder: 'DESC' },
 });
-const findings = await load(findingsTarget, '/findings/list', query, auth);
-const aggregations = await load(findingsTarget, '/findings/aggregation/list', JSON.stringify({ aggregationType: 'PACKAGE', maxResults: 25 }), auth);
-say(
-  `| ListFindings (3-field filter, severity sort) over ${total} ACTIVE findings | inspector2-local | ${fmt(findings.rps, 0)} | ${fmt(findings.p50, 2)} | ${fmt(findings.p99, 2)} | ${fmt(findings.rss, 0)} | ${findings.errors} | – | – |`,
-);
-say(`| ListFindingAggregations (PACKAGE) over the same | inspector2-local | ${fmt(aggregations.rps, 0)} | ${fmt(aggregations.p50, 2)} | ${fmt(aggregations.p99, 2)} | ${fmt(aggregations.rss, 0)} | ${aggregations.errors} | – | – |`);
+const aggregationQuery = JSON.stringify({ aggregationType: 'PACKAGE', maxResults: 25 });
+const findings = await load(big, '/findings/list', query, auth);
+const findingsAlone = await load(big, '/findings/list', query, auth, 1);
+const aggregations = await load(big, '/findings/aggregation/list', aggregationQuery, auth);
+const aggregationsAlone = await load(big, '/findings/aggregation/list', aggregationQuery, auth, 1);
+const row = (name: string, clients: number, m: Measure) =>
+  say(`| ${name}, ${clients} client${clients > 1 ? 's' : ''} | inspector2-local | ${fmt(m.rps, 0)} | ${fmt(m.p50, 2)} | ${fmt(m.p99, 2)} | ${fmt(m.rss, 0)} | ${m.errors} | – | – |`);
+row(`ListFindings (3-field filter, severity sort) over ${total} ACTIVE findings`, CLIENTS, findings);
+row('the same', 1, findingsAlone);
+row('ListFindingAggregations (PACKAGE) over the same', CLIENTS, aggregations);
+row('the same', 1, aggregationsAlone);
+
+// A clean stop writes the state; the next start restores it.
+big.process.kill('SIGTERM');
+await new Promise((resolve) => big.process.once('exit', resolve));
+const stateMb = statSync(`${dataDir}/state.json`).size / 1e6;
+big = await startEmulator(persisted, 120_000);
+const restored = await fetch(`${big.url}/findings/aggregation/list`, { method: 'POST', headers: { authorization: auth }, body: '{"aggregationType":"ACCOUNT"}' });
+const restoredTotal = ((await restored.json()) as { responses: { accountAggregation: { severityCounts: { all: number } } }[] }).responses[0]?.accountAggregation.severityCounts.all ?? 0;
+const restoredRss = rssMb(big.process.pid!);
 say();
-say(`Start-up to healthy: ${fmt(emulator.startupMs, 0)} ms (default world); ${fmt(big.startupMs, 0)} ms with the generated world (${process.env.BENCH_RESOURCES ?? '1000'} resources), whose first scan took ${fmt(scanMs, 0)} ms.`);
+say(`Start-up to healthy: ${fmt(emulator.startupMs, 0)} ms (default world); ${fmt(big.startupMs, 0)} ms from the persisted state of the generated world (${RESOURCES} resources, ${restoredTotal} ACTIVE findings restored, state file ${fmt(stateMb, 0)} MB, RSS ${fmt(restoredRss, 0)} MB after start-up). The world's first scan took ${fmt(scanMs, 0)} ms.`);
 say();
-say('Targets (issue 8): ≥ 10× moto_server on the operations both answer; ≥ 50 % of the floor on BatchGetAccountStatus; ListFindings p50 ≤ 20 ms and p99 ≤ 50 ms at 100k findings; start-up ≤ 1 s (default world); RSS ≤ 600 MB at 100k findings.');
+say('Targets (issue 8): ≥ 10× moto_server on the operations both answer; ≥ 50 % of the floor on BatchGetAccountStatus; ListFindings p50 ≤ 20 ms and p99 ≤ 50 ms at 100k findings; start-up ≤ 1 s (default world) and ≤ 5 s (persisted 100k findings); RSS ≤ 600 MB at 100k findings.');
 
 big.process.kill();
 moto?.process.kill();
 floor.process.kill();
-writeFileSync(`${ROOT}bench/RESULTS.md`, `${lines.join('\n')}\n`);
+const notes = existsSync(`${ROOT}bench/NOTES.md`) ? `\n${readFileSync(`${ROOT}bench/NOTES.md`, 'utf8')}` : '';
+writeFileSync(`${ROOT}bench/RESULTS.md`, `${lines.join('\n')}\n${notes}`);

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { accountHandlers } from './api/accounts.js';
 import { aggregationHandlers } from './api/aggregations.js';
+import { cisHandlers } from './api/cis.js';
+import { codeSecurityHandlers } from './api/code-security.js';
 import { configurationHandlers } from './api/configuration.js';
 import { coverageHandlers } from './api/coverage.js';
 import { findingDetailHandlers } from './api/finding-details.js';
@@ -17,12 +19,14 @@ import { iamActions } from './api/iam.js';
 import { ClientTokens } from './api/idempotency.js';
 import { organizationHandlers } from './api/organization.js';
 import { reportHandlers } from './api/reports.js';
+import { sbomHandlers } from './api/sbom.js';
 import { tagHandlers } from './api/tags.js';
 import type { Handlers } from './api/types.js';
 import type { EmulatorOptions } from './config.js';
 import { controlRoutes } from './control/routes.js';
 import { FaultInjector, parseFaultRules } from './faults.js';
 import { createLogger, type Logger } from './log.js';
+import { createProgress } from './progress.js';
 import { AwsError } from './protocol/errors.js';
 import { signingServiceOf, type IdentityOptions } from './protocol/identity.js';
 import { serviceModel } from './protocol/model.js';
@@ -32,7 +36,7 @@ import { FolderObjectStore, S3ObjectStore } from './storage/object-stores.js';
 import { Persistence } from './storage/persistence.js';
 import { createServiceEndpoint, type Handled, type OperationHandler } from './protocol/service.js';
 import { DEFAULT_CATALOG_FILE, readCatalog } from './world/catalog.js';
-import { DEFAULT_SEED_FILE, loadSeed, readSeed } from './world/seed.js';
+import { DEFAULT_SEED_FILE, loadSeed, readSeed, type Seed } from './world/seed.js';
 import { VulnerabilityCatalog } from './world/vulnerabilities.js';
 import { DEFAULT_WORLD_OPTIONS, World } from './world/world.js';
 
@@ -50,6 +54,8 @@ export interface Emulator {
 }
 
 const DEFAULT_CREDENTIALS = { test: 'test' };
+/** Account-regions in a seed from which its loading shows a progress bar. */
+const LARGE_SEED = 10;
 /** Operations that only read (what they settle on the way is marked by the world itself). */
 const READ_ONLY = /^(List|Get|BatchGet|Describe|Search)/;
 
@@ -64,15 +70,27 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     new VulnerabilityCatalog(readCatalog(DEFAULT_CATALOG_FILE)),
     { ...(options.clockStart ? { start: options.clockStart } : {}), ...(options.manualClock ? { manual: true } : {}) },
   );
-  const seed = options.seed === false ? undefined : readSeed(options.seed ?? DEFAULT_SEED_FILE);
-  const reloadSeed = () => seed && loadSeed(world, seed);
-  reloadSeed();
+  // The seed is read when first needed: not at all when a saved state is restored (until a reset).
+  let seed: Seed | undefined | null = null;
+  const seedOf = () => (seed === null ? (seed = options.seed === false ? undefined : readSeed(options.seed ?? DEFAULT_SEED_FILE)) : seed);
+  const loadTheSeed = () => {
+    const current = seedOf();
+    if (!current) return;
+    // A large generated world takes a moment: a bar on a terminal (nothing when not one).
+    const progress = current.accounts.length >= LARGE_SEED ? createProgress('loading seed', current.accounts.length) : undefined;
+    loadSeed(world, current, () => progress?.tick());
+    progress?.done();
+  };
   let persistence: Persistence | undefined;
   if (options.persistence) {
     const opened = Persistence.open(options.dataDir ?? 'data', world, logger);
     persistence = opened.persistence;
     logger.info(opened.restored ? `persistence: state restored from ${persistence.file}` : `persistence: state will be kept in ${persistence.file}`);
+    if (!opened.restored) loadTheSeed();
+  } else {
+    loadTheSeed();
   }
+  const reloadSeed = loadTheSeed;
   world.objectStore = options.s3Endpoint
     ? new S3ObjectStore(options.s3Endpoint)
     : new FolderObjectStore(join(options.dataDir ?? 'data', 's3'));
@@ -100,6 +118,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ...tagHandlers(world),
     ...encryptionKeyHandlers(world),
     ...reportHandlers(world),
+    ...sbomHandlers(world),
+    ...codeSecurityHandlers(world, clientTokens),
+    ...cisHandlers(world),
   };
   const identity = (signingName: string): IdentityOptions => ({
     verifySignatures: options.verifySignatures ?? false,

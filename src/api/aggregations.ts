@@ -328,7 +328,8 @@ export function aggregationHandlers(world: World): Handlers {
         for (const parts of aggregation.groups(finding, request)) {
           const key = parts.join('\u0000');
           const group = groups.get(key) ?? { parts, findings: [] };
-          if (!group.findings.includes(finding)) group.findings.push(finding);
+          // A finding lands in a group once, even when several of its parts lead there (they come one after another).
+          if (group.findings.at(-1) !== finding) group.findings.push(finding);
           groups.set(key, group);
         }
       }

@@ -2,7 +2,8 @@
 // query engine. The page token holds the last finding's place in the order (not an offset),
 // so the next page stays right while findings come and go.
 import type { Finding } from '../world/documents.js';
-import { findingFilter, findingOrder, visibleAccountRegions, type FindingPosition } from '../world/query.js';
+import { columnsOf } from '../world/finding-map.js';
+import { findingIndexFilter, findingOrder, pageOfFindings, visibleAccountRegions, type FindingPosition } from '../world/query.js';
 import type { World } from '../world/world.js';
 import { modeledError } from './errors.js';
 import type { Handlers, Shapes } from './types.js';
@@ -16,9 +17,13 @@ interface FindingsToken {
   after: FindingPosition;
 }
 
+/** The caller's visible findings that match the criteria (through the columns of the query engine). */
 export function visibleFindings(world: World, accountId: string, region: string, criteria: Shapes['FilterCriteria'] | undefined): Finding[] {
-  const matches = findingFilter(criteria);
-  return visibleAccountRegions(world, accountId, region).flatMap((state) => [...state.findings.values()].filter(matches));
+  return visibleAccountRegions(world, accountId, region).flatMap((state) => {
+    const columns = columnsOf(state.findings);
+    const matches = findingIndexFilter(criteria, columns);
+    return columns.findings.filter((_, index) => matches(index));
+  });
 }
 
 function decodeToken(text: string, sort: string): FindingPosition {
@@ -42,11 +47,12 @@ export function findingHandlers(world: World): Handlers {
       const sort = `${input.sortCriteria?.field ?? 'LAST_OBSERVED_AT'}/${input.sortCriteria?.sortOrder ?? 'DESC'}`;
       const after = input.nextToken ? decodeToken(input.nextToken, sort) : undefined;
       const order = findingOrder(input.sortCriteria);
-      let sorted = order.sort(visibleFindings(world, caller.accountId, caller.region, input.filterCriteria));
-      if (after) sorted = sorted.filter((f) => order.compare(order.position(f), after) > 0);
       const size = Math.min(input.maxResults ?? MAX_PAGE, MAX_PAGE);
-      const findings = sorted.slice(0, size);
-      if (sorted.length <= size) return { findings };
+      // One more than the page says whether there is a next one.
+      const states = visibleAccountRegions(world, caller.accountId, caller.region);
+      const upcoming = pageOfFindings(states, input.filterCriteria, input.sortCriteria, size + 1, after);
+      const findings = upcoming.slice(0, size);
+      if (upcoming.length <= size) return { findings };
       const token: FindingsToken = { op: 'ListFindings', sort, after: order.position(findings.at(-1)!) };
       return { findings, nextToken: Buffer.from(JSON.stringify(token)).toString('base64url') };
     },

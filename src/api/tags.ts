@@ -1,5 +1,8 @@
 // Tags on Inspector resources: TagResource, UntagResource, ListTagsForResource. A resource
-// is taggable when the caller owns it in the request's region (today: filters).
+// is taggable when the caller owns it in the request's region: filters, CIS scan
+// configurations, code security integrations and account-level code security scan configurations.
+import { ownsCisScanConfiguration } from '../world/cis.js';
+import { ownsTaggableCodeSecurityResource } from '../world/code-security.js';
 import type { World } from '../world/world.js';
 import { modeledError } from './errors.js';
 import type { Handlers } from './types.js';
@@ -8,7 +11,11 @@ import type { Handlers } from './types.js';
 const MAX_TAGS = 50;
 
 function ownedResource(world: World, accountId: string, region: string, arn: string): void {
-  if (!world.accountRegion(accountId, region).filters.has(arn)) {
+  if (
+    !world.accountRegion(accountId, region).filters.has(arn) &&
+    !ownsCisScanConfiguration(world, accountId, region, arn) &&
+    !ownsTaggableCodeSecurityResource(world, accountId, region, arn)
+  ) {
     throw modeledError('ResourceNotFoundException', { message: `The resource ${arn} was not found in account ${accountId} in ${region}.` });
   }
 }

@@ -75,6 +75,11 @@ export const CONTROL_OPENAPI = {
       delete: { summary: 'Remove every rule and forget what was injected', responses: { '200': json('Cleared') } },
     },
     '/_inspector2/faults/{id}': { delete: { summary: 'Remove a rule', responses: { '200': json('Removed'), '404': json('No such rule') } } },
+    '/_inspector2/ui': { get: { summary: 'The local console (redirects to /_inspector2/ui/)', responses: { '302': { description: 'To the console' } } } },
+    '/_inspector2/ui/': { get: { summary: 'The local console: dashboard, findings, coverage, accounts', responses: { '200': { description: 'The page', content: { 'text/html': {} } } } } },
+    '/_inspector2/ui/{asset}': {
+      get: { summary: "The console's files (app.js, api.js, styles.css, favicon.svg)", responses: { '200': { description: 'The file' }, '404': json('No such file') } },
+    },
     '/_inspector2/faults/injected': { get: { summary: 'What was injected: totals by rule and operation, the latest faults', responses: { '200': json('The report') } } },
   },
 } as const;

@@ -11,6 +11,7 @@ import { ControlError } from './errors.js';
 import { faultRoutes } from './faults.js';
 import { inventoryRoutes } from './inventory.js';
 import { snapshotRoutes } from './snapshots.js';
+import { uiRoutes } from '../ui/routes.js';
 import type { Persistence } from '../storage/persistence.js';
 import { jsonBody } from './json.js';
 import { CONTROL_OPENAPI } from './openapi.js';
@@ -172,5 +173,6 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
   control.route('/', faultRoutes(faults));
   control.route('/', inventoryRoutes(world));
   control.route('/', snapshotRoutes(world));
+  control.route('/', uiRoutes());
   return control;
 }

@@ -28,8 +28,6 @@ export const genericError = {
     new AwsError('UnknownOperationException', 404, `No operation of this service matches ${method} ${path}.`),
   requestTooLarge: (limit: number) =>
     new AwsError('RequestEntityTooLargeException', 413, `Request body is larger than the limit of ${limit} bytes.`),
-  notImplemented: (operation: string) =>
-    new AwsError('NotImplementedException', 501, `The operation ${operation} is not implemented yet by inspector2-local.`),
   internal: (message = 'The request processing has failed because of an unknown error, exception or failure.') =>
     new AwsError('InternalServerException', 500, message),
 };

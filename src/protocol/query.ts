@@ -36,10 +36,11 @@ export function createQueryEndpoint(options: QueryEndpointOptions) {
       handled.operation = action || undefined;
       const run = options.actions[action];
       if (!run) {
+        // IAM's answer to an action it does not know; the message says which ones are served here.
         throw new AwsError(
-          'NotImplemented',
-          501,
-          `The action '${action}' is not served here; inspector2-local answers ${Object.keys(options.actions).join(', ')}.`,
+          'InvalidAction',
+          400,
+          `The action or operation requested is invalid: '${action}'. inspector2-local answers ${Object.keys(options.actions).join(', ')}.`,
         );
       }
       let result: Record<string, XmlValue | undefined>;

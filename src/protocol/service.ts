@@ -51,6 +51,9 @@ export interface Handled {
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export function createServiceEndpoint(model: ServiceModel, options: ServiceEndpointOptions) {
+  // Every operation of the model has its semantics: a missing one is a programming error, found at start-up.
+  const missing = [...model.operations.keys()].filter((name) => !options.handlers[name]);
+  if (missing.length) throw new Error(`no handler for ${missing.length} operation(s) of the model: ${missing.join(', ')}`);
   const router = new Router(model);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
@@ -89,8 +92,7 @@ export function createServiceEndpoint(model: ServiceModel, options: ServiceEndpo
       const { value: input, violations } = checkShape(model, operation.input, raw, { mode: 'input' });
       if (violations.length) throw validationError(violations);
 
-      const handler = options.handlers[operation.name];
-      if (!handler) throw genericError.notImplemented(operation.name);
+      const handler = options.handlers[operation.name]!;
       options.beforeOperation?.(context);
       let output: unknown;
       try {

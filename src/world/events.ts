@@ -40,6 +40,11 @@ function withEventTimes(value: unknown): unknown {
   return value;
 }
 
+/** An event as it is delivered: dates in the finding written as Inspector writes them. */
+function render(event: InspectorEvent): InspectorEvent {
+  return event['detail-type'] === 'Inspector2 Finding' ? { ...event, detail: withEventTimes(event.detail) as Record<string, unknown> } : event;
+}
+
 export class EventLog {
   private readonly events: InspectorEvent[] = [];
   private readonly listeners = new Set<(event: InspectorEvent) => void>();
@@ -59,12 +64,18 @@ export class EventLog {
       detail,
     };
     this.events.push(event);
-    if (this.events.length > MAX_EVENTS) this.events.shift();
-    for (const listener of this.listeners) listener(event);
+    // Drop the oldest in batches: shifting a long array once per event costs a large scan dearly.
+    if (this.events.length > MAX_EVENTS * 1.1) this.events.splice(0, this.events.length - MAX_EVENTS);
+    if (this.listeners.size) {
+      const rendered = render(event);
+      for (const listener of this.listeners) listener(rendered);
+    }
   }
 
   finding(region: string, finding: Finding): void {
-    this.emit('Inspector2 Finding', finding.awsAccountId, region, finding.resources.map((r) => r.id), withEventTimes(finding) as Record<string, unknown>);
+    // The finding as it is now: its own members copied (a later status change replaces or
+    // sets them), its nested parts shared; the event's form is rendered when read.
+    this.emit('Inspector2 Finding', finding.awsAccountId, region, finding.resources.map((r) => r.id), { ...finding });
   }
 
   coverage(region: string, resource: CoveredResource): void {
@@ -89,8 +100,14 @@ export class EventLog {
     });
   }
 
+  /** The latest MAX_EVENTS events, oldest first. */
   list(): InspectorEvent[] {
-    return [...this.events];
+    return this.events.slice(-MAX_EVENTS).map(render);
+  }
+
+  /** The log as kept (for a snapshot): finding details not rendered yet. */
+  save(): InspectorEvent[] {
+    return this.events.slice(-MAX_EVENTS);
   }
 
   /** Replaces the log by saved events (a restart); listeners are not called again. */

@@ -125,9 +125,8 @@ export function applySuppression(world: World, state: AccountRegion, findings?: 
     const asActive = { ...finding, status: 'ACTIVE' as const };
     const status = rules.some((matches) => matches(asActive)) ? 'SUPPRESSED' : 'ACTIVE';
     if (status !== finding.status) {
-      finding.status = status;
-      finding.updatedAt = now;
-      if (!options.quiet) world.events.finding(state.region, finding);
+      const updated = state.findings.update(finding, { status, updatedAt: now });
+      if (!options.quiet) world.events.finding(state.region, updated);
     }
   }
 }

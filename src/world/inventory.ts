@@ -1,6 +1,7 @@
 // What Inspector scans in an account and region: EC2 instances, ECR repositories and their
-// images, Lambda functions, and the ECS/EKS clusters that run images. Each resource carries
-// the packages installed in it; the scanner matches them against the vulnerability catalog.
+// images, Lambda functions, the ECS/EKS clusters that run images, and the code repositories
+// that code security integrations import. Each resource carries the packages installed in
+// it; the scanner matches them against the vulnerability catalog.
 import type { Ecosystem } from './ecosystems.js';
 
 export interface InstalledPackage {
@@ -116,6 +117,30 @@ export interface LambdaFunction {
   codeIssues: CodeIssue[];
 }
 
+/**
+ * A source code repository that a code security integration imported (a "project" to
+ * Inspector). Inspector scans its default branch only: the code (SAST rules), the
+ * infrastructure as code (IaC rules) and the dependencies its manifests declare (SCA rules).
+ */
+export interface CodeRepository {
+  /** Inspector's id of the project: project-<uuid>. */
+  projectId: string;
+  /** The repository's path at the provider: <owner>/<name>. */
+  name: string;
+  /** The integration that imported it. */
+  integrationArn: string;
+  providerType: 'GITHUB' | 'GITLAB_SELF_MANAGED';
+  visibility: 'PUBLIC' | 'PRIVATE' | 'INTERNAL';
+  /** The latest commit of the default branch (40 hex digits). */
+  headCommitId: string;
+  /** Weaknesses in the code, found by the SAST rules. */
+  codeIssues: CodeIssue[];
+  /** Misconfigurations in infrastructure as code, found by the IaC rules. */
+  iacIssues: CodeIssue[];
+  /** The dependencies its manifests and lock files declare, matched by the SCA rules. */
+  packages: InstalledPackage[];
+}
+
 export interface Cluster {
   arn: string;
   /** Images that run in the cluster, as repository name and digest. */
@@ -127,6 +152,8 @@ export interface Inventory {
   ecrRepositories: EcrRepository[];
   lambdaFunctions: LambdaFunction[];
   clusters: Cluster[];
+  /** Code repositories (absent in inventories that have none). */
+  codeRepositories?: CodeRepository[];
 }
 
 export function emptyInventory(): Inventory {

@@ -9,6 +9,7 @@
 // list-valued field matches a positive filter when any element does.
 import type { components } from '../../openapi/inspector2.js';
 import type { CoveredResource, Finding } from './documents.js';
+import { columnsOf, type FindingColumns } from './finding-map.js';
 import type { AccountRegion, World } from './world.js';
 
 type Shapes = components['schemas'];
@@ -32,7 +33,7 @@ interface MapFilter {
 }
 
 type Field<D> =
-  | { kind: 'string'; values: (doc: D) => (string | undefined)[] }
+  | { kind: 'string'; values: (doc: D) => (string | undefined)[]; /** Set when the field has one value: tested without a list. */ value?: (doc: D) => string | undefined }
   | { kind: 'date'; value: (doc: D) => Date | undefined }
   | { kind: 'number'; value: (doc: D) => number | undefined }
   | { kind: 'map'; maps: (doc: D) => (Record<string, string> | undefined)[] }
@@ -101,6 +102,15 @@ function compileField<D>(field: Field<D>, filters: unknown[]): Predicate<D> {
   const equal = new Set(stringFilters.filter((f) => f.comparison === 'EQUALS').map((f) => f.value));
   const prefixes = stringFilters.filter((f) => f.comparison === 'PREFIX').map((f) => f.value);
   const anyPositive = equal.size > 0 || prefixes.length > 0;
+  const single = field.value;
+  if (single) {
+    return (doc) => {
+      const value = single(doc);
+      if (value === undefined) return !anyPositive;
+      if (excluded.has(value)) return false;
+      return !anyPositive || equal.has(value) || prefixes.some((p) => value.startsWith(p));
+    };
+  }
   return (doc) => {
     let matched = !anyPositive;
     for (const value of field.values(doc)) {
@@ -109,6 +119,55 @@ function compileField<D>(field: Field<D>, filters: unknown[]): Predicate<D> {
       if (!matched && (equal.has(value) || prefixes.some((p) => value.startsWith(p)))) matched = true;
     }
     return matched;
+  };
+}
+
+/** The column a field is filtered on: one value (or list of values) per finding, read once per revision. */
+const columnReaders = new WeakMap<Field<Finding>, (finding: Finding) => unknown>();
+function columnReader(field: Field<Finding>): ((finding: Finding) => unknown) | undefined {
+  let read = columnReaders.get(field);
+  if (!read) {
+    if (field.kind === 'string') read = field.value ?? field.values;
+    else if (field.kind === 'date') read = (f) => field.value(f)?.getTime();
+    else if (field.kind === 'number') read = field.value;
+    else return undefined;
+    columnReaders.set(field, read);
+  }
+  return read;
+}
+
+/**
+ * FilterCriteria compiled against the columns of one revision of an account-region's
+ * findings: a test of a finding's index. Strings, dates and numbers are read from columns;
+ * the other kinds (maps, ports, packages) from the document.
+ */
+export function findingIndexFilter(criteria: Shapes['FilterCriteria'] | undefined, columns: FindingColumns): (index: number) => boolean {
+  const checks = Object.entries(criteria ?? {})
+    .filter(([name, filters]) => FINDING_FIELDS[name as keyof Shapes['FilterCriteria']] !== undefined && Array.isArray(filters))
+    .map(([name, filters]): ((index: number) => boolean) => {
+      const field = FINDING_FIELDS[name as keyof Shapes['FilterCriteria']];
+      const read = columnReader(field);
+      if (!read) {
+        const test = compileField(field, filters as unknown[]);
+        return (index) => test(columns.findings[index]!);
+      }
+      const column = columns.column(read);
+      // The field's test, applied to the column's value instead of the document.
+      const onValue: Field<unknown> =
+        field.kind === 'string'
+          ? field.value
+            ? { kind: 'string', values: (v) => [v as string | undefined], value: (v) => v as string | undefined }
+            : { kind: 'string', values: (v) => v as (string | undefined)[] }
+          : field.kind === 'date'
+            ? { kind: 'number', value: (v) => v as number | undefined }
+            : { kind: 'number', value: (v) => v as number | undefined };
+      const dateAsNumbers = (filters as DateFilter[]).map((f) => ({ lowerInclusive: f.startInclusive?.getTime(), upperInclusive: f.endInclusive?.getTime() }));
+      const test = compileField(onValue, field.kind === 'date' ? dateAsNumbers : (filters as unknown[]));
+      return (index) => test(column[index]);
+    });
+  return (index) => {
+    for (const check of checks) if (!check(index)) return false;
+    return true;
   };
 }
 
@@ -122,7 +181,7 @@ function compiler<D, C extends object>(table: { [K in keyof C]-?: Field<D> }) {
   };
 }
 
-const str = <D>(get: (doc: D) => string | undefined): Field<D> => ({ kind: 'string', values: (doc) => [get(doc)] });
+const str = <D>(get: (doc: D) => string | undefined): Field<D> => ({ kind: 'string', values: (doc) => [get(doc)], value: get });
 const strs = <D>(get: (doc: D) => (string | undefined)[] | undefined): Field<D> => ({ kind: 'string', values: (doc) => get(doc) ?? [] });
 
 type Resource = Finding['resources'][number];
@@ -213,6 +272,21 @@ const COVERAGE_FIELDS: { [K in keyof Shapes['CoverageFilterCriteria']]-?: Field<
 /** The test of a CoverageFilterCriteria, compiled once for a list or statistics. */
 export const coverageFilter = compiler<CoveredResource, Shapes['CoverageFilterCriteria']>(COVERAGE_FIELDS);
 
+// A resource is tested by its coverage row: SBOM exports select resources, not findings.
+const RESOURCE_FIELDS: { [K in keyof Shapes['ResourceFilterCriteria']]-?: Field<CoveredResource> } = {
+  accountId: str((r) => r.accountId),
+  resourceId: str((r) => r.resourceId),
+  resourceType: str((r) => r.resourceType),
+  ecrRepositoryName: str((r) => meta(r)?.ecrRepository?.name),
+  lambdaFunctionName: str((r) => meta(r)?.lambdaFunction?.functionName),
+  ecrImageTags: strs((r) => meta(r)?.ecrImage?.tags),
+  ec2InstanceTags: { kind: 'map', maps: (r) => [meta(r)?.ec2?.tags] },
+  lambdaFunctionTags: { kind: 'map', maps: (r) => [meta(r)?.lambdaFunction?.functionTags] },
+};
+
+/** The test of a ResourceFilterCriteria (SBOM exports), compiled once for an export. */
+export const resourceFilter = compiler<CoveredResource, Shapes['ResourceFilterCriteria']>(RESOURCE_FIELDS);
+
 /**
  * The account-regions whose documents the caller sees: its own, and a delegated
  * administrator's members' too.
@@ -256,6 +330,49 @@ export interface FindingPosition {
   arn: string;
 }
 
+const arnOf = (finding: Finding) => finding.findingArn;
+
+/**
+ * A page of the findings of some account-regions that match the criteria, in the sort's
+ * order, after a position if given: `count` findings at most. One pass over the columns,
+ * keeping the best `count` (no sort of them all).
+ */
+export function pageOfFindings(
+  states: AccountRegion[],
+  criteria: Shapes['FilterCriteria'] | undefined,
+  sort: Shapes['SortCriteria'] | undefined,
+  count: number,
+  after?: FindingPosition,
+): Finding[] {
+  const order = findingOrder(sort);
+  const best: { finding: Finding; at: FindingPosition }[] = [];
+  for (const state of states) {
+    const columns = columnsOf(state.findings);
+    const matches = findingIndexFilter(criteria, columns);
+    const keys = columns.column(order.keyOf);
+    const arns = columns.column(arnOf);
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index];
+      const arn = arns[index]!;
+      // The cheap tests first: most findings fall outside the page by their place in the order.
+      if (after && order.compareParts(key, arn, after.key, after.arn) <= 0) continue;
+      if (best.length === count && order.compareParts(key, arn, best[count - 1]!.at.key, best[count - 1]!.at.arn) >= 0) continue;
+      if (!matches(index)) continue;
+      const at = { key, arn };
+      let lo = 0;
+      let hi = best.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (order.compare(best[mid]!.at, at) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      best.splice(lo, 0, { finding: columns.findings[index]!, at });
+      if (best.length > count) best.pop();
+    }
+  }
+  return best.map((entry) => entry.finding);
+}
+
 /**
  * The order of findings for a sort: by the sort field (findings without it last, in either
  * direction), then by ARN, so that the order is total and pages are stable.
@@ -263,18 +380,21 @@ export interface FindingPosition {
 export function findingOrder(sort: Shapes['SortCriteria'] | undefined) {
   const keyOf = SORT_KEYS[sort?.field ?? 'LAST_OBSERVED_AT'];
   const direction = (sort?.sortOrder ?? 'DESC') === 'ASC' ? 1 : -1;
-  const compare = (a: FindingPosition, b: FindingPosition): number => {
-    if (a.key !== b.key) {
-      if (a.key === undefined) return 1;
-      if (b.key === undefined) return -1;
-      return (a.key < b.key ? -1 : 1) * direction;
+  const compareParts = (aKey: SortKey, aArn: string, bKey: SortKey, bArn: string): number => {
+    if (aKey !== bKey) {
+      if (aKey === undefined) return 1;
+      if (bKey === undefined) return -1;
+      return (aKey < bKey ? -1 : 1) * direction;
     }
-    return a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0;
+    return aArn < bArn ? -1 : aArn > bArn ? 1 : 0;
   };
+  const compare = (a: FindingPosition, b: FindingPosition): number => compareParts(a.key, a.arn, b.key, b.arn);
   const position = (finding: Finding): FindingPosition => ({ key: keyOf(finding), arn: finding.findingArn });
   return {
     position,
     compare,
+    compareParts,
+    keyOf,
     sort: (findings: Finding[]) =>
       findings
         .map((finding) => ({ finding, at: position(finding) }))

@@ -6,7 +6,9 @@
 // rows that go inactive or disappear close their findings. `scan` matches a resource's
 // packages against the catalog (package findings), its security groups against the
 // internet (network reachability) and its code issues (code findings), opening, keeping,
-// reopening and closing findings as AWS does.
+// reopening and closing findings as AWS does. Code repositories (code security projects)
+// are covered while a scan configuration or an on-demand scan asks for them, and scanned
+// with the rule sets their scan configurations name (SAST, IaC, SCA).
 import { createHash } from 'node:crypto';
 import { durationOf, DEFAULT_DEEP_INSPECTION_PATHS, type ScanConfiguration } from './configuration.js';
 import { baseScore, formatVector, parseVector } from './cvss.js';
@@ -14,8 +16,10 @@ import type { CoverageRow, CoveredResource, Finding, ScanStatusReason } from './
 import { PACKAGE_MANAGER } from './ecosystems.js';
 import { applySuppression } from './filters.js';
 import type { ScanType } from './enablement.js';
-import type { CodeIssue, Ec2Instance, EcrImage, EcrRepository, InstalledPackage, LambdaFunction } from './inventory.js';
+import type { CodeIssue, CodeRepository, Ec2Instance, EcrImage, EcrRepository, InstalledPackage, LambdaFunction } from './inventory.js';
+import { projectScanning, ruleSetsOf } from './code-security.js';
 import type { UsageType } from './usage.js';
+import type { Vulnerability } from './catalog.js';
 import type { PackageMatch } from './vulnerabilities.js';
 import type { AccountRegion, World } from './world.js';
 
@@ -88,6 +92,15 @@ export function ecrRepositoryArn(state: AccountRegion, repository: string): stri
 
 export function lambdaFunctionArn(state: AccountRegion, name: string): string {
   return `arn:aws:lambda:${state.region}:${state.accountId}:function:${name}:$LATEST`;
+}
+
+/** A code repository's resource id: its integration's ARN and its project id. */
+export function codeRepositoryId(repository: CodeRepository): string {
+  return `${repository.integrationArn}/${repository.projectId}`;
+}
+
+export function findCodeRepository(state: AccountRegion, resourceId: string): CodeRepository | undefined {
+  return state.inventory?.codeRepositories?.find((r) => codeRepositoryId(r) === resourceId);
 }
 
 /** Whether the internet reaches the instance through an internet gateway. */
@@ -191,6 +204,31 @@ function lambdaRows(state: AccountRegion, fn: LambdaFunction, codeEnabled: boole
   return rows;
 }
 
+/** A project is covered while a scan configuration is associated with it or it was scanned on demand. */
+function codeRepositoryRow(world: World, state: AccountRegion, repository: CodeRepository): Eligibility {
+  const resourceId = codeRepositoryId(repository);
+  const { scanned, ...scanning } = projectScanning(world, state, repository);
+  // The commit last scanned is the scanner's record, kept on the row.
+  const lastScannedCommitId = state.coverage.get(rowKey(resourceId, 'CODE'))?.resource.resourceMetadata?.codeRepository?.lastScannedCommitId;
+  return {
+    resourceType: 'CODE_REPOSITORY',
+    resourceId,
+    scanType: 'CODE',
+    enabledBy: 'CODE_REPOSITORY',
+    metadata: {
+      codeRepository: {
+        projectName: repository.name,
+        integrationArn: repository.integrationArn,
+        providerType: repository.providerType,
+        providerTypeVisibility: repository.visibility,
+        ...(lastScannedCommitId ? { lastScannedCommitId } : {}),
+        ...scanning,
+      },
+    },
+    ...(scanned ? {} : { inactive: 'NO_SCAN_CONFIGURATION_ASSOCIATED' as const }),
+  };
+}
+
 /** The hour-billed usage type of an active coverage row, if it is billed by the hour. */
 function billedAs(resource: CoveredResource): UsageType | undefined {
   if (resource.resourceType === 'AWS_EC2_INSTANCE' && resource.scanType === 'PACKAGE') {
@@ -216,6 +254,7 @@ function eligibleRows(world: World, state: AccountRegion): Eligibility[] {
   if (covers('EC2')) for (const instance of inventory.ec2Instances) rows.push(...ec2Rows(instance, configuration));
   if (covers('ECR')) for (const repository of inventory.ecrRepositories) rows.push(...ecrRows(state, repository, configuration, now));
   if (covers('LAMBDA')) for (const fn of inventory.lambdaFunctions) rows.push(...lambdaRows(state, fn, covers('LAMBDA_CODE'), now));
+  if (covers('CODE_REPOSITORY')) for (const repository of inventory.codeRepositories ?? []) rows.push(codeRepositoryRow(world, state, repository));
   for (const row of rows) if (state.enablement.status(row.enabledBy) === 'DISABLING') row.inactive = 'PENDING_DISABLE';
   return rows;
 }
@@ -316,6 +355,27 @@ function scheduleScan(world: World, state: AccountRegion, key: string, activeRea
   });
 }
 
+/**
+ * Queues a scan of an actively covered resource outside its schedule (a code repository
+ * scanned on demand, or after its scan configuration changed): the row says
+ * SCAN_IN_PROGRESS until the scan completes. False when the resource is not actively covered.
+ */
+export function queueScan(world: World, state: AccountRegion, resourceId: string, scanType: CoverageScanType): boolean {
+  const key = rowKey(resourceId, scanType);
+  const row = state.coverage.get(key);
+  if (row?.resource.scanStatus?.statusCode !== 'ACTIVE') return false;
+  if (row.resource.scanStatus.reason !== 'SCAN_IN_PROGRESS') {
+    row.resource.scanStatus = { statusCode: 'ACTIVE', reason: 'SCAN_IN_PROGRESS' };
+    world.events.coverage(state.region, row.resource);
+  }
+  scheduleScan(world, state, key);
+  return true;
+}
+
+export function coverageOf(state: AccountRegion, resourceId: string, scanType: CoverageScanType): CoverageRow | undefined {
+  return state.coverage.get(rowKey(resourceId, scanType));
+}
+
 /** A queued scan's time has come: scan the resource if it is still covered. */
 export function completeScan(world: World, state: AccountRegion, key: string, activeReason?: ScanStatusReason): void {
   {
@@ -326,6 +386,8 @@ export function completeScan(world: World, state: AccountRegion, key: string, ac
     const initial = row.resource.lastScannedAt === undefined;
     const found = scan(world, state, row.resource);
     if (initial) world.events.scan(state.region, row.resource, found);
+    const repository = row.resource.resourceType === 'CODE_REPOSITORY' ? findCodeRepository(state, row.resource.resourceId) : undefined;
+    if (repository && row.resource.resourceMetadata?.codeRepository) row.resource.resourceMetadata.codeRepository.lastScannedCommitId = repository.headCommitId;
     if (row.resource.resourceType === 'AWS_ECR_CONTAINER_IMAGE') {
       state.usage.scanned(row.resource.lastScannedAt ? 'ECR_RESCAN' : 'ECR_INITIAL_SCAN', world.clock.nowMs());
     }
@@ -353,7 +415,8 @@ export function rescanAll(world: World, state: AccountRegion): void {
 function findingCovers(finding: Finding, resourceId: string, scanType: CoverageScanType): boolean {
   if (finding.resources[0]?.id !== resourceId) return false;
   if (scanType === 'NETWORK') return finding.type === 'NETWORK_REACHABILITY';
-  if (scanType === 'CODE') return finding.type === 'CODE_VULNERABILITY';
+  // A code repository's scan covers its dependencies (SCA) too.
+  if (scanType === 'CODE') return finding.type === 'CODE_VULNERABILITY' || finding.resources[0]?.type === 'CODE_REPOSITORY';
   return finding.type === 'PACKAGE_VULNERABILITY';
 }
 
@@ -362,9 +425,7 @@ function closeFindings(world: World, state: AccountRegion, resourceId: string, s
   for (const arn of state.findingsByResource.get(resourceId) ?? []) {
     const finding = state.findings.get(arn)!;
     if (finding.status !== 'CLOSED' && findingCovers(finding, resourceId, scanType) && !keep?.has(arn)) {
-      finding.status = 'CLOSED';
-      finding.updatedAt = now;
-      world.events.finding(state.region, finding);
+      world.events.finding(state.region, state.findings.update(finding, { status: 'CLOSED', updatedAt: now }));
     }
   }
 }
@@ -392,7 +453,7 @@ function scan(world: World, state: AccountRegion, resource: CoveredResource): Fi
       state.findingsByResource.set(resource.resourceId, arns.add(finding.findingArn));
       // Suppression rules decide the status before the world hears of the finding.
       applySuppression(world, state, [changed], { quiet: true });
-      world.events.finding(state.region, changed);
+      world.events.finding(state.region, state.findings.get(finding.findingArn)!);
     }
   }
   closeFindings(world, state, resource.resourceId, resource.scanType, now, current);
@@ -437,18 +498,32 @@ function findingsFor(world: World, state: AccountRegion, resource: CoveredResour
       const packages = [...fn.packages.map((pkg) => ({ pkg })), ...fn.layers.flatMap((l) => l.packages.map((pkg) => ({ pkg, sourceLambdaLayerArn: l.arn })))];
       return packageFindings(world, state, details, packages, {});
     }
+    case 'CODE_REPOSITORY': {
+      const repository = findCodeRepository(state, resource.resourceId)!;
+      const details = codeRepositoryResource(state, repository);
+      const rules = ruleSetsOf(world, state, repository);
+      return [
+        ...(rules.has('SAST') ? repository.codeIssues.map((issue) => codeFinding(state, details, issue)) : []),
+        ...(rules.has('IAC') ? repository.iacIssues.map((issue) => codeFinding(state, details, issue)) : []),
+        ...(rules.has('SCA') ? packageFindings(world, state, details, repository.packages.map((pkg) => ({ pkg })), {}) : []),
+      ];
+    }
     default:
       return [];
   }
 }
 
-/** The code issue behind a code finding, from the function's code. */
+/** The code issue behind a code finding, from the function's or the repository's code. */
 export function codeIssueOf(state: AccountRegion, finding: Finding): CodeIssue | undefined {
   const details = finding.codeVulnerabilityDetails;
   const resource = finding.resources[0];
-  if (!details || resource?.type !== 'AWS_LAMBDA_FUNCTION') return undefined;
-  const fn = state.inventory?.lambdaFunctions.find((f) => lambdaFunctionArn(state, f.name) === resource.id);
-  return fn?.codeIssues.find(
+  if (!details || !resource) return undefined;
+  const repository = resource.type === 'CODE_REPOSITORY' ? findCodeRepository(state, resource.id) : undefined;
+  const issues =
+    resource.type === 'AWS_LAMBDA_FUNCTION'
+      ? state.inventory?.lambdaFunctions.find((f) => lambdaFunctionArn(state, f.name) === resource.id)?.codeIssues
+      : repository && [...repository.codeIssues, ...repository.iacIssues];
+  return issues?.find(
     (issue) => issue.detectorId === details.detectorId && issue.filePath === details.filePath.filePath && issue.startLine === details.filePath.startLine,
   );
 }
@@ -471,7 +546,8 @@ function ec2Resource(state: AccountRegion, instance: Ec2Instance): FindingResour
     id: instance.instanceId,
     partition: 'aws',
     region: state.region,
-    tags: instance.tags,
+    // Copies: the finding's parts are frozen, the inventory's are not.
+    tags: { ...instance.tags },
     details: {
       awsEc2Instance: {
         type: instance.instanceType,
@@ -498,7 +574,7 @@ function ecrImageResource(state: AccountRegion, repository: EcrRepository, image
     details: {
       awsEcrContainerImage: {
         repositoryName: repository.name,
-        imageTags: image.tags,
+        imageTags: [...image.tags],
         pushedAt: image.pushedAt,
         ...(image.author ? { author: image.author } : {}),
         architecture: image.architecture,
@@ -518,7 +594,7 @@ function lambdaResource(state: AccountRegion, fn: LambdaFunction): FindingResour
     id: lambdaFunctionArn(state, fn.name),
     partition: 'aws',
     region: state.region,
-    tags: fn.tags,
+    tags: { ...fn.tags },
     details: {
       awsLambdaFunction: {
         functionName: fn.name,
@@ -528,9 +604,21 @@ function lambdaResource(state: AccountRegion, fn: LambdaFunction): FindingResour
         executionRoleArn: fn.executionRoleArn,
         ...(fn.layers.length ? { layers: fn.layers.map((l) => l.arn) } : {}),
         packageType: fn.packageType,
-        architectures: fn.architectures,
+        architectures: [...fn.architectures],
         lastModifiedAt: fn.lastModifiedAt,
       },
+    },
+  };
+}
+
+function codeRepositoryResource(state: AccountRegion, repository: CodeRepository): FindingResource {
+  return {
+    type: 'CODE_REPOSITORY',
+    id: codeRepositoryId(repository),
+    partition: 'aws',
+    region: state.region,
+    details: {
+      codeRepository: { projectName: repository.name, integrationArn: repository.integrationArn, providerType: repository.providerType },
     },
   };
 }
@@ -575,50 +663,126 @@ function packageFindings(
     }
   }
   const findings: Observed[] = [];
+  // Every finding of the resource shares its resource part.
+  const resources = deepFreeze([resource]);
   for (const [vulnerabilityId, { matches }] of [...byVulnerability].sort(([a], [b]) => a.localeCompare(b))) {
     const vulnerability = matches[0]!.vulnerability;
     const fixed = matches.filter((m) => m.fixedInVersion !== undefined).length;
-    const score = inspectorScore(vulnerability.cvss3, resource.type === 'AWS_EC2_INSTANCE' && environment.internetFacing === false);
+    const shared = sharedParts(vulnerability);
+    const score = resource.type === 'AWS_EC2_INSTANCE' && environment.internetFacing === false ? shared.unreachableScore : shared.score;
     const names = [...new Set(matches.map((m) => m.pkg.name))];
     findings.push({
       findingArn: findingArn(state, resource.id, 'PACKAGE_VULNERABILITY', vulnerabilityId),
       awsAccountId: state.accountId,
       type: 'PACKAGE_VULNERABILITY',
       title: `${vulnerabilityId} - ${names.join(', ')}`.slice(0, 1024),
-      description: vulnerability.description.slice(0, 1024),
-      remediation: { recommendation: { text: 'None Provided' } },
+      description: shared.description,
+      remediation: NO_RECOMMENDATION,
       severity: vulnerability.severity,
-      resources: [resource],
+      resources,
       inspectorScore: score.score,
-      inspectorScoreDetails: { adjustedCvss: score.details },
+      inspectorScoreDetails: score.details,
       packageVulnerabilityDetails: {
         vulnerabilityId,
-        vulnerablePackages: matches.map((m) => ({
-          name: m.pkg.name,
-          version: m.pkg.version,
-          ...(m.pkg.arch ? { arch: m.pkg.arch } : {}),
-          packageManager: PACKAGE_MANAGER[m.pkg.ecosystem],
-          ...(m.pkg.filePath ? { filePath: m.pkg.filePath } : {}),
-          ...(m.fixedInVersion ? { fixedInVersion: m.fixedInVersion } : {}),
-          remediation: remediationFor(m.pkg),
-          ...(m.sourceLayerHash ? { sourceLayerHash: m.sourceLayerHash } : {}),
-          ...(m.sourceLambdaLayerArn ? { sourceLambdaLayerArn: m.sourceLambdaLayerArn } : {}),
-        })),
+        vulnerablePackages: matches.map(vulnerablePackage),
         source: 'NVD',
-        cvss: [{ baseScore: vulnerability.cvss3.baseScore, scoringVector: vulnerability.cvss3.vector, version: vulnerability.cvss3.version, source: 'NVD' }],
-        relatedVulnerabilities: [],
-        sourceUrl: `https://nvd.nist.gov/vuln/detail/${vulnerabilityId}`,
+        cvss: shared.cvss,
+        relatedVulnerabilities: shared.relatedVulnerabilities,
+        sourceUrl: shared.sourceUrl,
         vendorSeverity: vulnerability.severity,
-        vendorCreatedAt: new Date(`${vulnerability.published}T00:00:00Z`),
-        referenceUrls: vulnerability.references.slice(0, 100),
+        vendorCreatedAt: shared.vendorCreatedAt,
+        referenceUrls: shared.referenceUrls,
       },
       fixAvailable: fixed === matches.length ? 'YES' : fixed === 0 ? 'NO' : 'PARTIAL',
       exploitAvailable: vulnerability.exploit.known ? 'YES' : 'NO',
-      ...(vulnerability.exploit.cisaKevDateAdded ? { exploitabilityDetails: { lastKnownExploitAt: new Date(`${vulnerability.exploit.cisaKevDateAdded}T00:00:00Z`) } } : {}),
-      ...(vulnerability.epss ? { epss: { score: vulnerability.epss.score } } : {}),
+      ...(shared.exploitabilityDetails ? { exploitabilityDetails: shared.exploitabilityDetails } : {}),
+      ...(shared.epss ? { epss: shared.epss } : {}),
     });
   }
   return findings;
+}
+
+/**
+ * A vulnerable package as findings list it; shared (frozen) by every finding of the same
+ * installed package with the same fix, as a package often has several vulnerabilities.
+ */
+const packageEntries = new WeakMap<InstalledPackage, Map<string, VulnerablePackage>>();
+type VulnerablePackage = NonNullable<NonNullable<Finding['packageVulnerabilityDetails']>['vulnerablePackages']>[number];
+
+function vulnerablePackage(m: PackageMatch & Located): VulnerablePackage {
+  const key = `${m.fixedInVersion ?? ''}|${m.sourceLayerHash ?? ''}|${m.sourceLambdaLayerArn ?? ''}`;
+  let entries = packageEntries.get(m.pkg);
+  if (!entries) packageEntries.set(m.pkg, (entries = new Map()));
+  let entry = entries.get(key);
+  if (!entry) {
+    entry = Object.freeze({
+      name: m.pkg.name,
+      version: m.pkg.version,
+      ...(m.pkg.arch ? { arch: m.pkg.arch } : {}),
+      packageManager: PACKAGE_MANAGER[m.pkg.ecosystem],
+      ...(m.pkg.filePath ? { filePath: m.pkg.filePath } : {}),
+      ...(m.fixedInVersion ? { fixedInVersion: m.fixedInVersion } : {}),
+      remediation: remediationFor(m.pkg),
+      ...(m.sourceLayerHash ? { sourceLayerHash: m.sourceLayerHash } : {}),
+      ...(m.sourceLambdaLayerArn ? { sourceLambdaLayerArn: m.sourceLambdaLayerArn } : {}),
+    });
+    entries.set(key, entry);
+  }
+  return entry;
+}
+
+const NO_RECOMMENDATION = deepFreeze({ recommendation: { text: 'None Provided' } });
+
+/**
+ * What every finding of one vulnerability has in common, built once and shared (frozen) by
+ * all of them: a large world holds one copy, and a snapshot writes one.
+ */
+interface VulnerabilityParts {
+  description: string;
+  cvss: NonNullable<Finding['packageVulnerabilityDetails']>['cvss'];
+  relatedVulnerabilities: string[];
+  sourceUrl: string;
+  vendorCreatedAt: Date;
+  referenceUrls: string[];
+  exploitabilityDetails?: Finding['exploitabilityDetails'];
+  epss?: Finding['epss'];
+  score: { score: number; details: NonNullable<Finding['inspectorScoreDetails']> };
+  unreachableScore: { score: number; details: NonNullable<Finding['inspectorScoreDetails']> };
+}
+
+const vulnerabilityParts = new WeakMap<Vulnerability, VulnerabilityParts>();
+
+function sharedParts(vulnerability: Vulnerability): VulnerabilityParts {
+  let parts = vulnerabilityParts.get(vulnerability);
+  if (!parts) {
+    const scored = (unreachable: boolean) => {
+      const { score, details } = inspectorScore(vulnerability.cvss3, unreachable);
+      return { score, details: { adjustedCvss: details } };
+    };
+    parts = deepFreeze({
+      description: vulnerability.description.slice(0, 1024),
+      cvss: [{ baseScore: vulnerability.cvss3.baseScore, scoringVector: vulnerability.cvss3.vector, version: vulnerability.cvss3.version, source: 'NVD' }],
+      relatedVulnerabilities: [],
+      sourceUrl: `https://nvd.nist.gov/vuln/detail/${vulnerability.id}`,
+      vendorCreatedAt: new Date(`${vulnerability.published}T00:00:00Z`),
+      referenceUrls: vulnerability.references.slice(0, 100),
+      ...(vulnerability.exploit.cisaKevDateAdded ? { exploitabilityDetails: { lastKnownExploitAt: new Date(`${vulnerability.exploit.cisaKevDateAdded}T00:00:00Z`) } } : {}),
+      ...(vulnerability.epss ? { epss: { score: vulnerability.epss.score } } : {}),
+      score: scored(false),
+      unreachableScore: scored(true),
+    });
+    vulnerabilityParts.set(vulnerability, parts);
+  }
+  return parts;
+}
+
+/** Freezes a value and everything in it: parts shared by many findings must never change under them. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The inventory part of a seed file: per account and region, the instances, images,
-// functions and clusters Inspector will find. Times are ISO 8601 or relative to the
-// moment the seed is loaded ("-3d"). Most members have defaults so seeds stay short.
+// functions, clusters and code repositories Inspector will find. Times are ISO 8601 or
+// relative to the moment the seed is loaded ("-3d"). Most members have defaults so seeds
+// stay short.
 import { z } from 'zod';
 import { ECOSYSTEMS } from './ecosystems.js';
 import type { Ec2Instance, EcrImage, Inventory, LambdaFunction } from './inventory.js';
@@ -116,6 +117,22 @@ export const functionSchema = z
   })
   .strict();
 
+export const codeRepositorySchema = z
+  .object({
+    projectId: z.string().regex(/^project-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/, 'must be a project id such as project-0123abcd-0123-4567-89ab-0123456789ab'),
+    name: z.string().min(1).max(300),
+    integrationArn: z
+      .string()
+      .regex(/^arn:aws:inspector2:[a-z0-9-]+:\d{12}:codesecurity-integration\/[a-f0-9-]{36}$/, 'must be a code security integration ARN'),
+    providerType: z.enum(['GITHUB', 'GITLAB_SELF_MANAGED']),
+    visibility: z.enum(['PUBLIC', 'PRIVATE', 'INTERNAL']).default('PRIVATE'),
+    headCommitId: z.string().regex(/^[a-f0-9]{40}$/, 'must be a commit id of 40 hex digits'),
+    codeIssues: z.array(codeIssueSchema).default([]),
+    iacIssues: z.array(codeIssueSchema).default([]),
+    packages,
+  })
+  .strict();
+
 export const accountInventorySchema = z
   .object({
     accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
@@ -143,6 +160,7 @@ export const accountInventorySchema = z
           .strict(),
       )
       .default([]),
+    codeRepositories: z.array(codeRepositorySchema).optional(),
   })
   .strict();
 
@@ -178,5 +196,6 @@ export function inventoryFromSeed(seed: AccountInventorySeed, now: number): Inve
     ecrRepositories: seed.ecrRepositories.map((r) => ({ ...r, images: r.images.map((i) => imageFromSeed(i, now)) })),
     lambdaFunctions: seed.lambdaFunctions.map((f) => functionFromSeed(f, now)),
     clusters: seed.clusters,
+    ...(seed.codeRepositories ? { codeRepositories: seed.codeRepositories } : {}),
   };
 }

@@ -64,7 +64,8 @@ export function checkSeed(data: unknown, name: string): Seed {
   return checkJson(name, data, seedSchema, (message) => new SeedError(message));
 }
 
-export function loadSeed(world: World, seed: Seed): void {
+/** Loads a seed into the world; `onProgress` hears of each account-region loaded. */
+export function loadSeed(world: World, seed: Seed, onProgress?: () => void): void {
   const joinedAt = world.clock.now();
   for (const entry of seed.organizations) {
     const organization = new Organization(entry.id, entry.managementAccountId);
@@ -73,5 +74,6 @@ export function loadSeed(world: World, seed: Seed): void {
   }
   for (const entry of seed.accounts) {
     world.accountRegion(entry.accountId, entry.region).inventory = inventoryFromSeed(entry, world.clock.nowMs());
+    onProgress?.();
   }
 }

@@ -5,7 +5,9 @@
 // transitions are data (see tasks.ts), so they are saved with the rest and resume after a
 // restart. What is configuration (options, the object store, listeners) is not state.
 import { Enablement } from './enablement.js';
+import type { Finding } from './documents.js';
 import type { InspectorEvent } from './events.js';
+import { FindingMap } from './finding-map.js';
 import { Iam } from './iam.js';
 import { InspectorOrganization, Organization } from './organizations.js';
 import type { ScheduledTask } from './scheduler.js';
@@ -48,7 +50,7 @@ export function takeSnapshot(world: World): WorldSnapshot {
     clock: world.clock.save(),
     catalog: world.catalog.all(),
     scheduler: world.scheduler.save(),
-    events: world.events.list(),
+    events: world.events.save(),
     state,
   };
 }
@@ -71,20 +73,48 @@ export function restoreSnapshot(world: World, snapshot: WorldSnapshot): void {
   world.scheduler.restore(snapshot.scheduler);
 }
 
-/** The snapshot as JSON text, Maps, Sets, Dates and the world's classes tagged. */
+/**
+ * The snapshot as JSON text, Maps, Sets, Dates and the world's classes tagged. A frozen
+ * object or array is a part shared by many documents (the findings of one vulnerability
+ * share its details), and a long string is mostly a description many findings repeat:
+ * each is written once, `{"$id": n, "$v": ...}`, then as `{"$ref": n}`, so that the file
+ * of a large world stays small and the sharing survives a restart. The tree is converted
+ * by hand rather than by JSON.stringify's replacer, which is several times slower.
+ */
 export function encodeSnapshot(snapshot: WorldSnapshot): string {
-  return JSON.stringify(snapshot, function (this: Record<string, unknown>, key: string, value: unknown) {
-    const raw = this[key];
+  const shared = new Map<unknown, number>();
+  const once = (raw: unknown, write: () => unknown): unknown => {
+    const id = shared.get(raw);
+    if (id !== undefined) return { $ref: id };
+    shared.set(raw, shared.size);
+    return { $id: shared.size - 1, $v: write() };
+  };
+  const plain = (raw: unknown): unknown => {
+    if (typeof raw === 'string') return raw.length >= LONG_STRING ? once(raw, () => raw) : raw;
+    if (raw === null || typeof raw !== 'object') return raw;
     if (raw instanceof Date) return { $date: raw.getTime() };
-    if (raw instanceof Map) return { $map: [...raw] };
-    if (raw instanceof Set) return { $set: [...raw] };
-    if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
-      const name = raw.constructor?.name;
-      if (name && name in CLASSES && Object.getPrototypeOf(raw) === CLASSES[name]!.prototype) return { $class: name, fields: { ...raw } };
+    if (Object.isFrozen(raw)) return once(raw, () => members(raw));
+    return members(raw);
+  };
+  const members = (raw: object): unknown => {
+    if (Array.isArray(raw)) return raw.map(plain);
+    if (raw instanceof FindingMap) return { $findings: [...raw.values()].map(plain) };
+    if (raw instanceof Map) return { $map: [...raw].map(([k, v]) => [plain(k), plain(v)]) };
+    if (raw instanceof Set) return { $set: [...raw].map(plain) };
+    const out: Record<string, unknown> = {};
+    for (const key in raw) {
+      const value = (raw as Record<string, unknown>)[key];
+      if (value !== undefined && typeof value !== 'function') out[key] = plain(value);
     }
-    return value;
-  });
+    const name = raw.constructor?.name;
+    if (name && name in CLASSES && Object.getPrototypeOf(raw) === CLASSES[name]!.prototype) return { $class: name, fields: out };
+    return out;
+  };
+  return JSON.stringify(plain(snapshot));
 }
+
+/** Strings at least this long are written once (descriptions); shorter ones (ids, ARNs) are mostly unique. */
+const LONG_STRING = 128;
 
 export class SnapshotError extends Error {}
 
@@ -92,24 +122,51 @@ export class SnapshotError extends Error {}
 export function decodeSnapshot(text: string): WorldSnapshot {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text, (_key, value: unknown) => {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-      const tagged = value as Record<string, unknown>;
-      if ('$date' in tagged) return new Date(tagged.$date as number);
-      if ('$map' in tagged) return new Map(tagged.$map as [unknown, unknown][]);
-      if ('$set' in tagged) return new Set(tagged.$set as unknown[]);
-      if ('$class' in tagged) {
-        const type = CLASSES[tagged.$class as string];
-        if (!type) throw new SnapshotError(`unknown class ${String(tagged.$class)}`);
-        return Object.assign(Object.create(type.prototype) as object, tagged.fields);
-      }
-      return value;
-    });
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new SnapshotError(`not a world snapshot: ${(error as Error).message}`);
   }
-  const snapshot = parsed as Partial<WorldSnapshot> | null;
-  if (snapshot?.format !== SNAPSHOT_FORMAT) throw new SnapshotError(`not a world snapshot: "format" must be "${SNAPSHOT_FORMAT}"`);
-  if (snapshot.version !== SNAPSHOT_VERSION) throw new SnapshotError(`snapshot version ${String(snapshot.version)} is not supported (this emulator reads version ${SNAPSHOT_VERSION})`);
-  return snapshot as WorldSnapshot;
+  const header = parsed as Partial<WorldSnapshot> | null;
+  if (header?.format !== SNAPSHOT_FORMAT) throw new SnapshotError(`not a world snapshot: "format" must be "${SNAPSHOT_FORMAT}"`);
+  if (header.version !== SNAPSHOT_VERSION) throw new SnapshotError(`snapshot version ${String(header.version)} is not supported (this emulator reads version ${SNAPSHOT_VERSION})`);
+  const shared: unknown[] = [];
+  // Depth first, in document order: a shared part is revived before any reference to it.
+  const revive = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) value[i] = revive(value[i]);
+      return value;
+    }
+    const tagged = value as Record<string, unknown>;
+    if ('$id' in tagged) {
+      const part = revive(tagged.$v);
+      return (shared[tagged.$id as number] = typeof part === 'object' && part !== null ? Object.freeze(part) : part);
+    }
+    if ('$ref' in tagged) {
+      if (!((tagged.$ref as number) in shared)) throw new SnapshotError(`reference to unknown shared part ${String(tagged.$ref)}`);
+      return shared[tagged.$ref as number];
+    }
+    if ('$date' in tagged) return new Date(tagged.$date as number);
+    if ('$findings' in tagged) {
+      const findings = new FindingMap();
+      for (const finding of revive(tagged.$findings) as Finding[]) findings.set(finding.findingArn, finding);
+      return findings;
+    }
+    if ('$map' in tagged) return new Map(revive(tagged.$map) as [unknown, unknown][]);
+    if ('$set' in tagged) return new Set(revive(tagged.$set) as unknown[]);
+    if ('$class' in tagged) {
+      const type = CLASSES[tagged.$class as string];
+      if (!type) throw new SnapshotError(`unknown class ${String(tagged.$class)}`);
+      return Object.assign(Object.create(type.prototype) as object, revive(tagged.fields));
+    }
+    for (const key in tagged) tagged[key] = revive(tagged[key]);
+    return tagged;
+  };
+  try {
+    parsed = revive(parsed);
+  } catch (error) {
+    if (error instanceof SnapshotError) throw new SnapshotError(`not a world snapshot: ${error.message}`);
+    throw error;
+  }
+  return parsed as WorldSnapshot;
 }

@@ -36,17 +36,21 @@ interface CoveredSpan {
 export class UsageLedger {
   private readonly spans: CoveredSpan[] = [];
   private readonly scans: { type: UsageType; at: number }[] = [];
+  /** Where the open spans are in `spans`, by resource key, so that a large world does not search them all. */
+  private readonly openSpans = new Map<string, number[]>();
 
   /** A resource starts being covered (hour-billed types); a span already open is kept. */
   open(type: UsageType, resourceKey: string, at: number): void {
-    if (!this.spans.some((s) => s.resourceKey === resourceKey && s.type === type && s.end === undefined)) {
-      this.spans.push({ type, resourceKey, start: at });
-    }
+    const open = this.openSpans.get(resourceKey) ?? [];
+    if (open.some((index) => this.spans[index]!.type === type)) return;
+    this.spans.push({ type, resourceKey, start: at });
+    this.openSpans.set(resourceKey, [...open, this.spans.length - 1]);
   }
 
   /** A resource stops being covered. */
   close(resourceKey: string, at: number): void {
-    for (const span of this.spans) if (span.resourceKey === resourceKey && span.end === undefined) span.end = at;
+    for (const index of this.openSpans.get(resourceKey) ?? []) this.spans[index]!.end = at;
+    this.openSpans.delete(resourceKey);
   }
 
   scanned(type: UsageType, at: number): void {

@@ -2,10 +2,13 @@
 // the real service's is: nothing leaks from one region to another. What is global — the
 // organizations, IAM's service-linked roles, the clock — is named as such. No HTTP here.
 import { Clock, type ClockOptions } from './clock.js';
+import { clearCis, emptyCisState, forgetCisAccount, type CisState } from './cis.js';
+import { clearCodeSecurity, emptyCodeSecurityState, forgetCodeSecurityAccount, type CodeSecurityState } from './code-security.js';
 import { defaultConfiguration, type ScanConfiguration } from './configuration.js';
 import type { CoverageRow, Finding } from './documents.js';
 import { Enablement, type ScanType } from './enablement.js';
 import { EventLog } from './events.js';
+import { FindingMap } from './finding-map.js';
 import type { Inventory } from './inventory.js';
 import { defaultInventory } from './default-inventory.js';
 import type { SavedFilter } from './filters.js';
@@ -13,6 +16,7 @@ import { Iam } from './iam.js';
 import { InspectorOrganization, Organization } from './organizations.js';
 import type { ObjectStore, Report } from './reports.js';
 import { reconcile } from './scanner.js';
+import { clearSbomExports, emptySbomState, forgetSbomAccount, type SbomState } from './sbom.js';
 import { Scheduler } from './scheduler.js';
 import { runTask, type WorldTask } from './tasks.js';
 import { UsageLedger } from './usage.js';
@@ -38,8 +42,8 @@ export interface AccountRegion {
   configuration: ScanConfiguration;
   /** Coverage rows by `<resourceId>|<scanType>`. */
   coverage: Map<string, CoverageRow>;
-  /** Findings by ARN, closed ones included. */
-  findings: Map<string, Finding>;
+  /** Findings by ARN, closed ones included; each document frozen, changed by storing a new one. */
+  findings: FindingMap;
   /** The ARNs of each resource's findings, so that a scan touches only its resource's. */
   findingsByResource: Map<string, Set<string>>;
   usage: UsageLedger;
@@ -68,6 +72,12 @@ export class World {
   readonly iam = new Iam();
   /** Findings reports, by id. */
   readonly reports = new Map<string, Report>();
+  /** SBOM exports of every account and region, by report id. */
+  readonly sbom: SbomState = emptySbomState();
+  /** Code security integrations, scan configurations and on-demand scans of every account and region. */
+  readonly codeSecurity: CodeSecurityState = emptyCodeSecurityState();
+  /** CIS scan configurations, scans and scan jobs of every account and region. */
+  readonly cis: CisState = emptyCisState();
   /** Where reports are written; the emulator gives a folder or an S3 endpoint. */
   objectStore: ObjectStore = {
     put: () => Promise.reject(new Error('no object store is configured')),
@@ -104,7 +114,7 @@ export class World {
         enablement: new Enablement(),
         configuration: defaultConfiguration(this.clock.now()),
         coverage: new Map(),
-        findings: new Map(),
+        findings: new FindingMap(),
         findingsByResource: new Map(),
         usage: new UsageLedger(),
         filters: new Map(),
@@ -214,6 +224,9 @@ export class World {
     this.organizations.clear();
     this.iam.forget();
     this.reports.clear();
+    clearSbomExports(this.sbom);
+    clearCodeSecurity(this.codeSecurity);
+    clearCis(this.cis);
     this.tags.clear();
     this.events.clear();
     this.scheduler.clear();
@@ -231,6 +244,9 @@ export class World {
     }
     this.iam.forget(accountId);
     for (const [id, report] of this.reports) if (report.accountId === accountId) this.reports.delete(id);
+    forgetSbomAccount(this.sbom, accountId);
+    forgetCodeSecurityAccount(this.codeSecurity, accountId);
+    forgetCisAccount(this.cis, accountId);
     for (const arn of this.tags.keys()) if (arn.split(':')[4] === accountId) this.tags.delete(arn);
     this.scheduler.drop((task) => 'accountId' in task && task.accountId === accountId);
   }

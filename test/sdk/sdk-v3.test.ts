@@ -93,7 +93,7 @@ describe('SDK v3 against a listening server', () => {
     expect(validation.message).toMatch(/^1 validation error detected: /);
   });
 
-  it('routes a percent-encoded ARN label and names operations not implemented yet', async () => {
+  it('routes a percent-encoded ARN label, and refuses feature operations to an account that has not enabled Inspector', async () => {
     const client = inspectorClient(server.url);
     const arn = 'arn:aws:inspector2:us-east-1:111122223333:owner/111122223333/filter/0123456789abcdef';
     const error = (await client.send(new ListTagsForResourceCommand({ resourceArn: arn })).catch((e: unknown) => e)) as Error & {
@@ -104,9 +104,9 @@ describe('SDK v3 against a listening server', () => {
     expect(error.$metadata.httpStatusCode).toBe(404);
     expect(error.message).toContain(arn);
     const scans = (await client.send(new ListCisScansCommand({})).catch((e: unknown) => e)) as Error & { $metadata: { httpStatusCode: number } };
-    expect(scans.name).toBe('NotImplementedException');
-    expect(scans.$metadata.httpStatusCode).toBe(501);
-    expect(scans.message).toContain('ListCisScans');
+    expect(scans.name).toBe('AccessDeniedException');
+    expect(scans.$metadata.httpStatusCode).toBe(403);
+    expect(scans.message).toBe('Invoking account is not enabled.');
   });
 });
 

@@ -1,0 +1,61 @@
+// An account-region's findings, by ARN. A finding document is frozen once stored: a change
+// (a status, a new observation) stores a new document through `set` or `update`, so the map
+// sees every change and counts them in `revision`. The query engine relies on that: it keeps
+// columns of the values it filters and sorts on (the findings of a large world lie scattered
+// in memory; one value per finding in one array is read many times faster), rebuilt when the
+// revision moves.
+import type { Finding } from './documents.js';
+
+export class FindingMap extends Map<string, Finding> {
+  /** Changes so far; a reader's cache of this revision is current. */
+  revision = 0;
+
+  override set(arn: string, finding: Finding): this {
+    this.revision++;
+    return super.set(arn, Object.isFrozen(finding) ? finding : Object.freeze(finding));
+  }
+
+  override delete(arn: string): boolean {
+    this.revision++;
+    return super.delete(arn);
+  }
+
+  override clear(): void {
+    this.revision++;
+    super.clear();
+  }
+
+  /** Stores the finding with some members changed; answers the new document. */
+  update(finding: Finding, changes: Partial<Finding>): Finding {
+    const updated = Object.freeze({ ...finding, ...changes });
+    this.set(finding.findingArn, updated);
+    return updated;
+  }
+}
+
+/** The findings of one revision in one array, with the columns read from them so far. */
+export class FindingColumns {
+  private readonly columns = new Map<(finding: Finding) => unknown, unknown[]>();
+
+  constructor(readonly findings: Finding[]) {}
+
+  /** `read` of every finding, in the order of `findings`; computed once per revision and accessor. */
+  column<T>(read: (finding: Finding) => T): T[] {
+    let column = this.columns.get(read) as T[] | undefined;
+    if (!column) {
+      column = this.findings.map(read);
+      this.columns.set(read, column);
+    }
+    return column;
+  }
+}
+
+const columnsByMap = new WeakMap<FindingMap, { revision: number; columns: FindingColumns }>();
+
+export function columnsOf(findings: FindingMap): FindingColumns {
+  const cached = columnsByMap.get(findings);
+  if (cached?.revision === findings.revision) return cached.columns;
+  const columns = new FindingColumns([...findings.values()]);
+  columnsByMap.set(findings, { revision: findings.revision, columns });
+  return columns;
+}
