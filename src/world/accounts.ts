@@ -139,3 +139,14 @@ function wouldDeactivate(state: AccountRegion, types: readonly ScanType[]): bool
 function inProgressMessage(state: AccountRegion, becoming: 'enabled' | 'disabled'): string {
   return `A scan type of account ${state.accountId} in ${state.region} is still being ${becoming}; try again when that has completed.`;
 }
+
+/**
+ * The caller's state, if Inspector is enabled there (any scan type, or enabling): the
+ * feature operations (CIS scans, code security) answer AWS's AccessDenied otherwise.
+ */
+export function enabledState(world: World, caller: Caller): AccountRegion {
+  const state = world.accountRegion(caller.accountId, caller.region);
+  const status = state.enablement.accountStatus();
+  if (status !== 'ENABLED' && status !== 'ENABLING') throw new WorldError('AccessDenied', 'Invoking account is not enabled.');
+  return state;
+}

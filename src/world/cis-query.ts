@@ -15,10 +15,10 @@ import type { components } from '../../openapi/inspector2.js';
 import type { Caller } from './accounts.js';
 import { benchmarkById, checkDescription, levelOf, type CisBenchmark, type CisCheck } from './cis-checks.js';
 import { cisReportCsv, cisReportPdf, type CisReportRow } from './cis-report.js';
+import { enabledState } from './accounts.js';
+import { uuidFrom } from './ids.js';
 import {
-  enabledState,
   selectingTags,
-  uuidFrom,
   type CisCheckResult,
   type CisScanConfigurationRecord,
   type CisScanRecord,

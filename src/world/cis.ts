@@ -14,12 +14,12 @@
 // out without health reports. The scan is COMPLETED when every job has finished (FAILED
 // when every job that could run was cancelled or timed out). Scans stay after their
 // configuration is deleted. A delegated administrator may target its associated members.
-import { createHash } from 'node:crypto';
 import type { components } from '../../openapi/inspector2.js';
-import type { Caller } from './accounts.js';
 import { benchmarkById, benchmarkForPlatform, checkOfRule, checksAtLevel, simulatedOutcome, type CisFindingStatus } from './cis-checks.js';
 import { checkSchedule, nextRunAfter, normalizedSchedule, type CisSchedule } from './cis-schedule.js';
 import { WorldError } from './errors.js';
+import { nextId, sha256, uuidFrom } from './ids.js';
+import { enabledState, type Caller } from './accounts.js';
 import type { AccountRegion, World } from './world.js';
 
 type Shapes = components['schemas'];
@@ -155,26 +155,9 @@ export const CIS_SESSION_TIMEOUT_MS = 30 * 60_000;
 const CONFIGURATION_RESOURCE = 'AWS::Inspector2::CisScanConfiguration';
 const SCAN_JOB_RESOURCE = 'CIS_SCAN_JOB';
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
-export function uuidFrom(hex: string): string {
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
 
-/** A new id: derived from what it names and the world's count of ids, never random. */
-function nextId(world: World, ...parts: string[]): string {
-  return uuidFrom(sha256([...parts, String(world.cis.sequence++)].join('|')));
-}
 
-/** The caller's state, if Inspector is enabled there: CIS scans are a feature of an enabled account. */
-export function enabledState(world: World, caller: Caller): AccountRegion {
-  const state = world.accountRegion(caller.accountId, caller.region);
-  const status = state.enablement.accountStatus();
-  if (status !== 'ENABLED' && status !== 'ENABLING') throw new WorldError('AccessDenied', 'Invoking account is not enabled.');
-  return state;
-}
 
 // ---------------------------------------------------------------- targets
 
@@ -270,7 +253,7 @@ export function createConfiguration(world: World, caller: Caller, spec: NewCisSc
   resolveAccounts(world, caller.accountId, caller.region, spec.accountIds, true);
   const standing = world.standing(caller.accountId, caller.region);
   const ownerId = standing.isDelegatedAdmin ? standing.organization!.id : caller.accountId;
-  const id = nextId(world, caller.accountId, caller.region, 'cis-configuration', spec.scanName);
+  const id = nextId(world.cis, caller.accountId, caller.region, 'cis-configuration', spec.scanName);
   const now = world.clock.now();
   const configuration: CisScanConfigurationRecord = {
     arn: `arn:aws:inspector2:${caller.region}:${caller.accountId}:owner/${ownerId}/cis-configuration/${id}`,
@@ -339,7 +322,7 @@ export function runScheduledScan(world: World, configurationArn: string, dueAt: 
 
 function startScan(world: World, configuration: CisScanConfigurationRecord, startedAt: number): CisScanRecord {
   const targets = resolvedTargets(world, configuration);
-  const id = nextId(world, configuration.arn, 'cis-scan', String(startedAt));
+  const id = nextId(world.cis, configuration.arn, 'cis-scan', String(startedAt));
   const scan: CisScanRecord = {
     scanArn: `arn:aws:inspector2:${configuration.region}:${configuration.accountId}:owner/${configuration.ownerId}/cis-scan/${id}`,
     configurationArn: configuration.arn,
@@ -361,7 +344,7 @@ function startScan(world: World, configuration: CisScanConfigurationRecord, star
       if (instance.state !== 'running' || !tagsSelect(instance.tags, targets.targetResourceTags)) continue;
       const benchmark = benchmarkForPlatform(instance.platform);
       const target: CisScanTarget = {
-        scanJobId: nextId(world, scan.scanArn, accountId, instance.instanceId),
+        scanJobId: nextId(world.cis, scan.scanArn, accountId, instance.instanceId),
         accountId,
         instanceId: instance.instanceId,
         platform: instance.platform,

@@ -11,10 +11,10 @@
 // configuration (scopeSettings ALL) associates itself with every project, present and
 // future. Deleting an integration removes its projects at once (their findings close); the
 // integration is DISABLING until the transition time has passed, then gone.
-import { createHash } from 'node:crypto';
 import type { components } from '../../openapi/inspector2.js';
-import type { Caller } from './accounts.js';
 import { WorldError } from './errors.js';
+import { nextId, sha256, uuidFrom } from './ids.js';
+import { enabledState, type Caller } from './accounts.js';
 import { emptyInventory, type CodeIssue, type CodeRepository, type InstalledPackage } from './inventory.js';
 import { visibleAccountRegions } from './query.js';
 import { codeRepositoryId, coverageOf, queueScan, reconcile } from './scanner.js';
@@ -116,26 +116,9 @@ const INTEGRATION_RESOURCE = 'AWS::Inspector2::CodeSecurityIntegration';
 const CONFIGURATION_RESOURCE = 'AWS::Inspector2::CodeSecurityScanConfiguration';
 const ALL_RULE_SETS: readonly RuleSetCategory[] = ['SAST', 'IAC', 'SCA'];
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
-function uuidFrom(hex: string): string {
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
 
-/** A new id: derived from what it names and the world's count of ids, never random. */
-function nextId(world: World, ...parts: string[]): string {
-  return uuidFrom(sha256([...parts, String(world.codeSecurity.sequence++)].join('|')));
-}
 
-/** The caller's state, if Inspector is enabled there: code security is a feature of an enabled account. */
-export function enabledState(world: World, caller: Caller): AccountRegion {
-  const state = world.accountRegion(caller.accountId, caller.region);
-  const status = state.enablement.accountStatus();
-  if (status !== 'ENABLED' && status !== 'ENABLING') throw new WorldError('AccessDenied', 'Invoking account is not enabled.');
-  return state;
-}
 
 // ---------------------------------------------------------------- integrations
 
@@ -180,7 +163,7 @@ export function createIntegration(world: World, caller: Caller, spec: NewIntegra
       type: INTEGRATION_RESOURCE,
     });
   }
-  const id = nextId(world, caller.accountId, caller.region, 'integration', spec.name);
+  const id = nextId(world.codeSecurity, caller.accountId, caller.region, 'integration', spec.name);
   const arn = `arn:aws:inspector2:${caller.region}:${caller.accountId}:codesecurity-integration/${id}`;
   // The OAuth state that ties the provider's answer to this integration.
   const state = sha256(`${arn}|authorization`).slice(0, 32);
@@ -609,7 +592,7 @@ export function createScanConfiguration(world: World, caller: Caller, spec: NewS
       type: CONFIGURATION_RESOURCE,
     });
   }
-  const id = nextId(world, caller.accountId, caller.region, 'scan-configuration', spec.name);
+  const id = nextId(world.codeSecurity, caller.accountId, caller.region, 'scan-configuration', spec.name);
   const owner = spec.level === 'ORGANIZATION' ? standing.organization!.id : caller.accountId;
   const now = world.clock.now();
   const configuration: CodeScanConfiguration = {
@@ -742,7 +725,7 @@ export function startScan(world: World, caller: Caller, projectId: string): Code
   }
   const now = world.clock.now();
   const scan: CodeSecurityScan = {
-    scanId: nextId(world, caller.accountId, caller.region, 'scan', projectId),
+    scanId: nextId(world.codeSecurity, caller.accountId, caller.region, 'scan', projectId),
     projectId,
     accountId: caller.accountId,
     region: caller.region,

@@ -12,12 +12,12 @@
 // the vulnerabilities of the resource's ACTIVE findings, or SPDX 2.3. Everything in it is
 // derived from the inventory, the findings and the virtual clock: the same world gives the
 // same bytes.
-import { createHash } from 'node:crypto';
 import type { components } from '../../openapi/inspector2.js';
 import type { Caller } from './accounts.js';
 import { DEFAULT_DEEP_INSPECTION_PATHS } from './configuration.js';
 import type { CoveredResource, Finding } from './documents.js';
 import { WorldError } from './errors.js';
+import { sha256 } from './ids.js';
 import type { InstalledPackage } from './inventory.js';
 import { resourceFilter, visibleAccountRegions } from './query.js';
 import { ObjectStoreError, type ReportErrorCode, type ReportStatus } from './reports.js';
@@ -57,10 +57,6 @@ export function clearSbomExports(state: SbomState): void {
 
 export function forgetSbomAccount(state: SbomState, accountId: string): void {
   for (const [id, exported] of state.exports) if (exported.accountId === accountId) state.exports.delete(id);
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** A UUID named by a text (RFC 4122 layout, version 5 style: derived, not random). */
