@@ -49,7 +49,13 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
       startedAt: startedAt.toISOString(),
       clock: world.clock.now().toISOString(),
       persistence: persistence
-        ? { file: persistence.file, writes: persistence.writes, lastWriteAt: persistence.lastWriteAt?.toISOString() ?? null }
+        ? {
+            file: persistence.file,
+            writes: persistence.writes,
+            lastWriteAt: persistence.lastWriteAt?.toISOString() ?? null,
+            lastWriteMs: Math.round(persistence.lastWriteMs),
+            pending: persistence.pending,
+          }
         : null,
     }),
   );

@@ -4,7 +4,10 @@
 // snapshot or the next one, never a torn file. Writes are coalesced: a change marks the
 // state dirty; one save runs at a time, and every change made while it runs is saved by
 // the next one — so a burst of requests costs one or two writes, not one per request.
-// What a completed write holds is everything acknowledged before it started.
+// What a completed write holds is everything acknowledged before it started. A large world
+// takes long to serialize (seconds at 100k findings) and the server waits meanwhile, so a
+// save starts no sooner than PAUSE_FACTOR times the last one's duration after it: writing
+// never takes more than about a fifth of the server's time.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
@@ -16,6 +19,7 @@ import type { World } from '../world/world.js';
 export const STATE_FILE = 'state.json';
 
 const codec = { parse: decodeSnapshot, stringify: encodeSnapshot };
+const PAUSE_FACTOR = 4;
 
 export class Persistence {
   private readonly db: Low<WorldSnapshot>;
@@ -24,6 +28,10 @@ export class Persistence {
   /** Completed writes (for the health endpoint and tests). */
   writes = 0;
   lastWriteAt?: Date;
+  /** How long the last write took, serializing included. */
+  lastWriteMs = 0;
+  private lastWriteEnded = 0;
+  private wake?: () => void;
 
   private constructor(
     readonly file: string,
@@ -48,35 +56,58 @@ export class Persistence {
     return { persistence, restored: saved !== null };
   }
 
+  /** Whether a change waits to be written, or a write runs. */
+  get pending(): boolean {
+    return this.dirty || this.saving !== undefined;
+  }
+
   markDirty(): void {
     this.dirty = true;
-    // Start on the next turn of the event loop, so that changes made in this one share the write.
-    this.saving ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.saveWhileDirty());
+    // Start on the next turn of the event loop, so that changes made in this one share the
+    // write — or after the pause that the last write's duration asks for.
+    this.saving ??= new Promise<void>((resolve) => {
+      const pause = this.lastWriteEnded + PAUSE_FACTOR * this.lastWriteMs - performance.now();
+      if (pause <= 0) return void setImmediate(resolve);
+      const timer = setTimeout(resolve, pause);
+      // A flush (shutdown) does not wait for the pause.
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).then(() => {
+      this.wake = undefined;
+      return this.saveWhileDirty();
+    });
   }
 
   private async saveWhileDirty(): Promise<void> {
     try {
-      while (this.dirty) {
+      if (this.dirty) {
         this.dirty = false;
+        const started = performance.now();
         // The snapshot is taken and serialized synchronously here: it is the state of this moment.
         this.db.data = takeSnapshot(this.world);
         await this.db.write();
         this.writes++;
         this.lastWriteAt = new Date();
+        this.lastWriteEnded = performance.now();
+        this.lastWriteMs = this.lastWriteEnded - started;
       }
     } catch (error) {
       this.logger.error(`persistence: could not write ${this.file}: ${(error as Error).message}`);
     } finally {
       this.saving = undefined;
     }
+    // Changes made while this write ran: the next one (after its pause).
+    if (this.dirty) this.markDirty();
   }
 
   /** Waits until every change made so far is on disk (a clean shutdown). */
   async flush(): Promise<void> {
-    while (this.saving) await this.saving;
-    if (this.dirty) {
-      this.markDirty();
-      await this.saving;
+    while (this.saving || this.dirty) {
+      this.wake?.();
+      if (this.saving) await this.saving;
+      else await this.saveWhileDirty();
     }
   }
 }

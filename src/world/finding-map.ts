@@ -33,9 +33,10 @@ export class FindingMap extends Map<string, Finding> {
   }
 }
 
-/** The findings of one revision in one array, with the columns read from them so far. */
+/** The findings of one revision in one array, with the columns (and orders) read from them so far. */
 export class FindingColumns {
   private readonly columns = new Map<(finding: Finding) => unknown, unknown[]>();
+  private readonly derivedValues = new Map<string, unknown>();
 
   constructor(readonly findings: Finding[]) {}
 
@@ -47,6 +48,12 @@ export class FindingColumns {
       this.columns.set(read, column);
     }
     return column;
+  }
+
+  /** Something computed from this revision's columns (e.g. the findings' order for a sort), once. */
+  derived<T>(name: string, make: () => T): T {
+    if (!this.derivedValues.has(name)) this.derivedValues.set(name, make());
+    return this.derivedValues.get(name) as T;
   }
 }
 

@@ -334,8 +334,9 @@ const arnOf = (finding: Finding) => finding.findingArn;
 
 /**
  * A page of the findings of some account-regions that match the criteria, in the sort's
- * order, after a position if given: `count` findings at most. One pass over the columns,
- * keeping the best `count` (no sort of them all).
+ * order, after a position if given: `count` findings at most. Each account-region keeps,
+ * per revision, its findings' order for each sort asked for (an index, sorted once); a page
+ * walks that order from the position, testing the criteria, until it has enough.
  */
 export function pageOfFindings(
   states: AccountRegion[],
@@ -345,32 +346,38 @@ export function pageOfFindings(
   after?: FindingPosition,
 ): Finding[] {
   const order = findingOrder(sort);
-  const best: { finding: Finding; at: FindingPosition }[] = [];
+  const found: { finding: Finding; at: FindingPosition }[] = [];
   for (const state of states) {
     const columns = columnsOf(state.findings);
     const matches = findingIndexFilter(criteria, columns);
     const keys = columns.column(order.keyOf);
     const arns = columns.column(arnOf);
-    for (let index = 0; index < keys.length; index++) {
-      const key = keys[index];
-      const arn = arns[index]!;
-      // The cheap tests first: most findings fall outside the page by their place in the order.
-      if (after && order.compareParts(key, arn, after.key, after.arn) <= 0) continue;
-      if (best.length === count && order.compareParts(key, arn, best[count - 1]!.at.key, best[count - 1]!.at.arn) >= 0) continue;
-      if (!matches(index)) continue;
-      const at = { key, arn };
-      let lo = 0;
-      let hi = best.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (order.compare(best[mid]!.at, at) < 0) lo = mid + 1;
+    const sorted = columns.derived(`order ${order.name}`, () => {
+      const indexes = Array.from(keys, (_, index) => index);
+      indexes.sort((a, b) => order.compareParts(keys[a], arns[a]!, keys[b], arns[b]!));
+      return Int32Array.from(indexes);
+    });
+    let start = 0;
+    if (after) {
+      let hi = sorted.length;
+      while (start < hi) {
+        const mid = (start + hi) >>> 1;
+        const index = sorted[mid]!;
+        if (order.compareParts(keys[index], arns[index]!, after.key, after.arn) <= 0) start = mid + 1;
         else hi = mid;
       }
-      best.splice(lo, 0, { finding: columns.findings[index]!, at });
-      if (best.length > count) best.pop();
+    }
+    let taken = 0;
+    for (let place = start; place < sorted.length && taken < count; place++) {
+      const index = sorted[place]!;
+      if (!matches(index)) continue;
+      found.push({ finding: columns.findings[index]!, at: { key: keys[index], arn: arns[index]! } });
+      taken++;
     }
   }
-  return best.map((entry) => entry.finding);
+  // Several account-regions (a delegated administrator's members): their pages merged.
+  if (states.length > 1) found.sort((a, b) => order.compare(a.at, b.at));
+  return found.slice(0, count).map((entry) => entry.finding);
 }
 
 /**
@@ -378,7 +385,8 @@ export function pageOfFindings(
  * direction), then by ARN, so that the order is total and pages are stable.
  */
 export function findingOrder(sort: Shapes['SortCriteria'] | undefined) {
-  const keyOf = SORT_KEYS[sort?.field ?? 'LAST_OBSERVED_AT'];
+  const field = sort?.field ?? 'LAST_OBSERVED_AT';
+  const keyOf = SORT_KEYS[field];
   const direction = (sort?.sortOrder ?? 'DESC') === 'ASC' ? 1 : -1;
   const compareParts = (aKey: SortKey, aArn: string, bKey: SortKey, bArn: string): number => {
     if (aKey !== bKey) {
@@ -391,6 +399,7 @@ export function findingOrder(sort: Shapes['SortCriteria'] | undefined) {
   const compare = (a: FindingPosition, b: FindingPosition): number => compareParts(a.key, a.arn, b.key, b.arn);
   const position = (finding: Finding): FindingPosition => ({ key: keyOf(finding), arn: finding.findingArn });
   return {
+    name: `${field} ${direction === 1 ? 'ASC' : 'DESC'}`,
     position,
     compare,
     compareParts,
