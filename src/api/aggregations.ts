@@ -9,7 +9,7 @@
 // account too, as each response member names one account. They are sorted by the requested
 // count, then by the group's key ascending, and paged by that position.
 import type { Finding } from '../world/documents.js';
-import { matchString } from '../world/query.js';
+import { matchString, visibleAccountRegions } from '../world/query.js';
 import type { World } from '../world/world.js';
 import { modeledError } from './errors.js';
 import { visibleFindings } from './findings.js';
@@ -298,10 +298,27 @@ const SORT_VALUE: Record<SortBy, (response: Counted) => number> = {
   NETWORK_FINDINGS: (r) => r.networkFindings ?? 0,
 };
 const DEFAULT_SORT_BY: SortBy = 'CRITICAL';
+interface Row {
+  sortKey: string;
+  response: ResponseOf<Member>;
+}
 /** Counts are at most this; the sort key holds a count in fixed width so that string order is number order. */
 const MAX_COUNT = 1e15;
 
+/** The latest answers, by question and the revisions of the findings they read (a dashboard asks the same again). */
+const CACHE_SIZE = 32;
+
 export function aggregationHandlers(world: World): Handlers {
+  const answers = new Map<string, Row[]>();
+  const cached = (key: string, compute: () => Row[]): Row[] => {
+    let rows = answers.get(key);
+    if (!rows) {
+      rows = compute();
+      if (answers.size >= CACHE_SIZE) answers.delete(answers.keys().next().value!);
+      answers.set(key, rows);
+    }
+    return rows;
+  };
   return {
     ListFindingAggregations(input, { caller, operation }) {
       const type = input.aggregationType;
@@ -318,30 +335,35 @@ export function aggregationHandlers(world: World): Handlers {
       const aggregation = AGGREGATIONS[type] as unknown as Aggregation<Member>;
       const request = (input.aggregationRequest?.[member] ?? {}) as RequestOf<Member>;
 
-      const criteria: Shapes['FilterCriteria'] = {
-        ...aggregation.criteria(request),
-        findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }],
-        awsAccountId: input.accountIds,
-      };
-      const groups = new Map<string, { parts: string[]; findings: Finding[] }>();
-      for (const finding of visibleFindings(world, caller.accountId, caller.region, criteria)) {
-        for (const parts of aggregation.groups(finding, request)) {
-          const key = parts.join('\u0000');
-          const group = groups.get(key) ?? { parts, findings: [] };
-          // A finding lands in a group once, even when several of its parts lead there (they come one after another).
-          if (group.findings.at(-1) !== finding) group.findings.push(finding);
-          groups.set(key, group);
-        }
-      }
-
       const sortBy = request.sortBy ?? DEFAULT_SORT_BY;
       const sortOrder = request.sortOrder ?? 'DESC';
-      const valueOf = SORT_VALUE[sortBy];
-      const rows = [...groups].map(([key, group]) => {
-        const response = aggregation.respond(group.parts, group.findings);
-        const value = valueOf(response as Counted);
-        const position = String(sortOrder === 'DESC' ? MAX_COUNT - value : value).padStart(16, '0');
-        return { sortKey: `${position}\u0000${key}`, response };
+      // The same question over the same findings (no account-region changed since) has the same answer.
+      const states = visibleAccountRegions(world, caller.accountId, caller.region);
+      const cacheKey = JSON.stringify([type, request, input.accountIds, states.map((s) => [s.findings.id, s.findings.revision])]);
+      const rows = cached(cacheKey, () => {
+        const criteria: Shapes['FilterCriteria'] = {
+          ...aggregation.criteria(request),
+          findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }],
+          awsAccountId: input.accountIds,
+        };
+        const groups = new Map<string, { parts: string[]; findings: Finding[] }>();
+        for (const finding of visibleFindings(world, caller.accountId, caller.region, criteria)) {
+          for (const parts of aggregation.groups(finding, request)) {
+            const key = parts.join('\u0000');
+            const group = groups.get(key) ?? { parts, findings: [] };
+            // A finding lands in a group once, even when several of its parts lead there (they come one after another).
+            if (group.findings.at(-1) !== finding) group.findings.push(finding);
+            groups.set(key, group);
+          }
+        }
+
+        const valueOf = SORT_VALUE[sortBy];
+        return [...groups].map(([key, group]) => {
+          const response = aggregation.respond(group.parts, group.findings);
+          const value = valueOf(response as Counted);
+          const position = String(sortOrder === 'DESC' ? MAX_COUNT - value : value).padStart(16, '0');
+          return { sortKey: `${position}\u0000${key}`, response };
+        });
       });
       // The token holds the last row's place in this order: a token of another type or order is refused.
       const page = paginate(`${operation}(${type}, ${sortBy} ${sortOrder})`, rows, (row) => row.sortKey, input, DEFAULT_PAGE);

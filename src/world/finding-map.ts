@@ -6,23 +6,45 @@
 // revision moves.
 import type { Finding } from './documents.js';
 
+const EMPTY: ReadonlySet<string> = new Set();
+
+let maps = 0;
+
 export class FindingMap extends Map<string, Finding> {
+  /** Unique in the process: with the revision, names what a cache holds (a reset makes new maps that count from 0 again). */
+  readonly id = ++maps;
   /** Changes so far; a reader's cache of this revision is current. */
   revision = 0;
+  /** The ARNs of each resource's findings, so that a scan touches only its resource's. */
+  private readonly byResource = new Map<string, Set<string>>();
 
   override set(arn: string, finding: Finding): this {
     this.revision++;
+    const resourceId = finding.resources[0]?.id;
+    if (resourceId !== undefined) {
+      const arns = this.byResource.get(resourceId);
+      if (arns) arns.add(arn);
+      else this.byResource.set(resourceId, new Set([arn]));
+    }
     return super.set(arn, Object.isFrozen(finding) ? finding : Object.freeze(finding));
   }
 
   override delete(arn: string): boolean {
     this.revision++;
+    const resourceId = this.get(arn)?.resources[0]?.id;
+    if (resourceId !== undefined) this.byResource.get(resourceId)?.delete(arn);
     return super.delete(arn);
   }
 
   override clear(): void {
     this.revision++;
+    this.byResource.clear();
     super.clear();
+  }
+
+  /** The ARNs of a resource's findings, closed ones included. */
+  arnsOf(resourceId: string): ReadonlySet<string> {
+    return this.byResource.get(resourceId) ?? EMPTY;
   }
 
   /** Stores the finding with some members changed; answers the new document. */

@@ -362,7 +362,7 @@ const TOOL = 'inspector2-local';
 /** The resource's findings that are ACTIVE package vulnerabilities. */
 function activeVulnerabilities(resource: ExportedResource): Finding[] {
   const { state, row } = resource;
-  return [...(state.findingsByResource.get(row.resourceId) ?? [])]
+  return [...state.findings.arnsOf(row.resourceId)]
     .map((arn) => state.findings.get(arn))
     .filter((f): f is Finding => f !== undefined && f.status === 'ACTIVE' && f.type === 'PACKAGE_VULNERABILITY' && f.packageVulnerabilityDetails !== undefined)
     .sort((a, b) => (a.findingArn < b.findingArn ? -1 : a.findingArn > b.findingArn ? 1 : 0));

@@ -422,7 +422,7 @@ function findingCovers(finding: Finding, resourceId: string, scanType: CoverageS
 
 /** Closes the open findings of a resource's scan type (but those to keep). */
 function closeFindings(world: World, state: AccountRegion, resourceId: string, scanType: CoverageScanType, now: Date, keep?: Set<string>): void {
-  for (const arn of state.findingsByResource.get(resourceId) ?? []) {
+  for (const arn of state.findings.arnsOf(resourceId)) {
     const finding = state.findings.get(arn)!;
     if (finding.status !== 'CLOSED' && findingCovers(finding, resourceId, scanType) && !keep?.has(arn)) {
       world.events.finding(state.region, state.findings.update(finding, { status: 'CLOSED', updatedAt: now }));
@@ -449,8 +449,6 @@ function scan(world: World, state: AccountRegion, resource: CoveredResource): Fi
     }
     if (changed) {
       state.findings.set(finding.findingArn, changed);
-      const arns = state.findingsByResource.get(resource.resourceId) ?? new Set<string>();
-      state.findingsByResource.set(resource.resourceId, arns.add(finding.findingArn));
       // Suppression rules decide the status before the world hears of the finding.
       applySuppression(world, state, [changed], { quiet: true });
       world.events.finding(state.region, state.findings.get(finding.findingArn)!);

@@ -98,7 +98,8 @@ export function encodeSnapshot(snapshot: WorldSnapshot): string {
   };
   const members = (raw: object): unknown => {
     if (Array.isArray(raw)) return raw.map(plain);
-    if (raw instanceof FindingMap) return { $findings: [...raw.values()].map(plain) };
+    // A map of findings: the documents (each its own, so not wrapped as shared); the map rebuilds its index.
+    if (raw instanceof FindingMap) return { $findings: [...raw.values()].map(members) };
     if (raw instanceof Map) return { $map: [...raw].map(([k, v]) => [plain(k), plain(v)]) };
     if (raw instanceof Set) return { $set: [...raw].map(plain) };
     const out: Record<string, unknown> = {};

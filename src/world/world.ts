@@ -44,8 +44,6 @@ export interface AccountRegion {
   coverage: Map<string, CoverageRow>;
   /** Findings by ARN, closed ones included; each document frozen, changed by storing a new one. */
   findings: FindingMap;
-  /** The ARNs of each resource's findings, so that a scan touches only its resource's. */
-  findingsByResource: Map<string, Set<string>>;
   usage: UsageLedger;
   /** Saved filters and suppression rules, by ARN. */
   filters: Map<string, SavedFilter>;
@@ -115,7 +113,6 @@ export class World {
         configuration: defaultConfiguration(this.clock.now()),
         coverage: new Map(),
         findings: new FindingMap(),
-        findingsByResource: new Map(),
         usage: new UsageLedger(),
         filters: new Map(),
         encryptionKeys: new Map(),
