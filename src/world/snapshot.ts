@@ -102,16 +102,34 @@ export function encodeSnapshot(snapshot: WorldSnapshot): string {
     if (raw instanceof FindingMap) return { $findings: [...raw.values()].map(members) };
     if (raw instanceof Map) return { $map: [...raw].map(([k, v]) => [plain(k), plain(v)]) };
     if (raw instanceof Set) return { $set: [...raw].map(plain) };
-    const out: Record<string, unknown> = {};
+    // An object: its keys once per shape (the list of its keys) in `shapes`, its values here.
+    const keys: string[] = [];
+    const values: unknown[] = [];
     for (const key in raw) {
       const value = (raw as Record<string, unknown>)[key];
-      if (value !== undefined && typeof value !== 'function') out[key] = plain(value);
+      if (value === undefined || typeof value === 'function') continue;
+      keys.push(key);
+      values.push(plain(value));
     }
+    const signature = keys.join('\u0000');
+    let shape = shapeIds.get(signature);
+    if (shape === undefined) {
+      shape = shapes.length;
+      shapeIds.set(signature, shape);
+      shapes.push(keys);
+    }
+    const object = { $o: [shape, ...values] };
     const name = raw.constructor?.name;
-    if (name && name in CLASSES && Object.getPrototypeOf(raw) === CLASSES[name]!.prototype) return { $class: name, fields: out };
-    return out;
+    if (name && name in CLASSES && Object.getPrototypeOf(raw) === CLASSES[name]!.prototype) return { $class: name, fields: object };
+    return object;
   };
-  return JSON.stringify(plain(snapshot));
+  const shapeIds = new Map<string, number>();
+  const shapes: string[][] = [];
+  // The header stays as it is, so that a reader can tell what the document is before reviving it.
+  const document: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(snapshot)) document[key] = plain(value);
+  document.shapes = shapes;
+  return JSON.stringify(document);
 }
 
 /** Strings at least this long are written once (descriptions); shorter ones (ids, ARNs) are mostly unique. */
@@ -131,6 +149,17 @@ export function decodeSnapshot(text: string): WorldSnapshot {
   if (header?.format !== SNAPSHOT_FORMAT) throw new SnapshotError(`not a world snapshot: "format" must be "${SNAPSHOT_FORMAT}"`);
   if (header.version !== SNAPSHOT_VERSION) throw new SnapshotError(`snapshot version ${String(header.version)} is not supported (this emulator reads version ${SNAPSHOT_VERSION})`);
   const shared: unknown[] = [];
+  const shapes = (parsed as { shapes?: unknown }).shapes;
+  if (!Array.isArray(shapes)) throw new SnapshotError('not a world snapshot: "shapes" is missing');
+  // One builder per shape: an object literal of that shape, so that all objects of a shape
+  // share a hidden class (building them key by key is several times slower). The keys are
+  // written as JSON string literals, which are JavaScript string literals too.
+  const builders = shapes.map((keys: unknown) => {
+    if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw new SnapshotError('not a world snapshot: a shape is not a list of keys');
+    // Primitives (most values) are taken as they are, without a call.
+    const members = keys.map((key, i) => `${JSON.stringify(key)}: typeof (v = values[${i + 1}]) === 'object' && v !== null ? revive(v) : v`).join(', ');
+    return new Function('values', 'revive', `let v; return { ${members} };`) as (values: unknown[], revive: (value: unknown) => unknown) => Record<string, unknown>;
+  });
   // Depth first, in document order: a shared part is revived before any reference to it.
   const revive = (value: unknown): unknown => {
     if (value === null || typeof value !== 'object') return value;
@@ -139,6 +168,14 @@ export function decodeSnapshot(text: string): WorldSnapshot {
       return value;
     }
     const tagged = value as Record<string, unknown>;
+    if ('$o' in tagged) {
+      const values = tagged.$o as unknown[];
+      const build = builders[values[0] as number];
+      if (!build || values.length !== (shapes[values[0] as number] as string[]).length + 1) {
+        throw new SnapshotError(`an object of unknown shape ${String(values[0])}`);
+      }
+      return build(values, revive);
+    }
     if ('$id' in tagged) {
       const part = revive(tagged.$v);
       return (shared[tagged.$id as number] = typeof part === 'object' && part !== null ? Object.freeze(part) : part);
@@ -169,5 +206,6 @@ export function decodeSnapshot(text: string): WorldSnapshot {
     if (error instanceof SnapshotError) throw new SnapshotError(`not a world snapshot: ${error.message}`);
     throw error;
   }
+  delete (parsed as { shapes?: unknown }).shapes;
   return parsed as WorldSnapshot;
 }
