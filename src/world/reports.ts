@@ -75,10 +75,11 @@ export function cancelReport(world: World, caller: Caller, reportId: string): vo
   if (report.status === 'IN_PROGRESS') report.status = 'CANCELLED';
 }
 
-function fail(report: Report, code: ReportErrorCode, message: string): void {
-  report.status = 'FAILED';
-  report.errorCode = code;
-  report.errorMessage = message;
+/** A report or export that cannot be written: FAILED, with the model's code and why. */
+export function fail(job: { status: ReportStatus; errorCode?: ReportErrorCode; errorMessage?: string }, code: ReportErrorCode, message: string): void {
+  job.status = 'FAILED';
+  job.errorCode = code;
+  job.errorMessage = message;
 }
 
 export async function produce(world: World, report: Report): Promise<void> {

@@ -20,7 +20,7 @@ import { WorldError } from './errors.js';
 import { sha256 } from './ids.js';
 import type { InstalledPackage } from './inventory.js';
 import { resourceFilter, visibleAccountRegions } from './query.js';
-import { ObjectStoreError, type ReportErrorCode, type ReportStatus } from './reports.js';
+import { fail, ObjectStoreError, type ReportErrorCode, type ReportStatus } from './reports.js';
 import { findImage, lambdaFunctionArn } from './scanner.js';
 import type { AccountRegion, World } from './world.js';
 
@@ -100,11 +100,6 @@ export function cancelSbomExport(world: World, caller: Caller, reportId: string)
   if (exported.status === 'IN_PROGRESS') exported.status = 'CANCELLED';
 }
 
-function fail(exported: SbomExport, code: ReportErrorCode, message: string): void {
-  exported.status = 'FAILED';
-  exported.errorCode = code;
-  exported.errorMessage = message;
-}
 
 // The same test findings reports apply to the destination's key.
 const KMS_KEY = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/;
