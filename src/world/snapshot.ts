@@ -78,8 +78,11 @@ export function restoreSnapshot(world: World, snapshot: WorldSnapshot): void {
  * object or array is a part shared by many documents (the findings of one vulnerability
  * share its details), and a long string is mostly a description many findings repeat:
  * each is written once, `{"$id": n, "$v": ...}`, then as `{"$ref": n}`, so that the file
- * of a large world stays small and the sharing survives a restart. The tree is converted
- * by hand rather than by JSON.stringify's replacer, which is several times slower.
+ * of a large world stays small and the sharing survives a restart. An object is a list,
+ * `["\u0001o", shape, ...values]`, its keys once per shape in the document's `shapes`: a
+ * large world is mostly objects of a few shapes, and fewer objects to parse and collect
+ * make the start-up faster. The tree is converted by hand rather than by JSON.stringify's
+ * replacer, which is several times slower.
  */
 export function encodeSnapshot(snapshot: WorldSnapshot): string {
   const shared = new Map<unknown, number>();
@@ -97,19 +100,29 @@ export function encodeSnapshot(snapshot: WorldSnapshot): string {
     return members(raw);
   };
   const members = (raw: object): unknown => {
-    if (Array.isArray(raw)) return raw.map(plain);
+    if (Array.isArray(raw)) {
+      const items = raw.map(plain);
+      // A list that would read as an object (below) is tagged instead.
+      return items[0] === OBJECT ? { $a: items } : items;
+    }
     // A map of findings: the documents (each its own, so not wrapped as shared); the map rebuilds its index.
     if (raw instanceof FindingMap) return { $findings: [...raw.values()].map(members) };
     if (raw instanceof Map) return { $map: [...raw].map(([k, v]) => [plain(k), plain(v)]) };
     if (raw instanceof Set) return { $set: [...raw].map(plain) };
-    // An object: its keys once per shape (the list of its keys) in `shapes`, its values here.
+    // An object: a list of its shape (its keys, once in `shapes`) and its values. A member
+    // that is a date is a number, its key marked as a date's: no object per date in the file.
     const keys: string[] = [];
-    const values: unknown[] = [];
+    const object: unknown[] = [OBJECT, 0];
     for (const key in raw) {
       const value = (raw as Record<string, unknown>)[key];
       if (value === undefined || typeof value === 'function') continue;
-      keys.push(key);
-      values.push(plain(value));
+      if (value instanceof Date && !Number.isNaN(value.getTime())) {
+        keys.push(DATE_KEY + key);
+        object.push(value.getTime());
+      } else {
+        keys.push(key);
+        object.push(plain(value));
+      }
     }
     const signature = keys.join('\u0000');
     let shape = shapeIds.get(signature);
@@ -118,7 +131,7 @@ export function encodeSnapshot(snapshot: WorldSnapshot): string {
       shapeIds.set(signature, shape);
       shapes.push(keys);
     }
-    const object = { $o: [shape, ...values] };
+    object[1] = shape;
     const name = raw.constructor?.name;
     if (name && name in CLASSES && Object.getPrototypeOf(raw) === CLASSES[name]!.prototype) return { $class: name, fields: object };
     return object;
@@ -131,6 +144,11 @@ export function encodeSnapshot(snapshot: WorldSnapshot): string {
   document.shapes = shapes;
   return JSON.stringify(document);
 }
+
+/** The first item of a list that is an object: [OBJECT, shape, ...values]. */
+const OBJECT = '\u0001o';
+/** The mark of a shape's key whose value is a date, written as epoch milliseconds. */
+const DATE_KEY = '\u0001d';
 
 /** Strings at least this long are written once (descriptions); shorter ones (ids, ARNs) are mostly unique. */
 const LONG_STRING = 128;
@@ -157,24 +175,34 @@ export function decodeSnapshot(text: string): WorldSnapshot {
   const builders = shapes.map((keys: unknown) => {
     if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw new SnapshotError('not a world snapshot: a shape is not a list of keys');
     // Primitives (most values) are taken as they are, without a call.
-    const members = keys.map((key, i) => `${JSON.stringify(key)}: typeof (v = values[${i + 1}]) === 'object' && v !== null ? revive(v) : v`).join(', ');
+    const members = keys
+      .map((key, i) =>
+        key.startsWith(DATE_KEY)
+          ? `${JSON.stringify(key.slice(DATE_KEY.length))}: new Date(values[${i + 2}])`
+          : `${JSON.stringify(key)}: typeof (v = values[${i + 2}]) === 'object' && v !== null ? revive(v) : v`,
+      )
+      .join(', ');
     return new Function('values', 'revive', `let v; return { ${members} };`) as (values: unknown[], revive: (value: unknown) => unknown) => Record<string, unknown>;
   });
   // Depth first, in document order: a shared part is revived before any reference to it.
   const revive = (value: unknown): unknown => {
     if (value === null || typeof value !== 'object') return value;
     if (Array.isArray(value)) {
+      if (value[0] === OBJECT) {
+        const build = builders[value[1] as number];
+        if (!build || value.length !== (shapes[value[1] as number] as string[]).length + 2) {
+          throw new SnapshotError(`an object of unknown shape ${String(value[1])}`);
+        }
+        return build(value, revive);
+      }
       for (let i = 0; i < value.length; i++) value[i] = revive(value[i]);
       return value;
     }
     const tagged = value as Record<string, unknown>;
-    if ('$o' in tagged) {
-      const values = tagged.$o as unknown[];
-      const build = builders[values[0] as number];
-      if (!build || values.length !== (shapes[values[0] as number] as string[]).length + 1) {
-        throw new SnapshotError(`an object of unknown shape ${String(values[0])}`);
-      }
-      return build(values, revive);
+    if ('$a' in tagged) {
+      const items = tagged.$a as unknown[];
+      for (let i = 0; i < items.length; i++) items[i] = revive(items[i]);
+      return items;
     }
     if ('$id' in tagged) {
       const part = revive(tagged.$v);

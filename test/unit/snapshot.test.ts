@@ -27,6 +27,8 @@ describe('snapshot codec', () => {
       optional: { kept: 1, dropped: undefined, nested: { empty: [] } },
       long: 'y'.repeat(300),
       again: 'y'.repeat(300),
+      // A list whose first item looks like the mark of an object stays a list.
+      lookalike: ['\u0001o', 1, 2],
     };
     const text = encodeSnapshot(snapshotOf(state));
     const read = decodeSnapshot(text).state as typeof state;
@@ -42,6 +44,7 @@ describe('snapshot codec', () => {
     expect([...read.findings.arnsOf('i-1')]).toEqual(['arn:1']);
     expect(read.optional).toEqual({ kept: 1, nested: { empty: [] } });
     expect(read.again).toBe(read.long);
+    expect(read.lookalike).toEqual(['\u0001o', 1, 2]);
     // The long string and the shared part are written once.
     expect(text.split('y'.repeat(300)).length).toBe(2);
     expect(text.split('x'.repeat(200)).length).toBe(2);
@@ -50,6 +53,6 @@ describe('snapshot codec', () => {
   it('refuses a reference to a part it has not seen, and an object of an unknown shape', () => {
     const header = `"format":"${SNAPSHOT_FORMAT}","version":${SNAPSHOT_VERSION}`;
     expect(() => decodeSnapshot(`{${header},"state":{"$ref":3},"shapes":[]}`)).toThrow('unknown shared part 3');
-    expect(() => decodeSnapshot(`{${header},"state":{"$o":[7,1]},"shapes":[]}`)).toThrow('unknown shape 7');
+    expect(() => decodeSnapshot(`{${header},"state":["\\u0001o",7,1],"shapes":[]}`)).toThrow('unknown shape 7');
   });
 });
