@@ -39,13 +39,13 @@ import {
 } from '../world/cis.js';
 import type { World } from '../world/world.js';
 import { paginate } from './pagination.js';
+import { tagsMember } from './tags.js';
 import type { Handlers, Shapes } from './types.js';
 
 /** ListCisScans answers at most 50 scans a page (the model's CisScanList). */
 const MAX_SCANS_PER_PAGE = 50;
 
 function configurationShape(world: World, configuration: CisScanConfigurationRecord): Shapes['CisScanConfiguration'] {
-  const tags = world.tags.get(configuration.arn);
   return {
     scanConfigurationArn: configuration.arn,
     ownerId: configuration.ownerId,
@@ -53,7 +53,7 @@ function configurationShape(world: World, configuration: CisScanConfigurationRec
     securityLevel: configuration.securityLevel,
     schedule: configuration.schedule,
     targets: resolvedTargets(world, configuration),
-    ...(tags && Object.keys(tags).length ? { tags: { ...tags } } : {}),
+    ...tagsMember(world, configuration.arn),
   };
 }
 

@@ -28,12 +28,8 @@ import {
 import type { World } from '../world/world.js';
 import type { ClientTokens } from './idempotency.js';
 import { paginate } from './pagination.js';
+import { tagsMember } from './tags.js';
 import type { Handlers, Shapes } from './types.js';
-
-function tagsOf(world: World, arn: string): { tags?: Record<string, string> } {
-  const tags = world.tags.get(arn);
-  return tags && Object.keys(tags).length ? { tags } : {};
-}
 
 /** Lists come in creation order (then ARN, for ties). */
 const byCreation = (at: Date, arn: string) => `${String(at.getTime()).padStart(15, '0')}|${arn}`;
@@ -47,7 +43,7 @@ function integrationSummary(world: World, integration: CodeSecurityIntegration):
     statusReason: integration.statusReason,
     createdOn: integration.createdOn,
     lastUpdateOn: integration.lastUpdateOn,
-    ...tagsOf(world, integration.arn),
+    ...tagsMember(world, integration.arn),
   };
 }
 
@@ -62,7 +58,7 @@ function configurationSummary(world: World, configuration: CodeScanConfiguration
     ...(continuous ? { continuousIntegrationScanSupportedEvents: continuous.supportedEvents } : {}),
     ruleSetCategories,
     ...(configuration.scopeSettings ? { scopeSettings: configuration.scopeSettings } : {}),
-    ...tagsOf(world, configuration.arn),
+    ...tagsMember(world, configuration.arn),
   };
 }
 
@@ -142,7 +138,7 @@ export function codeSecurityHandlers(world: World, clientTokens: ClientTokens): 
         ...(configuration.scopeSettings ? { scopeSettings: configuration.scopeSettings } : {}),
         createdAt: configuration.createdAt,
         lastUpdatedAt: configuration.lastUpdatedAt,
-        ...tagsOf(world, configuration.arn),
+        ...tagsMember(world, configuration.arn),
       };
     },
 

@@ -3,10 +3,10 @@
 import { createFilter, deleteFilter, updateFilter, type SavedFilter } from '../world/filters.js';
 import type { World } from '../world/world.js';
 import { paginate } from './pagination.js';
+import { tagsMember } from './tags.js';
 import type { Handlers, Shapes } from './types.js';
 
 function filterShape(world: World, filter: SavedFilter): Shapes['Filter'] {
-  const tags = world.tags.get(filter.arn);
   return {
     arn: filter.arn,
     ownerId: filter.ownerId,
@@ -17,7 +17,7 @@ function filterShape(world: World, filter: SavedFilter): Shapes['Filter'] {
     updatedAt: filter.updatedAt,
     ...(filter.description !== undefined ? { description: filter.description } : {}),
     ...(filter.reason !== undefined ? { reason: filter.reason } : {}),
-    ...(tags && Object.keys(tags).length ? { tags } : {}),
+    ...tagsMember(world, filter.arn),
   };
 }
 

@@ -20,6 +20,12 @@ function ownedResource(world: World, accountId: string, region: string, arn: str
   }
 }
 
+/** A resource's `tags` member for a response: left out when it has none, as AWS does. */
+export function tagsMember(world: World, arn: string): { tags?: Record<string, string> } {
+  const tags = world.tags.get(arn);
+  return tags && Object.keys(tags).length ? { tags: { ...tags } } : {};
+}
+
 export function tagHandlers(world: World): Handlers {
   return {
     TagResource(input, { caller }) {
