@@ -38,6 +38,7 @@ import { createServiceEndpoint, type Handled, type OperationHandler } from './pr
 import { DEFAULT_CATALOG_FILE, readCatalog } from './world/catalog.js';
 import { DEFAULT_SEED_FILE, loadSeed, readSeed, type Seed } from './world/seed.js';
 import { VulnerabilityCatalog } from './world/vulnerabilities.js';
+import './world/domains.js';
 import { DEFAULT_WORLD_OPTIONS, World } from './world/world.js';
 
 export interface Emulator {

@@ -76,7 +76,7 @@ export function cisHandlers(world: World): Handlers {
         accountIds: input.targets.accountIds,
         targetResourceTags: input.targets.targetResourceTags,
       });
-      if (input.tags && Object.keys(input.tags).length) world.tags.set(configuration.arn, { ...input.tags });
+      if (input.tags && Object.keys(input.tags).length) world.global.tags.set(configuration.arn, { ...input.tags });
       return { scanConfigurationArn: configuration.arn };
     },
 

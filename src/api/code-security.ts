@@ -85,7 +85,7 @@ export function codeSecurityHandlers(world: World, clientTokens: ClientTokens): 
         type: input.type,
         ...(gitlab ? { gitlabSelfManaged: { instanceUrl: gitlab.instanceUrl } } : {}),
       });
-      if (input.tags && Object.keys(input.tags).length) world.tags.set(integration.arn, { ...input.tags });
+      if (input.tags && Object.keys(input.tags).length) world.global.tags.set(integration.arn, { ...input.tags });
       return { integrationArn: integration.arn, status: integration.status, authorizationUrl: integration.authorizationUrl };
     },
 
@@ -124,7 +124,7 @@ export function codeSecurityHandlers(world: World, clientTokens: ClientTokens): 
         ...(input.scopeSettings ? { scopeSettings: input.scopeSettings } : {}),
         tagged,
       });
-      if (tagged) world.tags.set(configuration.arn, { ...input.tags });
+      if (tagged) world.global.tags.set(configuration.arn, { ...input.tags });
       return { scanConfigurationArn: configuration.arn };
     },
 

@@ -31,7 +31,7 @@ export function filterHandlers(world: World): Handlers {
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.reason !== undefined ? { reason: input.reason } : {}),
       });
-      if (input.tags && Object.keys(input.tags).length) world.tags.set(filter.arn, { ...input.tags });
+      if (input.tags && Object.keys(input.tags).length) world.global.tags.set(filter.arn, { ...input.tags });
       return { arn: filter.arn };
     },
 

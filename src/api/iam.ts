@@ -2,7 +2,7 @@
 // ListAttachedRolePolicies (query protocol, XML). IAM is global: the region is ignored.
 import { AwsError } from '../protocol/errors.js';
 import type { QueryAction, XmlValue } from '../protocol/query.js';
-import type { Role } from '../world/iam.js';
+import { roleOf, rolesOf, type Role } from '../world/iam.js';
 import type { World } from '../world/world.js';
 
 function validation(member: string, value: string | null, constraint: string): AwsError {
@@ -61,21 +61,21 @@ export function iamActions(world: World): Record<string, QueryAction> {
   return {
     GetRole(params, caller) {
       const name = roleName(params);
-      const role = world.iam.role(caller.accountId, name);
+      const role = roleOf(world, caller.accountId, name);
       if (!role) throw noSuchRole(name);
       return { Role: roleXml(role) };
     },
 
     ListRoles(params, caller) {
       const prefix = params.get('PathPrefix') ?? '/';
-      const roles = world.iam.listRoles(caller.accountId).filter((r) => r.path.startsWith(prefix));
+      const roles = rolesOf(world, caller.accountId).filter((r) => r.path.startsWith(prefix));
       const { items, ...rest } = page(roles, params);
       return { Roles: items.map(roleXml), ...rest };
     },
 
     ListAttachedRolePolicies(params, caller) {
       const name = roleName(params);
-      const role = world.iam.role(caller.accountId, name);
+      const role = roleOf(world, caller.accountId, name);
       if (!role) throw noSuchRole(name);
       const { items, ...rest } = page(role.attachedPolicies, params);
       return { AttachedPolicies: items.map((p) => ({ PolicyName: p.policyName, PolicyArn: p.policyArn })), ...rest };

@@ -22,7 +22,7 @@ function ownedResource(world: World, accountId: string, region: string, arn: str
 
 /** A resource's `tags` member for a response: left out when it has none, as AWS does. */
 export function tagsMember(world: World, arn: string): { tags?: Record<string, string> } {
-  const tags = world.tags.get(arn);
+  const tags = world.global.tags.get(arn);
   return tags && Object.keys(tags).length ? { tags: { ...tags } } : {};
 }
 
@@ -34,25 +34,25 @@ export function tagHandlers(world: World): Handlers {
       if (reserved.length) {
         throw modeledError('BadRequestException', { message: `Tag keys starting with aws: are reserved for AWS use: ${reserved.join(', ')}.` });
       }
-      const tags = { ...world.tags.get(input.resourceArn), ...input.tags };
+      const tags = { ...world.global.tags.get(input.resourceArn), ...input.tags };
       if (Object.keys(tags).length > MAX_TAGS) {
         throw modeledError('BadRequestException', { message: `A resource can have at most ${MAX_TAGS} tags; this request would give it ${Object.keys(tags).length}.` });
       }
-      world.tags.set(input.resourceArn, tags);
+      world.global.tags.set(input.resourceArn, tags);
       return {};
     },
 
     UntagResource(input, { caller }) {
       ownedResource(world, caller.accountId, caller.region, input.resourceArn);
-      const tags = { ...world.tags.get(input.resourceArn) };
+      const tags = { ...world.global.tags.get(input.resourceArn) };
       for (const key of input.tagKeys) delete tags[key];
-      world.tags.set(input.resourceArn, tags);
+      world.global.tags.set(input.resourceArn, tags);
       return {};
     },
 
     ListTagsForResource(input, { caller }) {
       ownedResource(world, caller.accountId, caller.region, input.resourceArn);
-      return { tags: world.tags.get(input.resourceArn) ?? {} };
+      return { tags: world.global.tags.get(input.resourceArn) ?? {} };
     },
   };
 }

@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono';
 import { joinOrganization, leaveOrganization } from '../world/delegation.js';
 import { SCAN_TYPES } from '../world/enablement.js';
 import { WorldError } from '../world/errors.js';
+import { roleOf } from '../world/iam.js';
 import type { World } from '../world/world.js';
 import type { FaultInjector } from '../faults.js';
 import { ControlError } from './errors.js';
@@ -100,7 +101,7 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
   control.get('/_inspector2/accounts/:accountId', (c) => {
     const accountId = accountIdParam(c.req.param('accountId'), 'accountId');
     const organization = world.organizationOf(accountId);
-    const role = world.iam.role(accountId, 'AWSServiceRoleForAmazonInspector2');
+    const role = roleOf(world, accountId, 'AWSServiceRoleForAmazonInspector2');
     return c.json({
       accountId,
       organization: organization
@@ -132,7 +133,7 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
 
   control.get('/_inspector2/organizations', (c) =>
     c.json(
-      [...world.organizations.values()].map((organization) => ({
+      [...world.global.organizations.organizations.values()].map((organization) => ({
         id: organization.id,
         managementAccountId: organization.managementAccountId,
         accounts: [...organization.accounts.values()].map((a) => ({ ...a, joinedAt: a.joinedAt.toISOString() })),
@@ -147,7 +148,7 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
   );
 
   const organizationParam = (c: Context) => {
-    const organization = world.organizations.get(c.req.param('organizationId') ?? '');
+    const organization = world.global.organizations.organizations.get(c.req.param('organizationId') ?? '');
     if (!organization) throw new ControlError(404, `There is no organization ${c.req.param('organizationId')}.`);
     return organization;
   };

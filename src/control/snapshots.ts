@@ -26,8 +26,13 @@ export function snapshotRoutes(world: World): Hono {
       if (error instanceof SnapshotError) throw new ControlError(400, error.message);
       throw error;
     }
-    world.reset();
-    restoreSnapshot(world, snapshot);
+    // Checked whole before anything is replaced: a bad document leaves the state as it was.
+    try {
+      restoreSnapshot(world, snapshot);
+    } catch (error) {
+      if (error instanceof SnapshotError) throw new ControlError(400, error.message);
+      throw error;
+    }
     world.settle();
     return c.json({ restored: snapshot.savedAt, clock: world.clock.now().toISOString(), pendingTransitions: world.scheduler.pending });
   });

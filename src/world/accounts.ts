@@ -5,6 +5,11 @@
 import { WorldError } from './errors.js';
 import { SCAN_TYPES, type ScanType } from './enablement.js';
 import type { AccountRegion, World } from './world.js';
+import { z } from 'zod';
+import { defaultInventory } from './default-inventory.js';
+import { ensureInspectorRole } from './iam.js';
+import { registerTask, taskAccountId, taskRegion, taskTime } from './platform/tasks.js';
+import { reconcile } from './scanner.js';
 
 export type AccountErrorCode =
   | 'ACCESS_DENIED'
@@ -73,7 +78,7 @@ export function enableAccounts(world: World, caller: Caller, accountIds: string[
   return onEachAccount(world, caller, accountIds, (state) => {
     const conflict = state.enablement.enableConflict(types);
     if (conflict) return { accountId: state.accountId, errorCode: conflict, errorMessage: inProgressMessage(state, 'disabled'), state };
-    world.enable(state, types);
+    startEnabling(world, state, types);
     return undefined;
   });
 }
@@ -97,7 +102,7 @@ export function disableAccounts(world: World, caller: Caller, accountIds: string
         };
       }
     }
-    world.disable(state, types);
+    startDisabling(world, state, types);
     return undefined;
   });
 }
@@ -150,3 +155,48 @@ export function enabledState(world: World, caller: Caller): AccountRegion {
   if (status !== 'ENABLED' && status !== 'ENABLING') throw new WorldError('AccessDenied', 'Invoking account is not enabled.');
   return state;
 }
+
+/**
+ * Starts enabling scan types in an account. The first enablement anywhere creates the
+ * service-linked role; the types become ENABLED when the transition time has passed.
+ */
+export function startEnabling(world: World, state: AccountRegion, types: readonly ScanType[]): void {
+  const now = world.clock.nowMs();
+  const dueAt = now + world.options.transitionMs;
+  // An account-region the seeds say nothing about gets a small generated inventory.
+  state.inventory ??= defaultInventory(state.accountId, state.region, world.clock.now());
+  for (const type of state.enablement.enable(types, now, dueAt)) {
+    world.scheduler.schedule(dueAt, { kind: 'complete-transition', accountId: state.accountId, region: state.region, scanType: type, dueAt });
+  }
+  ensureInspectorRole(world, state.accountId);
+}
+
+/**
+ * Starts disabling scan types: their coverage is PENDING_DISABLE until they are DISABLED,
+ * then it is gone and their findings are closed.
+ */
+export function startDisabling(world: World, state: AccountRegion, types: readonly ScanType[]): void {
+  const dueAt = world.clock.nowMs() + world.options.transitionMs;
+  for (const type of state.enablement.disable(types, dueAt)) {
+    world.scheduler.schedule(dueAt, { kind: 'complete-transition', accountId: state.accountId, region: state.region, scanType: type, dueAt });
+  }
+  reconcile(world, state);
+}
+
+declare module './platform/tasks.js' {
+  interface TaskKinds {
+    /** Enable or Disable of one scan type completes. */
+    'complete-transition': { accountId: string; region: string; scanType: ScanType; dueAt: number };
+  }
+}
+
+registerTask(
+  'complete-transition',
+  z.strictObject({ accountId: taskAccountId, region: taskRegion, scanType: z.enum(SCAN_TYPES), dueAt: taskTime }),
+  (world, task) => {
+    const state = world.existingAccountRegion(task.accountId, task.region);
+    if (!state) return;
+    state.enablement.complete(task.scanType, task.dueAt);
+    reconcile(world, state);
+  },
+);

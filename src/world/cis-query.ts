@@ -111,7 +111,7 @@ export function configurationKey(c: CisScanConfigurationRecord, sortBy: Shapes['
 export function visibleScans(world: World, caller: Caller, detailLevel: Shapes['ListCisScansDetailLevel'] = 'ORGANIZATION'): CisScanView[] {
   enabledState(world, caller);
   const views: CisScanView[] = [];
-  for (const scan of world.cis.scans.values()) {
+  for (const scan of world.global.cis.scans.values()) {
     if (scan.region !== caller.region) continue;
     if (detailLevel === 'ORGANIZATION') {
       if (scan.accountId === caller.accountId) views.push({ scan, resources: [...scan.resources] });
@@ -125,7 +125,7 @@ export function visibleScans(world: World, caller: Caller, detailLevel: Shapes['
 /** A scan whose results the caller may read; `missing` says how an unknown one is refused (the operations differ). */
 export function readableScan(world: World, caller: Caller, scanArn: string, missing: WorldErrorKind): CisScanView {
   enabledState(world, caller);
-  const scan = world.cis.scans.get(scanArn);
+  const scan = world.global.cis.scans.get(scanArn);
   if (scan && scan.region === caller.region) {
     if (scan.accountId === caller.accountId) return { scan, resources: [...scan.resources] };
     if (scan.targets.accountIds.includes(caller.accountId)) return { scan, resources: scan.resources.filter((t) => t.accountId === caller.accountId) };
@@ -420,7 +420,7 @@ export async function cisScanReport(
   if (view.scan.status === 'IN_PROGRESS') return { status: 'IN_PROGRESS' };
   const accounts = targetAccounts?.length ? targetAccounts : undefined;
   const cacheKey = [caller.accountId, scanArn, format, accounts?.join(',') ?? '*'].join('|');
-  const written = world.cis.reports.get(cacheKey);
+  const written = world.global.cis.reports.get(cacheKey);
   if (written) return { status: 'SUCCEEDED', url: written };
   const scoped: CisScanView = accounts ? { scan: view.scan, resources: view.resources.filter((t) => accounts.includes(t.accountId)) } : view;
   const rows = reportRows(scoped);
@@ -447,7 +447,7 @@ export async function cisScanReport(
     return { status: 'FAILED' };
   }
   const url = objectUrl(world.objectStore, CIS_REPORT_BUCKET, key);
-  world.cis.reports.set(cacheKey, url);
+  world.global.cis.reports.set(cacheKey, url);
   world.changed();
   return { status: 'SUCCEEDED', url };
 }

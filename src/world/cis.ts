@@ -21,6 +21,9 @@ import { WorldError } from './errors.js';
 import { nextId, sha256, uuidFrom } from './ids.js';
 import { enabledState, type Caller } from './accounts.js';
 import type { AccountRegion, World } from './world.js';
+import { z } from 'zod';
+import { declareState, savedCounter, savedDate, savedRecords } from './platform/state.js';
+import { registerTask, taskId, taskTime } from './platform/tasks.js';
 
 type Shapes = components['schemas'];
 export type CisSecurityLevel = Shapes['CisSecurityLevel'];
@@ -226,12 +229,12 @@ export interface NewCisScanConfiguration {
 /** The caller's configurations in its region, in creation order. */
 export function configurationsOf(world: World, caller: Caller): CisScanConfigurationRecord[] {
   enabledState(world, caller);
-  return [...world.cis.configurations.values()].filter((c) => c.accountId === caller.accountId && c.region === caller.region);
+  return [...world.global.cis.configurations.values()].filter((c) => c.accountId === caller.accountId && c.region === caller.region);
 }
 
 export function configurationOf(world: World, caller: Caller, arn: string): CisScanConfigurationRecord {
   enabledState(world, caller);
-  const configuration = world.cis.configurations.get(arn);
+  const configuration = world.global.cis.configurations.get(arn);
   if (!configuration || configuration.accountId !== caller.accountId || configuration.region !== caller.region) {
     throw new WorldError('NotFound', `There is no CIS scan configuration ${arn} in account ${caller.accountId} in ${caller.region}.`);
   }
@@ -253,7 +256,7 @@ export function createConfiguration(world: World, caller: Caller, spec: NewCisSc
   resolveAccounts(world, caller.accountId, caller.region, spec.accountIds, true);
   const standing = world.standing(caller.accountId, caller.region);
   const ownerId = standing.isDelegatedAdmin ? standing.organization!.id : caller.accountId;
-  const id = nextId(world.cis, caller.accountId, caller.region, 'cis-configuration', spec.scanName);
+  const id = nextId(world.global.cis, caller.accountId, caller.region, 'cis-configuration', spec.scanName);
   const now = world.clock.now();
   const configuration: CisScanConfigurationRecord = {
     arn: `arn:aws:inspector2:${caller.region}:${caller.accountId}:owner/${ownerId}/cis-configuration/${id}`,
@@ -268,7 +271,7 @@ export function createConfiguration(world: World, caller: Caller, spec: NewCisSc
     createdAt: now,
     updatedAt: now,
   };
-  world.cis.configurations.set(configuration.arn, configuration);
+  world.global.cis.configurations.set(configuration.arn, configuration);
   scheduleNextRun(world, configuration);
   return configuration;
 }
@@ -297,13 +300,13 @@ export function updateConfiguration(world: World, caller: Caller, arn: string, c
 /** Deletes a configuration: no more runs; the scans it ran stay (a running one finishes). */
 export function deleteConfiguration(world: World, caller: Caller, arn: string): void {
   configurationOf(world, caller, arn);
-  world.cis.configurations.delete(arn);
-  world.tags.delete(arn);
+  world.global.cis.configurations.delete(arn);
+  world.global.tags.delete(arn);
 }
 
 /** Whether the ARN is a CIS scan configuration of the account in the region (tags can be put on it). */
 export function ownsCisScanConfiguration(world: World, accountId: string, region: string, arn: string): boolean {
-  const configuration = world.cis.configurations.get(arn);
+  const configuration = world.global.cis.configurations.get(arn);
   return configuration !== undefined && configuration.accountId === accountId && configuration.region === region;
 }
 
@@ -311,7 +314,7 @@ export function ownsCisScanConfiguration(world: World, accountId: string, region
 
 /** A scheduled run is due: the scan starts, and a recurring schedule plans its next run. */
 export function runScheduledScan(world: World, configurationArn: string, dueAt: number): void {
-  const configuration = world.cis.configurations.get(configurationArn);
+  const configuration = world.global.cis.configurations.get(configurationArn);
   if (!configuration || configuration.nextRunAt !== dueAt) return;
   startScan(world, configuration, dueAt);
   configuration.nextRunAt = nextRunAfter(configuration.schedule, dueAt);
@@ -322,7 +325,7 @@ export function runScheduledScan(world: World, configurationArn: string, dueAt: 
 
 function startScan(world: World, configuration: CisScanConfigurationRecord, startedAt: number): CisScanRecord {
   const targets = resolvedTargets(world, configuration);
-  const id = nextId(world.cis, configuration.arn, 'cis-scan', String(startedAt));
+  const id = nextId(world.global.cis, configuration.arn, 'cis-scan', String(startedAt));
   const scan: CisScanRecord = {
     scanArn: `arn:aws:inspector2:${configuration.region}:${configuration.accountId}:owner/${configuration.ownerId}/cis-scan/${id}`,
     configurationArn: configuration.arn,
@@ -344,7 +347,7 @@ function startScan(world: World, configuration: CisScanConfigurationRecord, star
       if (instance.state !== 'running' || !tagsSelect(instance.tags, targets.targetResourceTags)) continue;
       const benchmark = benchmarkForPlatform(instance.platform);
       const target: CisScanTarget = {
-        scanJobId: nextId(world.cis, scan.scanArn, accountId, instance.instanceId),
+        scanJobId: nextId(world.global.cis, scan.scanArn, accountId, instance.instanceId),
         accountId,
         instanceId: instance.instanceId,
         platform: instance.platform,
@@ -356,10 +359,10 @@ function startScan(world: World, configuration: CisScanConfigurationRecord, star
       else if (!benchmark) Object.assign(target, { targetStatus: 'CANCELLED', targetStatusReason: 'UNSUPPORTED_OS' });
       else target.targetStatusReason = 'SCAN_IN_PROGRESS';
       scan.resources.push(target);
-      world.cis.jobs.set(target.scanJobId, scan.scanArn);
+      world.global.cis.jobs.set(target.scanJobId, scan.scanArn);
     }
   }
-  world.cis.scans.set(scan.scanArn, scan);
+  world.global.cis.scans.set(scan.scanArn, scan);
   world.scheduler.schedule(startedAt + world.options.scanMs, { kind: 'cis-scan-complete', scanArn: scan.scanArn });
   return scan;
 }
@@ -408,7 +411,7 @@ function finishScanIfDone(world: World, scan: CisScanRecord): void {
 
 /** The scan time has passed: jobs without an agent session get their simulated results. */
 export function completeScanRun(world: World, scanArn: string): void {
-  const scan = world.cis.scans.get(scanArn);
+  const scan = world.global.cis.scans.get(scanArn);
   if (scan?.status !== 'IN_PROGRESS') return;
   for (const target of scan.resources) if (running(target) && !target.session) finishTarget(scan, target, 'COMPLETED');
   finishScanIfDone(world, scan);
@@ -418,7 +421,7 @@ export function completeScanRun(world: World, scanArn: string): void {
 
 function jobOf(world: World, caller: Caller, scanJobId: string): { scan: CisScanRecord; target: CisScanTarget } {
   enabledState(world, caller);
-  const scan = world.cis.scans.get(world.cis.jobs.get(scanJobId) ?? '');
+  const scan = world.global.cis.scans.get(world.global.cis.jobs.get(scanJobId) ?? '');
   const target = scan?.resources.find((t) => t.scanJobId === scanJobId);
   // The plugin runs on the instance: the job must be of the calling account, in its region.
   if (!scan || !target || target.accountId !== caller.accountId || scan.region !== caller.region) {
@@ -505,7 +508,7 @@ export function stopSession(world: World, caller: Caller, scanJobId: string, tok
 
 /** A session sent nothing for too long: its job timed out with what it reported. */
 export function timeOutSession(world: World, scanJobId: string, dueAt: number): void {
-  const scan = world.cis.scans.get(world.cis.jobs.get(scanJobId) ?? '');
+  const scan = world.global.cis.scans.get(world.global.cis.jobs.get(scanJobId) ?? '');
   const target = scan?.resources.find((t) => t.scanJobId === scanJobId);
   const session = target?.session;
   if (!scan || !target || session?.state !== 'ACTIVE' || session.lastHealthAt.getTime() + CIS_SESSION_TIMEOUT_MS > dueAt) return;
@@ -516,5 +519,52 @@ export function timeOutSession(world: World, scanJobId: string, dueAt: number): 
 
 /** The scan jobs of a scan, as the service hands them to the SSM plugin of each instance. */
 export function scanJobsOf(world: World, scanArn: string): { scanJobId: string; accountId: string; instanceId: string }[] {
-  return (world.cis.scans.get(scanArn)?.resources ?? []).map(({ scanJobId, accountId, instanceId }) => ({ scanJobId, accountId, instanceId }));
+  return (world.global.cis.scans.get(scanArn)?.resources ?? []).map(({ scanJobId, accountId, instanceId }) => ({ scanJobId, accountId, instanceId }));
 }
+
+declare module './platform/state.js' {
+  interface GlobalState {
+    /** CIS scan configurations, scans and scan jobs of every account and region. */
+    cis: CisState;
+  }
+}
+
+declareState('global', 'cis', {
+  empty: () => emptyCisState(),
+  schema: z.strictObject({
+    configurations: savedRecords<CisScanConfigurationRecord>({
+      arn: z.string(),
+      ownerId: z.string(),
+      scanName: z.string().max(256),
+      schedule: z.looseObject({}),
+      accountIds: z.array(z.string().max(32)).max(10_000),
+      createdAt: savedDate,
+      updatedAt: savedDate,
+      nextRunAt: z.number().finite().optional(),
+    }),
+    scans: savedRecords<CisScanRecord>({ scanArn: z.string(), configurationArn: z.string(), scanDate: savedDate, resources: z.array(z.looseObject({ scanJobId: z.string() })) }),
+    jobs: z.map(z.string().max(2048), z.string().max(2048)),
+    reports: z.map(z.string().max(4096), z.string().max(4096)),
+    sequence: savedCounter,
+  }),
+  forgetAccount: forgetCisAccount,
+});
+
+declare module './platform/tasks.js' {
+  interface TaskKinds {
+    /** A CIS scan configuration's scheduled run is due: a scan starts. */
+    'cis-scan-due': { configurationArn: string; dueAt: number };
+    /** A CIS scan's scan time has passed: its jobs without an agent session complete. */
+    'cis-scan-complete': { scanArn: string };
+    /** A CIS session may have sent no health report for too long. */
+    'cis-session-timeout': { scanJobId: string; dueAt: number };
+  }
+}
+
+registerTask('cis-scan-due', z.strictObject({ configurationArn: taskId, dueAt: taskTime }), (world, task) =>
+  runScheduledScan(world, task.configurationArn, task.dueAt),
+);
+registerTask('cis-scan-complete', z.strictObject({ scanArn: taskId }), (world, task) => completeScanRun(world, task.scanArn));
+registerTask('cis-session-timeout', z.strictObject({ scanJobId: taskId, dueAt: taskTime }), (world, task) =>
+  timeOutSession(world, task.scanJobId, task.dueAt),
+);

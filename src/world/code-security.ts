@@ -19,6 +19,9 @@ import { emptyInventory, type CodeIssue, type CodeRepository, type InstalledPack
 import { visibleAccountRegions } from './query.js';
 import { codeRepositoryId, coverageOf, queueScan, reconcile } from './scanner.js';
 import type { AccountRegion, World } from './world.js';
+import { z } from 'zod';
+import { declareState, savedCounter, savedRecords } from './platform/state.js';
+import { registerTask, taskId } from './platform/tasks.js';
 
 type Shapes = components['schemas'];
 export type IntegrationType = Shapes['IntegrationType'];
@@ -130,12 +133,12 @@ export interface NewIntegration {
 
 export function integrationsOf(world: World, caller: Caller): CodeSecurityIntegration[] {
   enabledState(world, caller);
-  return [...world.codeSecurity.integrations.values()].filter((i) => i.accountId === caller.accountId && i.region === caller.region);
+  return [...world.global.codeSecurity.integrations.values()].filter((i) => i.accountId === caller.accountId && i.region === caller.region);
 }
 
 export function integrationOf(world: World, caller: Caller, arn: string): CodeSecurityIntegration {
   enabledState(world, caller);
-  const integration = world.codeSecurity.integrations.get(arn);
+  const integration = world.global.codeSecurity.integrations.get(arn);
   if (!integration || integration.accountId !== caller.accountId || integration.region !== caller.region) {
     throw new WorldError('NotFound', `There is no code security integration ${arn} in account ${caller.accountId} in ${caller.region}.`);
   }
@@ -163,7 +166,7 @@ export function createIntegration(world: World, caller: Caller, spec: NewIntegra
       type: INTEGRATION_RESOURCE,
     });
   }
-  const id = nextId(world.codeSecurity, caller.accountId, caller.region, 'integration', spec.name);
+  const id = nextId(world.global.codeSecurity, caller.accountId, caller.region, 'integration', spec.name);
   const arn = `arn:aws:inspector2:${caller.region}:${caller.accountId}:codesecurity-integration/${id}`;
   // The OAuth state that ties the provider's answer to this integration.
   const state = sha256(`${arn}|authorization`).slice(0, 32);
@@ -188,7 +191,7 @@ export function createIntegration(world: World, caller: Caller, spec: NewIntegra
         : `${instanceUrl}/oauth/authorize?response_type=code&scope=api+read_api+read_repository&state=${state}`,
     ...(instanceUrl ? { instanceUrl } : {}),
   };
-  world.codeSecurity.integrations.set(arn, integration);
+  world.global.codeSecurity.integrations.set(arn, integration);
   return integration;
 }
 
@@ -232,7 +235,7 @@ export function deleteIntegration(world: World, caller: Caller, arn: string): vo
   if (state && inventory?.codeRepositories) {
     const removed = new Set(inventory.codeRepositories.filter((r) => r.integrationArn === arn).map((r) => r.projectId));
     inventory.codeRepositories = inventory.codeRepositories.filter((r) => r.integrationArn !== arn);
-    for (const configuration of world.codeSecurity.scanConfigurations.values()) for (const id of removed) configuration.projectIds.delete(id);
+    for (const configuration of world.global.codeSecurity.scanConfigurations.values()) for (const id of removed) configuration.projectIds.delete(id);
     reconcile(world, state);
   }
   world.afterTransition({ kind: 'remove-code-security-integration', integrationArn: arn });
@@ -240,7 +243,7 @@ export function deleteIntegration(world: World, caller: Caller, arn: string): vo
 
 /** The transition after authorization: the integration is ACTIVE and its repositories are imported. */
 export function activateIntegration(world: World, arn: string): void {
-  const integration = world.codeSecurity.integrations.get(arn);
+  const integration = world.global.codeSecurity.integrations.get(arn);
   if (integration?.status !== 'IN_PROGRESS') return;
   const state = world.existingAccountRegion(integration.accountId, integration.region);
   if (!state) return;
@@ -259,9 +262,9 @@ export function activateIntegration(world: World, arn: string): void {
 
 /** The transition after a delete: the integration is gone. */
 export function removeIntegration(world: World, arn: string): void {
-  if (world.codeSecurity.integrations.get(arn)?.status !== 'DISABLING') return;
-  world.codeSecurity.integrations.delete(arn);
-  world.tags.delete(arn);
+  if (world.global.codeSecurity.integrations.get(arn)?.status !== 'DISABLING') return;
+  world.global.codeSecurity.integrations.delete(arn);
+  world.global.tags.delete(arn);
 }
 
 // ---------------------------------------------------------------- repositories
@@ -480,14 +483,14 @@ function normalized(configuration: Shapes['CodeSecurityScanConfiguration'], seed
 }
 
 function configurationsOwnedBy(world: World, caller: Caller): CodeScanConfiguration[] {
-  return [...world.codeSecurity.scanConfigurations.values()].filter((c) => c.accountId === caller.accountId && c.region === caller.region);
+  return [...world.global.codeSecurity.scanConfigurations.values()].filter((c) => c.accountId === caller.accountId && c.region === caller.region);
 }
 
 /** The scan configurations the caller sees: its own, and its delegated administrator's organization-level ones. */
 export function visibleScanConfigurations(world: World, caller: Caller): CodeScanConfiguration[] {
   enabledState(world, caller);
   const admin = world.standing(caller.accountId, caller.region).delegatedAdminAccountId;
-  return [...world.codeSecurity.scanConfigurations.values()].filter(
+  return [...world.global.codeSecurity.scanConfigurations.values()].filter(
     (c) => c.region === caller.region && (c.accountId === caller.accountId || (c.level === 'ORGANIZATION' && c.accountId === admin)),
   );
 }
@@ -505,7 +508,7 @@ export function scanConfigurationOf(world: World, caller: Caller, arn: string, a
 /** The default scan configurations that apply to an account's projects: its own, and its delegated administrator's for the organization. */
 function applicableDefaults(world: World, state: AccountRegion): CodeScanConfiguration[] {
   const admin = world.standing(state.accountId, state.region).delegatedAdminAccountId;
-  return [...world.codeSecurity.scanConfigurations.values()].filter(
+  return [...world.global.codeSecurity.scanConfigurations.values()].filter(
     (c) =>
       c.region === state.region &&
       c.scopeSettings?.projectSelectionScope === 'ALL' &&
@@ -515,7 +518,7 @@ function applicableDefaults(world: World, state: AccountRegion): CodeScanConfigu
 
 /** The scan configurations associated with a project. */
 function configurationsOfProject(world: World, region: string, projectId: string): CodeScanConfiguration[] {
-  return [...world.codeSecurity.scanConfigurations.values()].filter((c) => c.region === region && c.projectIds.has(projectId));
+  return [...world.global.codeSecurity.scanConfigurations.values()].filter((c) => c.region === region && c.projectIds.has(projectId));
 }
 
 /** Why a project cannot take one more scan configuration, or undefined when it can. */
@@ -592,7 +595,7 @@ export function createScanConfiguration(world: World, caller: Caller, spec: NewS
       type: CONFIGURATION_RESOURCE,
     });
   }
-  const id = nextId(world.codeSecurity, caller.accountId, caller.region, 'scan-configuration', spec.name);
+  const id = nextId(world.global.codeSecurity, caller.accountId, caller.region, 'scan-configuration', spec.name);
   const owner = spec.level === 'ORGANIZATION' ? standing.organization!.id : caller.accountId;
   const now = world.clock.now();
   const configuration: CodeScanConfiguration = {
@@ -607,7 +610,7 @@ export function createScanConfiguration(world: World, caller: Caller, spec: NewS
     lastUpdatedAt: now,
     projectIds: new Set(),
   };
-  world.codeSecurity.scanConfigurations.set(configuration.arn, configuration);
+  world.global.codeSecurity.scanConfigurations.set(configuration.arn, configuration);
   if (configuration.scopeSettings) {
     // A default scan configuration is associated with every existing project in its scope.
     for (const state of scopeOf(world, configuration)) {
@@ -629,8 +632,8 @@ export function updateScanConfiguration(world: World, caller: Caller, arn: strin
 
 export function deleteScanConfiguration(world: World, caller: Caller, arn: string): void {
   const configuration = scanConfigurationOf(world, caller, arn, 'write');
-  world.codeSecurity.scanConfigurations.delete(arn);
-  world.tags.delete(arn);
+  world.global.codeSecurity.scanConfigurations.delete(arn);
+  world.global.tags.delete(arn);
   refreshProjects(world, configuration.region, configuration.projectIds, true);
 }
 
@@ -717,7 +720,7 @@ export function startScan(world: World, caller: Caller, projectId: string): Code
   if (!repository) {
     throw new WorldError('NotFound', `There is no project ${projectId} in account ${caller.accountId} in ${caller.region}: projects come from ACTIVE code security integrations.`);
   }
-  const running = [...world.codeSecurity.scans.values()].find(
+  const running = [...world.global.codeSecurity.scans.values()].find(
     (s) => s.projectId === projectId && s.accountId === caller.accountId && s.region === caller.region && s.status === 'IN_PROGRESS',
   );
   if (running) {
@@ -725,7 +728,7 @@ export function startScan(world: World, caller: Caller, projectId: string): Code
   }
   const now = world.clock.now();
   const scan: CodeSecurityScan = {
-    scanId: nextId(world.codeSecurity, caller.accountId, caller.region, 'scan', projectId),
+    scanId: nextId(world.global.codeSecurity, caller.accountId, caller.region, 'scan', projectId),
     projectId,
     accountId: caller.accountId,
     region: caller.region,
@@ -734,7 +737,7 @@ export function startScan(world: World, caller: Caller, projectId: string): Code
     createdAt: now,
     updatedAt: now,
   };
-  world.codeSecurity.scans.set(scan.scanId, scan);
+  world.global.codeSecurity.scans.set(scan.scanId, scan);
   // A project scanned on demand is covered, with or without a scan configuration; the
   // scanner scans it as it scans every resource, and the scan reads the outcome after.
   reconcile(world, state);
@@ -746,7 +749,7 @@ export function startScan(world: World, caller: Caller, projectId: string): Code
 
 export function scanOf(world: World, caller: Caller, projectId: string, scanId: string): CodeSecurityScan {
   enabledState(world, caller);
-  const scan = world.codeSecurity.scans.get(scanId);
+  const scan = world.global.codeSecurity.scans.get(scanId);
   if (!scan || scan.projectId !== projectId || scan.accountId !== caller.accountId || scan.region !== caller.region) {
     throw new WorldError('NotFound', `There is no scan ${scanId} of project ${projectId} in account ${caller.accountId} in ${caller.region}.`);
   }
@@ -755,7 +758,7 @@ export function scanOf(world: World, caller: Caller, projectId: string, scanId: 
 
 /** An on-demand scan's time has come: its outcome is that of the scanner's scan of the project. */
 export function completeOnDemandScan(world: World, scanId: string): void {
-  const scan = world.codeSecurity.scans.get(scanId);
+  const scan = world.global.codeSecurity.scans.get(scanId);
   if (scan?.status !== 'IN_PROGRESS') return;
   const state = world.existingAccountRegion(scan.accountId, scan.region);
   const repository = state?.inventory?.codeRepositories?.find((r) => r.projectId === scan.projectId);
@@ -797,7 +800,7 @@ export function projectScanning(
       ruleSetCategories: c.configuration.ruleSetCategories,
     })),
   );
-  const latest = [...world.codeSecurity.scans.values()]
+  const latest = [...world.global.codeSecurity.scans.values()]
     .filter((s) => s.projectId === repository.projectId && s.accountId === state.accountId && s.region === state.region)
     .at(-1);
   const scanStatus: Shapes['ScanStatus'] | undefined =
@@ -838,10 +841,47 @@ export function ruleSetsOf(world: World, state: AccountRegion, repository: CodeR
 
 /** Whether the ARN is a code security resource of the account in the region that tags can be put on. */
 export function ownsTaggableCodeSecurityResource(world: World, accountId: string, region: string, arn: string): boolean {
-  const integration = world.codeSecurity.integrations.get(arn);
+  const integration = world.global.codeSecurity.integrations.get(arn);
   if (integration) return integration.accountId === accountId && integration.region === region;
-  const configuration = world.codeSecurity.scanConfigurations.get(arn);
+  const configuration = world.global.codeSecurity.scanConfigurations.get(arn);
   if (!configuration || configuration.accountId !== accountId || configuration.region !== region) return false;
   if (configuration.level === 'ORGANIZATION') throw new WorldError('Invalid', `Scan configurations at the ORGANIZATION level cannot be tagged: ${arn}.`);
   return true;
 }
+
+declare module './platform/state.js' {
+  interface GlobalState {
+    /** Code security integrations, scan configurations and on-demand scans of every account and region. */
+    codeSecurity: CodeSecurityState;
+  }
+}
+
+declareState('global', 'codeSecurity', {
+  empty: () => emptyCodeSecurityState(),
+  schema: z.strictObject({
+    integrations: savedRecords<CodeSecurityIntegration>({ arn: z.string(), name: z.string().max(256) }),
+    scanConfigurations: savedRecords<CodeScanConfiguration>({ arn: z.string(), name: z.string().max(256) }),
+    scans: savedRecords<CodeSecurityScan>({ scanId: z.string(), projectId: z.string() }),
+    sequence: savedCounter,
+  }),
+  forgetAccount: forgetCodeSecurityAccount,
+});
+
+declare module './platform/tasks.js' {
+  interface TaskKinds {
+    /** An authorized code security integration turns ACTIVE and imports its repositories. */
+    'activate-code-security-integration': { integrationArn: string };
+    /** A deleted code security integration is gone. */
+    'remove-code-security-integration': { integrationArn: string };
+    /** An on-demand code security scan completes. */
+    'complete-code-security-scan': { scanId: string };
+  }
+}
+
+registerTask('activate-code-security-integration', z.strictObject({ integrationArn: taskId }), (world, task) =>
+  activateIntegration(world, task.integrationArn),
+);
+registerTask('remove-code-security-integration', z.strictObject({ integrationArn: taskId }), (world, task) =>
+  removeIntegration(world, task.integrationArn),
+);
+registerTask('complete-code-security-scan', z.strictObject({ scanId: taskId }), (world, task) => completeOnDemandScan(world, task.scanId));

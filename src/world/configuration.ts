@@ -1,5 +1,8 @@
 // Scan configuration of an account in a region: ECR rescan durations, the EC2 scan mode and
 // EC2 deep inspection. A member account scans with its delegated administrator's settings.
+import { z } from 'zod';
+import { declareState } from './platform/state.js';
+
 export type RescanDuration = 'LIFETIME' | 'DAYS_14' | 'DAYS_30' | 'DAYS_60' | 'DAYS_90' | 'DAYS_180';
 export type PullDateRescanDuration = Exclude<RescanDuration, 'LIFETIME'>;
 export type PullDateRescanMode = 'LAST_PULL_DATE' | 'LAST_IN_USE_AT';
@@ -41,3 +44,34 @@ const DAY_MS = 86_400_000;
 export function durationOf(duration: RescanDuration): number {
   return duration === 'LIFETIME' ? Number.POSITIVE_INFINITY : Number(duration.slice('DAYS_'.length)) * DAY_MS;
 }
+
+declare module './platform/state.js' {
+  interface AccountRegionState {
+    configuration: ScanConfiguration;
+    /** Customer managed KMS keys by `<scanType>/<resourceType>`; absent: an AWS owned key. */
+    encryptionKeys: Map<string, string>;
+  }
+}
+
+const RESCAN = ['LIFETIME', 'DAYS_14', 'DAYS_30', 'DAYS_60', 'DAYS_90', 'DAYS_180'] as const;
+const instant = z.number().finite().optional();
+
+declareState('account-region', 'configuration', {
+  empty: ({ now }) => defaultConfiguration(now),
+  schema: z.strictObject({
+    ecr: z.strictObject({
+      rescanDuration: z.enum(RESCAN),
+      pullDateRescanDuration: z.enum(RESCAN).exclude(['LIFETIME']),
+      pullDateRescanMode: z.enum(['LAST_PULL_DATE', 'LAST_IN_USE_AT']),
+      updatedAt: z.date().refine((d) => !Number.isNaN(d.getTime()), 'an invalid date'),
+    }),
+    ec2: z.strictObject({ scanMode: z.enum(['EC2_SSM_AGENT_BASED', 'EC2_HYBRID']) }),
+    deepInspection: z.strictObject({ activated: z.boolean(), packagePaths: z.array(z.string().max(512)).max(5) }),
+    pending: z.strictObject({ ecrUntil: instant, ec2Until: instant }),
+  }),
+});
+
+declareState('account-region', 'encryptionKeys', {
+  empty: () => new Map(),
+  schema: z.map(z.string().max(128), z.string().max(2048)),
+});

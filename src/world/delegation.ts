@@ -8,6 +8,9 @@ import { WorldError } from './errors.js';
 import type { InspectorOrganization, Membership, Organization } from './organizations.js';
 import type { World } from './world.js';
 import type { Caller } from './accounts.js';
+import { startEnabling } from './accounts.js';
+import { z } from 'zod';
+import { registerTask, taskAccountId, taskId, taskRegion, taskTime } from './platform/tasks.js';
 
 /** The scan types enabled in an account when it becomes the delegated administrator. */
 const DELEGATED_ADMIN_SCAN_TYPES: readonly ScanType[] = ['EC2', 'ECR', 'LAMBDA'];
@@ -57,7 +60,7 @@ export function enableDelegatedAdmin(world: World, caller: Caller, adminAccountI
   }
   const regional = world.inspectorOrganization(organization, caller.region);
   regional.delegatedAdmin = { accountId: adminAccountId, status: 'ENABLED' };
-  world.enable(world.accountRegion(adminAccountId, caller.region), DELEGATED_ADMIN_SCAN_TYPES);
+  startEnabling(world, world.accountRegion(adminAccountId, caller.region), DELEGATED_ADMIN_SCAN_TYPES);
 }
 
 export function disableDelegatedAdmin(world: World, caller: Caller, adminAccountId: string): void {
@@ -224,7 +227,7 @@ export function joinOrganization(world: World, organization: Organization, accou
     if (regional.delegatedAdmin?.status !== 'ENABLED' || regional.autoEnable.size === 0) continue;
     if (regional.associatedCount() >= world.options.maxMembers) continue;
     startAssociation(world, regional, accountId);
-    world.enable(world.accountRegion(accountId, regional.region), SCAN_TYPES.filter((t) => regional.autoEnable.has(t)));
+    startEnabling(world, world.accountRegion(accountId, regional.region), SCAN_TYPES.filter((t) => regional.autoEnable.has(t)));
   }
 }
 
@@ -244,3 +247,23 @@ export function leaveOrganization(world: World, organization: Organization, acco
   for (const regional of world.inspectorOrganizationsOf(organization)) regional.members.delete(accountId);
   organization.accounts.delete(accountId);
 }
+
+declare module './platform/tasks.js' {
+  interface TaskKinds {
+    'remove-delegated-admin': { organizationId: string; region: string };
+    'activate-member': { organizationId: string; region: string; accountId: string; createdAt: number };
+  }
+}
+
+registerTask('remove-delegated-admin', z.strictObject({ organizationId: taskId, region: taskRegion }), (world, task) => {
+  const regional = world.inspectorOrganizationById(task.organizationId, task.region);
+  if (regional) removeDelegatedAdmin(regional);
+});
+registerTask(
+  'activate-member',
+  z.strictObject({ organizationId: taskId, region: taskRegion, accountId: taskAccountId, createdAt: taskTime }),
+  (world, task) => {
+    const regional = world.inspectorOrganizationById(task.organizationId, task.region);
+    if (regional) activateMember(world, regional, task.accountId, task.createdAt);
+  },
+);

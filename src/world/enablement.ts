@@ -2,6 +2,8 @@
 // DISABLED → ENABLING → ENABLED → DISABLING → DISABLED. Enable and Disable answer the
 // transitional status, as AWS does; the world completes the transition when the clock
 // passes its due time. The account-level status is derived from the scan types'.
+import { z } from 'zod';
+import { declareState } from './platform/state.js';
 
 export const SCAN_TYPES = ['EC2', 'ECR', 'LAMBDA', 'LAMBDA_CODE', 'CODE_REPOSITORY'] as const;
 export type ScanType = (typeof SCAN_TYPES)[number];
@@ -68,6 +70,18 @@ export class Enablement {
     return started;
   }
 
+  /** The statuses as data (for a snapshot). */
+  save(): { scanTypes: Map<ScanType, ScanTypeState>; firstEnabledAt: Map<ScanType, number> } {
+    return { scanTypes: this.scanTypes, firstEnabledAt: this.firstEnabledAt };
+  }
+
+  static load(saved: { scanTypes: Map<ScanType, ScanTypeState>; firstEnabledAt: Map<ScanType, number> }): Enablement {
+    const enablement = new Enablement();
+    for (const [type, state] of saved.scanTypes) enablement.scanTypes.set(type, state);
+    for (const [type, at] of saved.firstEnabledAt) enablement.firstEnabledAt.set(type, at);
+    return enablement;
+  }
+
   /** Completes the transition of a type, if it is still the one that was due then. */
   complete(type: ScanType, dueAt: number): void {
     const state = this.scanTypes.get(type)!;
@@ -76,3 +90,21 @@ export class Enablement {
     if (state.status === 'DISABLING') this.scanTypes.set(type, { status: 'DISABLED' });
   }
 }
+
+declare module './platform/state.js' {
+  interface AccountRegionState {
+    enablement: Enablement;
+  }
+}
+
+const STATUSES = ['ENABLING', 'ENABLED', 'DISABLING', 'DISABLED', 'SUSPENDING', 'SUSPENDED'] as const;
+
+declareState('account-region', 'enablement', {
+  empty: () => new Enablement(),
+  schema: z.strictObject({
+    scanTypes: z.map(z.enum(SCAN_TYPES), z.strictObject({ status: z.enum(STATUSES), dueAt: z.number().finite().optional() })),
+    firstEnabledAt: z.map(z.enum(SCAN_TYPES), z.number().finite()),
+  }),
+  save: (value) => value.save(),
+  load: (saved) => Enablement.load(saved),
+});

@@ -4,6 +4,8 @@
 // too; members cannot create suppression rules. Statuses are kept on the findings (with
 // `updatedAt` bumped when they change), so every reader sees the same status.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { declareState } from './platform/state.js';
 import type { components } from '../../openapi/inspector2.js';
 import type { Caller } from './accounts.js';
 import { WorldError } from './errors.js';
@@ -102,7 +104,7 @@ export function updateFilter(world: World, caller: Caller, arn: string, change: 
 export function deleteFilter(world: World, caller: Caller, arn: string): void {
   const { state, filter } = filterOf(world, caller, arn);
   state.filters.delete(arn);
-  world.tags.delete(arn);
+  world.global.tags.delete(arn);
   if (filter.action === 'SUPPRESS') applySuppressionFor(world, caller);
 }
 
@@ -141,3 +143,45 @@ function applySuppressionFor(world: World, caller: Caller): void {
   }
   for (const state of states) applySuppression(world, state);
 }
+
+declare module './platform/state.js' {
+  interface AccountRegionState {
+    /** Saved filters and suppression rules, by ARN. */
+    filters: Map<string, SavedFilter>;
+  }
+}
+
+/** The model's FilterCriteria members. */
+const CRITERIA = [
+  'awsAccountId', 'codeRepositoryProjectName', 'codeRepositoryProviderType', 'codeVulnerabilityDetectorName', 'codeVulnerabilityDetectorTags',
+  'codeVulnerabilityFilePath', 'componentId', 'componentType', 'ec2InstanceImageId', 'ec2InstanceSubnetId', 'ec2InstanceVpcId',
+  'ecrImageArchitecture', 'ecrImageHash', 'ecrImageInUseCount', 'ecrImageLastInUseAt', 'ecrImagePushedAt', 'ecrImageRegistry',
+  'ecrImageRepositoryName', 'ecrImageTags', 'epssScore', 'exploitAvailable', 'findingArn', 'findingStatus', 'findingType', 'firstObservedAt',
+  'fixAvailable', 'inspectorScore', 'lambdaFunctionExecutionRoleArn', 'lambdaFunctionLastModifiedAt', 'lambdaFunctionLayers',
+  'lambdaFunctionName', 'lambdaFunctionRuntime', 'lastObservedAt', 'networkProtocol', 'portRange', 'relatedVulnerabilities', 'resourceId',
+  'resourceTags', 'resourceType', 'severity', 'title', 'updatedAt', 'vendorSeverity', 'vulnerabilityId', 'vulnerabilitySource',
+  'vulnerablePackages',
+] as const satisfies readonly (keyof FilterCriteria)[];
+
+const dated = z.date().refine((d) => !Number.isNaN(d.getTime()), 'an invalid date');
+const scalar = z.union([z.string().max(1024), z.number().finite(), dated]);
+const criterion = z.record(z.string().max(64), z.union([scalar, z.strictObject({ comparison: z.string().max(64), value: z.string().max(1024) }), z.record(z.string().max(64), scalar)]));
+const criteriaSchema = z.strictObject(Object.fromEntries(CRITERIA.map((key) => [key, z.array(criterion).max(100).optional()])));
+
+declareState('account-region', 'filters', {
+  empty: () => new Map(),
+  schema: z.map(
+    z.string().max(2048),
+    z.strictObject({
+      arn: z.string().max(2048),
+      ownerId: z.string().regex(/^\d{12}$/),
+      name: z.string().max(128),
+      description: z.string().max(512).optional(),
+      reason: z.string().max(512).optional(),
+      action: z.enum(['NONE', 'SUPPRESS']),
+      criteria: criteriaSchema,
+      createdAt: dated,
+      updatedAt: dated,
+    }),
+  ) as unknown as z.ZodType<Map<string, SavedFilter>>,
+});

@@ -4,7 +4,9 @@
 // columns of the values it filters and sorts on (the findings of a large world lie scattered
 // in memory; one value per finding in one array is read many times faster), rebuilt when the
 // revision moves.
+import { z } from 'zod';
 import type { Finding } from './documents.js';
+import { declareState, intact } from './platform/state.js';
 
 const EMPTY: ReadonlySet<string> = new Set();
 
@@ -88,3 +90,38 @@ export function columnsOf(findings: FindingMap): FindingColumns {
   columnsByMap.set(findings, { revision: findings.revision, columns });
   return columns;
 }
+
+declare module './platform/state.js' {
+  interface AccountRegionState {
+    /** Findings by ARN, closed ones included; each document frozen, changed by storing a new one. */
+    findings: FindingMap;
+  }
+}
+
+const dated = z.date().refine((d) => !Number.isNaN(d.getTime()), 'an invalid date');
+/** What the world relies on in a finding; the rest of the document travels as it is. */
+const findingSchema = z.looseObject({
+  findingArn: z.string().min(1).max(2048),
+  awsAccountId: z.string().regex(/^\d{12}$/),
+  type: z.enum(['NETWORK_REACHABILITY', 'PACKAGE_VULNERABILITY', 'CODE_VULNERABILITY']),
+  severity: z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL', 'UNTRIAGED']),
+  status: z.enum(['ACTIVE', 'SUPPRESSED', 'CLOSED']),
+  title: z.string().optional(),
+  description: z.string(),
+  firstObservedAt: dated,
+  lastObservedAt: dated,
+  updatedAt: dated.optional(),
+  remediation: z.looseObject({}),
+  resources: z.array(z.looseObject({ id: z.string().min(1).max(2048), type: z.string() })).min(1).max(10),
+});
+
+declareState('account-region', 'findings', {
+  empty: () => new FindingMap(),
+  schema: z.array(intact<Finding>(findingSchema)),
+  save: (value) => [...value.values()],
+  load: (saved) => {
+    const findings = new FindingMap();
+    for (const finding of saved) findings.set(finding.findingArn, finding);
+    return findings;
+  },
+});

@@ -2,7 +2,9 @@
 // images, Lambda functions, the ECS/EKS clusters that run images, and the code repositories
 // that code security integrations import. Each resource carries the packages installed in
 // it; the scanner matches them against the vulnerability catalog.
-import type { Ecosystem } from './ecosystems.js';
+import { z } from 'zod';
+import { ECOSYSTEMS, type Ecosystem } from './ecosystems.js';
+import { declareState, intact } from './platform/state.js';
 
 export interface InstalledPackage {
   name: string;
@@ -159,3 +161,48 @@ export interface Inventory {
 export function emptyInventory(): Inventory {
   return { ec2Instances: [], ecrRepositories: [], lambdaFunctions: [], clusters: [] };
 }
+
+declare module './platform/state.js' {
+  interface AccountRegionState {
+    /** The resources Inspector finds; undefined until seeded or generated. */
+    inventory: Inventory | undefined;
+  }
+}
+
+// What the scanner relies on in the inventory; the rest of each resource travels as it is.
+const dated = z.date().refine((d) => !Number.isNaN(d.getTime()), 'an invalid date');
+const name = z.string().min(1).max(2048);
+const packages = z.array(z.looseObject({ name, version: z.string().max(256), ecosystem: z.enum(ECOSYSTEMS), filePath: z.string().max(4096).optional() }));
+const tags = z.record(z.string().max(128), z.string().max(256));
+const codeIssues = z.array(z.looseObject({ ruleId: name, title: z.string(), severity: z.string(), filePath: z.string(), startLine: z.number().int(), endLine: z.number().int(), code: z.array(z.string()) }));
+const inventorySchema = z.strictObject({
+  ec2Instances: z.array(
+    z.looseObject({
+      instanceId: name,
+      platform: name,
+      state: z.enum(['running', 'stopped', 'terminated']),
+      ssmManaged: z.boolean(),
+      tags,
+      securityGroups: z.array(z.looseObject({ groupId: name, ingress: z.array(z.looseObject({ fromPort: z.number().int(), toPort: z.number().int(), cidr: z.string() })) })),
+      launchedAt: dated,
+      packages,
+    }),
+  ),
+  ecrRepositories: z.array(
+    z.looseObject({
+      name,
+      scanFrequency: z.enum(['CONTINUOUS_SCAN', 'SCAN_ON_PUSH', 'MANUAL']),
+      images: z.array(z.looseObject({ digest: name, tags: z.array(z.string()), pushedAt: dated, lastPulledAt: dated.optional(), lastInUseAt: dated.optional(), platform: name, layers: z.array(z.looseObject({ digest: name, packages })) })),
+    }),
+  ),
+  lambdaFunctions: z.array(
+    z.looseObject({ name, runtime: name, lastModifiedAt: dated, lastInvokedAt: dated.optional(), tags, layers: z.array(z.looseObject({ arn: name, packages })), packages, codeIssues }),
+  ),
+  clusters: z.array(z.looseObject({ arn: name, images: z.array(z.looseObject({ repository: name, digest: name })) })),
+  codeRepositories: z.array(z.looseObject({ projectId: name, name, integrationArn: name, codeIssues, iacIssues: codeIssues, packages })).optional(),
+});
+
+declareState('account-region', 'inventory', {
+  empty: () => undefined,
+  schema: intact<Inventory | undefined>(inventorySchema),
+});

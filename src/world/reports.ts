@@ -3,13 +3,16 @@
 // ACTIVE only unless the criteria say otherwise) are written as CSV or JSON to the S3
 // destination, and the report SUCCEEDED — or FAILED with AWS's error code, or was
 // CANCELLED. Where objects go is the object store's business (a folder, or an S3 endpoint).
-import { randomUUID } from 'node:crypto';
 import type { components } from '../../openapi/inspector2.js';
 import type { Caller } from './accounts.js';
 import type { Finding } from './documents.js';
 import { WorldError } from './errors.js';
+import { nextId } from './ids.js';
 import { findingFilter, findingOrder, visibleAccountRegions } from './query.js';
 import type { World } from './world.js';
+import { z } from 'zod';
+import { declareState, savedCounter, savedRecords } from './platform/state.js';
+import { registerTask, taskId } from './platform/tasks.js';
 
 type Shapes = components['schemas'];
 export type ReportStatus = Shapes['ExternalReportStatus'];
@@ -49,7 +52,7 @@ export function createReport(
   request: { format: Report['format']; destination: Shapes['Destination']; filterCriteria?: Shapes['FilterCriteria'] },
 ): Report {
   const report: Report = {
-    reportId: randomUUID(),
+    reportId: nextId(world.global.reportSequence, caller.accountId, caller.region, 'findings-report'),
     accountId: caller.accountId,
     region: caller.region,
     format: request.format,
@@ -57,13 +60,13 @@ export function createReport(
     ...(request.filterCriteria ? { filterCriteria: request.filterCriteria } : {}),
     status: 'IN_PROGRESS',
   };
-  world.reports.set(report.reportId, report);
+  world.global.reports.set(report.reportId, report);
   world.afterTransition({ kind: 'produce-report', reportId: report.reportId });
   return report;
 }
 
 export function reportOf(world: World, caller: Caller, reportId?: string): Report {
-  const own = [...world.reports.values()].filter((r) => r.accountId === caller.accountId && r.region === caller.region);
+  const own = [...world.global.reports.values()].filter((r) => r.accountId === caller.accountId && r.region === caller.region);
   // With no id, the caller's latest report.
   const report = reportId === undefined ? own.at(-1) : own.find((r) => r.reportId === reportId);
   if (!report) throw new WorldError('NotFound', reportId ? `There is no report ${reportId}.` : 'There is no findings report yet.');
@@ -149,3 +152,46 @@ function csv(findings: Finding[]): string {
   for (const finding of findings) lines.push(CSV_COLUMNS.map(([, value]) => cell(value(finding))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
+
+declare module './platform/state.js' {
+  interface GlobalState {
+    /** Findings reports of every account and region, by id. */
+    reports: Map<string, Report>;
+  }
+}
+
+declareState('global', 'reports', {
+  empty: () => new Map(),
+  schema: savedRecords<Report>({
+    reportId: z.string(),
+    format: z.enum(['CSV', 'JSON']),
+    destination: z.looseObject({ bucketName: z.string(), keyPrefix: z.string().optional() }),
+    status: z.enum(['SUCCEEDED', 'IN_PROGRESS', 'CANCELLED', 'FAILED']),
+  }),
+  forgetAccount: (reports, accountId) => {
+    for (const [id, report] of reports) if (report.accountId === accountId) reports.delete(id);
+  },
+});
+
+declare module './platform/state.js' {
+  interface GlobalState {
+    /** How many findings reports were created: report ids derive from it, never from chance. */
+    reportSequence: { sequence: number };
+  }
+}
+
+declareState('global', 'reportSequence', {
+  empty: () => ({ sequence: 0 }),
+  schema: z.strictObject({ sequence: savedCounter }),
+});
+
+declare module './platform/tasks.js' {
+  interface TaskKinds {
+    'produce-report': { reportId: string };
+  }
+}
+
+registerTask('produce-report', z.strictObject({ reportId: taskId }), (world, task) => {
+  const report = world.global.reports.get(task.reportId);
+  if (report) void produce(world, report);
+});

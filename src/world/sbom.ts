@@ -23,6 +23,9 @@ import { resourceFilter, visibleAccountRegions } from './query.js';
 import { fail, ObjectStoreError, type ReportErrorCode, type ReportStatus } from './reports.js';
 import { findImage, lambdaFunctionArn } from './scanner.js';
 import type { AccountRegion, World } from './world.js';
+import { z } from 'zod';
+import { declareState, savedCounter, savedRecords } from './platform/state.js';
+import { registerTask, taskId } from './platform/tasks.js';
 
 type Shapes = components['schemas'];
 export type SbomFormat = Shapes['SbomReportFormat'];
@@ -72,7 +75,7 @@ export function createSbomExport(
   request: { format: SbomFormat; s3Destination: Shapes['Destination']; filterCriteria?: Shapes['ResourceFilterCriteria'] },
 ): SbomExport {
   const exported: SbomExport = {
-    reportId: uuidFrom(`sbom-export|${caller.accountId}|${caller.region}|${world.sbom.sequence++}`),
+    reportId: uuidFrom(`sbom-export|${caller.accountId}|${caller.region}|${world.global.sbom.sequence++}`),
     accountId: caller.accountId,
     region: caller.region,
     format: request.format,
@@ -80,14 +83,14 @@ export function createSbomExport(
     ...(request.filterCriteria ? { filterCriteria: request.filterCriteria } : {}),
     status: 'IN_PROGRESS',
   };
-  world.sbom.exports.set(exported.reportId, exported);
+  world.global.sbom.exports.set(exported.reportId, exported);
   world.afterTransition({ kind: 'produce-sbom-export', reportId: exported.reportId });
   return exported;
 }
 
 /** The caller's export; another account's (or region's) is not found, as if it did not exist. */
 export function sbomExportOf(world: World, caller: Caller, reportId: string): SbomExport {
-  const exported = world.sbom.exports.get(reportId);
+  const exported = world.global.sbom.exports.get(reportId);
   if (!exported || exported.accountId !== caller.accountId || exported.region !== caller.region) {
     throw new WorldError('NotFound', `There is no SBOM export ${reportId}.`);
   }
@@ -123,7 +126,7 @@ export async function produceSbomExport(world: World, exported: SbomExport): Pro
   try {
     for (const document of documents) {
       // A cancelled export writes no more, nor one forgotten by a reset.
-      if (exported.status !== 'IN_PROGRESS' || world.sbom.exports.get(exported.reportId) !== exported) break;
+      if (exported.status !== 'IN_PROGRESS' || world.global.sbom.exports.get(exported.reportId) !== exported) break;
       await world.objectStore.put(exported.s3Destination.bucketName, document.key, document.body, 'application/json');
     }
     if (exported.status === 'IN_PROGRESS') exported.status = 'SUCCEEDED';
@@ -514,3 +517,31 @@ function spdx(exported: SbomExport, resource: ExportedResource, created: Date): 
     ],
   };
 }
+
+declare module './platform/state.js' {
+  interface GlobalState {
+    /** SBOM exports of every account and region, by report id. */
+    sbom: SbomState;
+  }
+}
+
+declareState('global', 'sbom', {
+  empty: () => emptySbomState(),
+  schema: z.strictObject({
+    exports: savedRecords<SbomExport>({ reportId: z.string(), format: z.enum(['CYCLONEDX_1_4', 'SPDX_2_3']), s3Destination: z.looseObject({ bucketName: z.string(), keyPrefix: z.string().optional() }), status: z.enum(['SUCCEEDED', 'IN_PROGRESS', 'CANCELLED', 'FAILED']) }),
+    sequence: savedCounter,
+  }),
+  forgetAccount: forgetSbomAccount,
+});
+
+declare module './platform/tasks.js' {
+  interface TaskKinds {
+    /** An SBOM export writes its documents. */
+    'produce-sbom-export': { reportId: string };
+  }
+}
+
+registerTask('produce-sbom-export', z.strictObject({ reportId: taskId }), (world, task) => {
+  const exported = world.global.sbom.exports.get(task.reportId);
+  if (exported) void produceSbomExport(world, exported);
+});

@@ -21,9 +21,61 @@ import { projectScanning, ruleSetsOf } from './code-security.js';
 import type { UsageType } from './usage.js';
 import type { Vulnerability } from './catalog.js';
 import type { PackageMatch } from './vulnerabilities.js';
+import { z } from 'zod';
+import { declareState, intact } from './platform/state.js';
+import { registerTask, taskAccountId, taskRegion, taskId } from './platform/tasks.js';
 import type { AccountRegion, World } from './world.js';
 
 type CoverageScanType = CoveredResource['scanType'];
+
+declare module './platform/state.js' {
+  interface AccountRegionState {
+    /** Coverage rows by `<resourceId>|<scanType>`. */
+    coverage: Map<string, CoverageRow>;
+  }
+}
+
+const coverageRowSchema = z.strictObject({
+  resource: z.looseObject({
+    resourceId: z.string().min(1).max(2048),
+    resourceType: z.enum(['AWS_EC2_INSTANCE', 'AWS_ECR_CONTAINER_IMAGE', 'AWS_ECR_REPOSITORY', 'AWS_LAMBDA_FUNCTION', 'CODE_REPOSITORY']),
+    accountId: z.string().regex(/^\d{12}$/),
+    scanType: z.enum(['NETWORK', 'PACKAGE', 'CODE']),
+    scanStatus: z.looseObject({ statusCode: z.enum(['ACTIVE', 'INACTIVE']), reason: z.string() }).optional(),
+  }),
+  expiredAt: z.number().finite().optional(),
+  scanQueued: z.boolean().optional(),
+});
+
+declareState('account-region', 'coverage', {
+  empty: () => new Map(),
+  schema: z.map(z.string().max(4096), intact<CoverageRow>(coverageRowSchema)),
+});
+
+/** The model's ScanStatusReason values. */
+const SCAN_STATUS_REASONS = ['PENDING_INITIAL_SCAN', 'ACCESS_DENIED', 'INTERNAL_ERROR', 'UNMANAGED_EC2_INSTANCE', 'UNSUPPORTED_OS', 'SCAN_ELIGIBILITY_EXPIRED', 'RESOURCE_TERMINATED', 'SUCCESSFUL', 'NO_RESOURCES_FOUND', 'IMAGE_SIZE_EXCEEDED', 'SCAN_FREQUENCY_MANUAL', 'SCAN_FREQUENCY_SCAN_ON_PUSH', 'EC2_INSTANCE_STOPPED', 'PENDING_DISABLE', 'NO_INVENTORY', 'STALE_INVENTORY', 'EXCLUDED_BY_TAG', 'UNSUPPORTED_RUNTIME', 'UNSUPPORTED_MEDIA_TYPE', 'UNSUPPORTED_CONFIG_FILE', 'DEEP_INSPECTION_PACKAGE_COLLECTION_LIMIT_EXCEEDED', 'DEEP_INSPECTION_DAILY_SSM_INVENTORY_LIMIT_EXCEEDED', 'DEEP_INSPECTION_COLLECTION_TIME_LIMIT_EXCEEDED', 'DEEP_INSPECTION_NO_INVENTORY', 'AGENTLESS_INSTANCE_STORAGE_LIMIT_EXCEEDED', 'AGENTLESS_INSTANCE_COLLECTION_TIME_LIMIT_EXCEEDED', 'PENDING_REVIVAL_SCAN', 'INTEGRATION_CONNECTION_LOST', 'ACCESS_DENIED_TO_ENCRYPTION_KEY', 'UNSUPPORTED_LANGUAGE', 'NO_SCAN_CONFIGURATION_ASSOCIATED', 'SCAN_IN_PROGRESS', 'IMAGE_ARCHIVED', 'UNSUPPORTED_CODE_ARTIFACTS'] as const satisfies readonly ScanStatusReason[];
+
+declare module './platform/tasks.js' {
+  interface TaskKinds {
+    /** Coverage is looked at again (a rescan window closes). */
+    reconcile: { accountId: string; region: string };
+    /** A queued resource scan completes. */
+    scan: { accountId: string; region: string; coverageKey: string; activeReason?: ScanStatusReason };
+  }
+}
+
+registerTask('reconcile', z.strictObject({ accountId: taskAccountId, region: taskRegion }), (world, task) => {
+  const state = world.existingAccountRegion(task.accountId, task.region);
+  if (state) reconcile(world, state);
+});
+registerTask(
+  'scan',
+  z.strictObject({ accountId: taskAccountId, region: taskRegion, coverageKey: taskId, activeReason: z.enum(SCAN_STATUS_REASONS).optional() }),
+  (world, task) => {
+    const state = world.existingAccountRegion(task.accountId, task.region);
+    if (state) completeScan(world, state, task.coverageKey, task.activeReason);
+  },
+);
 
 /** A coverage row as the rules decide it, before scanning. */
 interface Eligibility {

@@ -70,7 +70,7 @@ export function loadSeed(world: World, seed: Seed, onProgress?: () => void): voi
   for (const entry of seed.organizations) {
     const organization = new Organization(entry.id, entry.managementAccountId);
     for (const account of entry.accounts) organization.accounts.set(account.id, { ...account, joinedAt });
-    world.organizations.set(organization.id, organization);
+    world.global.organizations.organizations.set(organization.id, organization);
   }
   for (const entry of seed.accounts) {
     world.accountRegion(entry.accountId, entry.region).inventory = inventoryFromSeed(entry, world.clock.nowMs());

@@ -7,6 +7,8 @@ import type { PullDateRescanDuration, PullDateRescanMode, RescanDuration, ScanMo
 import { rescanAll } from './scanner.js';
 import type { Caller } from './accounts.js';
 import type { AccountRegion, World } from './world.js';
+import { z } from 'zod';
+import { registerTask, taskAccountId, taskRegion } from './platform/tasks.js';
 
 export interface ConfigurationChange {
   ecr?: { rescanDuration: RescanDuration; pullDateRescanDuration?: PullDateRescanDuration; pullDateRescanMode?: PullDateRescanMode };
@@ -98,3 +100,14 @@ export function memberDeepInspection(world: World, caller: Caller, changes: { ac
     return { accountId, activated: state.configuration.deepInspection.activated };
   });
 }
+
+declare module './platform/tasks.js' {
+  interface TaskKinds {
+    /** A configuration change applies: rescan the account and its members. */
+    'rescan-governed': { accountId: string; region: string };
+  }
+}
+
+registerTask('rescan-governed', z.strictObject({ accountId: taskAccountId, region: taskRegion }), (world, task) =>
+  rescanGoverned(world, { accountId: task.accountId, region: task.region }),
+);

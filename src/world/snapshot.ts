@@ -1,23 +1,21 @@
 // The world as one JSON document, and back: what persistence writes after changes and what
-// the control plane exports and imports as a snapshot. The world's state is plain data —
-// Maps, Sets, Dates, arrays, objects — plus a few small classes whose fields are plain data
-// too; JSON cannot say Map, Set or Date, so they are tagged (`{"$map": [...]}`). Pending
-// transitions are data (see tasks.ts), so they are saved with the rest and resume after a
-// restart. What is configuration (options, the object store, listeners) is not state.
-import { Enablement } from './enablement.js';
-import type { Finding } from './documents.js';
-import type { InspectorEvent } from './events.js';
-import { FindingMap } from './finding-map.js';
-import { Iam } from './iam.js';
-import { InspectorOrganization, Organization } from './organizations.js';
+// the control plane exports and imports as a snapshot. What the document holds comes from
+// the declarations of state (platform/state.ts): each scope's declared fields, plus the
+// platform's own parts — the clock's setting, the catalog, what is scheduled (tasks are
+// data) and the events log. Reading one checks everything against the declarations'
+// schemas into a new state first and swaps it in only when all of it is good: a document
+// that is not the world's state changes nothing. What is configuration (options, the
+// object store, listeners) is not state.
+import { z } from 'zod';
+import { vulnerabilitySchema, type Vulnerability } from './catalog.js';
+import type { InspectorEvent, SavedEventLog } from './events.js';
+import { type SavedState, StateError, WorldState } from './platform/state.js';
+import { savedTaskSchema, type WorldTask } from './platform/tasks.js';
 import type { ScheduledTask } from './scheduler.js';
-import type { WorldTask } from './tasks.js';
-import { UsageLedger } from './usage.js';
-import type { Vulnerability } from './catalog.js';
 import type { World } from './world.js';
 
 export const SNAPSHOT_FORMAT = 'inspector2-local/world-snapshot';
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 export interface WorldSnapshot {
   format: typeof SNAPSHOT_FORMAT;
@@ -27,22 +25,13 @@ export interface WorldSnapshot {
   clock: { manual: boolean; base: number };
   catalog: Vulnerability[];
   scheduler: { seq: number; queue: ScheduledTask<WorldTask>[] };
-  events: InspectorEvent[];
-  /** Every other field of the world, by name. */
-  state: Record<string, unknown>;
+  /** The events log and its id counter (a snapshot of an earlier version holds the events alone). */
+  events: SavedEventLog | InspectorEvent[];
+  /** Every declared piece of state, by scope. */
+  state: SavedState;
 }
 
-/** The world's fields that are not saved as state: configuration, or saved on their own above. */
-const NOT_STATE = new Set(['options', 'objectStore', 'catalog', 'clock', 'events', 'scheduler', 'revision', 'onChange']);
-
-/** Classes whose instances appear in the state; their fields are restored onto their prototype. */
-const CLASSES: Record<string, { prototype: object }> = { Enablement, Iam, InspectorOrganization, Organization, UsageLedger };
-
 export function takeSnapshot(world: World): WorldSnapshot {
-  const state: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(world)) {
-    if (!NOT_STATE.has(name) && typeof value !== 'function') state[name] = value;
-  }
   return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
@@ -51,39 +40,74 @@ export function takeSnapshot(world: World): WorldSnapshot {
     catalog: world.catalog.all(),
     scheduler: world.scheduler.save(),
     events: world.events.save(),
-    state,
+    state: world.state.save(),
   };
 }
 
-/** Replaces the world's state by a snapshot's (configuration and listeners stay). */
-export function restoreSnapshot(world: World, snapshot: WorldSnapshot): void {
-  world.clock.restore(snapshot.clock);
-  for (const vulnerability of snapshot.catalog) world.catalog.add(vulnerability);
-  world.events.restore(snapshot.events);
-  const target = world as unknown as Record<string, unknown>;
-  for (const [name, value] of Object.entries(snapshot.state)) {
-    if (NOT_STATE.has(name) || !(name in target)) continue;
-    target[name] = value;
-  }
-  // An Inspector organization refers to its organization: the one restored, not a copy.
-  for (const regional of world.allInspectorOrganizations()) {
-    const copy = regional.organization;
-    Object.assign(regional, { organization: world.organizations.get(copy.id) ?? copy });
-  }
-  world.scheduler.restore(snapshot.scheduler);
-}
+/** The latest moment a clock may show (the last millisecond of year 9999, as JavaScript dates go). */
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** The events log's events as saved. */
+const savedEvents = z
+  .array(
+    z.looseObject({
+      version: z.literal('0'),
+      id: z.string().max(128),
+      'detail-type': z.enum(['Inspector2 Finding', 'Inspector2 Scan', 'Inspector2 Coverage']),
+      source: z.literal('aws.inspector2'),
+      account: z.string().regex(/^\d{12}$/),
+      time: z.string().max(64),
+      region: z.string().max(64),
+      resources: z.array(z.string().max(2048)),
+      detail: z.record(z.string(), z.unknown()),
+    }),
+  )
+  .max(100_000);
+
+const platformSchema = z.strictObject({
+  format: z.literal(SNAPSHOT_FORMAT),
+  version: z.literal(SNAPSHOT_VERSION),
+  savedAt: z.string().max(64),
+  clock: z.strictObject({ manual: z.boolean(), base: z.number().finite().min(-LATEST).max(LATEST) }),
+  catalog: z.array(vulnerabilitySchema).max(100_000),
+  scheduler: z.strictObject({
+    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    queue: z.array(z.strictObject({ at: z.number().finite(), seq: z.number().int().min(0), task: savedTaskSchema })).max(1_000_000),
+  }),
+  // The log and its id counter; a snapshot of an earlier version holds the events alone.
+  events: z.union([savedEvents, z.strictObject({ sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), events: savedEvents })]),
+  state: z.unknown(),
+});
 
 /**
- * The snapshot as JSON text, Maps, Sets, Dates and the world's classes tagged. A frozen
- * object or array is a part shared by many documents (the findings of one vulnerability
- * share its details), and a long string is mostly a description many findings repeat:
- * each is written once, `{"$id": n, "$v": ...}`, then as `{"$ref": n}`, so that the file
- * of a large world stays small and the sharing survives a restart. An object is a list,
- * `["\u0001o", shape, ...values]`, its keys once per shape in the document's `shapes`: a
- * large world is mostly objects of a few shapes, and fewer objects to parse and collect
- * make the start-up faster. The tree is converted by hand rather than by JSON.stringify's
- * replacer, which is several times slower.
+ * Replaces the world's state by a snapshot's (configuration and listeners stay). Every part
+ * is checked first, into a new state; on the first problem it throws a SnapshotError that
+ * names where, and the world is as it was.
  */
+export function restoreSnapshot(world: World, snapshot: unknown): void {
+  const checked = platformSchema.safeParse(snapshot);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new SnapshotError(`not a world snapshot: ${issue.path.map((p) => String(p).slice(0, 64)).join('.')}: ${issue.message.slice(0, 200)}`);
+  }
+  const document = checked.data;
+  const clockAt = document.clock.manual ? document.clock.base : Date.now() + document.clock.base;
+  if (clockAt < 0 || clockAt > LATEST) throw new SnapshotError('not a world snapshot: clock: outside the years 1970 to 9999');
+  let state: WorldState;
+  try {
+    state = WorldState.load(document.state, () => new Date(clockAt));
+  } catch (error) {
+    if (error instanceof StateError) throw new SnapshotError(`not a world snapshot: ${error.message}`);
+    throw error;
+  }
+  // Everything is good: swap it in.
+  world.state = state;
+  world.clock.restore(document.clock);
+  for (const vulnerability of document.catalog) world.catalog.add(vulnerability);
+  world.events.restore(document.events as SavedEventLog | InspectorEvent[]);
+  world.scheduler.restore(document.scheduler as { seq: number; queue: ScheduledTask<WorldTask>[] });
+}
+
 export function encodeSnapshot(snapshot: WorldSnapshot): string {
   const shared = new Map<unknown, number>();
   const once = (raw: unknown, write: () => unknown): unknown => {
@@ -105,8 +129,6 @@ export function encodeSnapshot(snapshot: WorldSnapshot): string {
       // A list that would read as an object (below) is tagged instead.
       return items[0] === OBJECT ? { $a: items } : items;
     }
-    // A map of findings: the documents (each its own, so not wrapped as shared); the map rebuilds its index.
-    if (raw instanceof FindingMap) return { $findings: [...raw.values()].map(members) };
     if (raw instanceof Map) return { $map: [...raw].map(([k, v]) => [plain(k), plain(v)]) };
     if (raw instanceof Set) return { $set: [...raw].map(plain) };
     // An object: a list of its shape (its keys, once in `shapes`) and its values. A member
@@ -132,8 +154,6 @@ export function encodeSnapshot(snapshot: WorldSnapshot): string {
       shapes.push(keys);
     }
     object[1] = shape;
-    const name = raw.constructor?.name;
-    if (name && name in CLASSES && Object.getPrototypeOf(raw) === CLASSES[name]!.prototype) return { $class: name, fields: object };
     return object;
   };
   const shapeIds = new Map<string, number>();
@@ -155,81 +175,114 @@ const LONG_STRING = 128;
 
 export class SnapshotError extends Error {}
 
-/** Parses a snapshot written by `encodeSnapshot`; a document that is not one is refused with the reason. */
+/** How deep a snapshot's values may nest (the world's own are a dozen levels deep). */
+const MAX_DEPTH = 256;
+
+/**
+ * Parses a snapshot written by `encodeSnapshot`; a document that is not one is refused with
+ * the reason. The text may come from anyone: shape and part numbers must be in range, no
+ * key may name a prototype, and nesting is bounded. What the values are is checked after,
+ * against the declarations (`restoreSnapshot`).
+ */
 export function decodeSnapshot(text: string): WorldSnapshot {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new SnapshotError(`not a world snapshot: ${(error as Error).message}`);
+    throw new SnapshotError(`not a world snapshot: ${(error as Error).message.slice(0, 200)}`);
   }
   const header = parsed as Partial<WorldSnapshot> | null;
-  if (header?.format !== SNAPSHOT_FORMAT) throw new SnapshotError(`not a world snapshot: "format" must be "${SNAPSHOT_FORMAT}"`);
-  if (header.version !== SNAPSHOT_VERSION) throw new SnapshotError(`snapshot version ${String(header.version)} is not supported (this emulator reads version ${SNAPSHOT_VERSION})`);
-  const shared: unknown[] = [];
+  if (typeof header !== 'object' || header === null || header.format !== SNAPSHOT_FORMAT) {
+    throw new SnapshotError(`not a world snapshot: "format" must be "${SNAPSHOT_FORMAT}"`);
+  }
+  if (header.version !== SNAPSHOT_VERSION) {
+    throw new SnapshotError(`snapshot version ${String(header.version).slice(0, 32)} is not supported (this emulator reads version ${SNAPSHOT_VERSION})`);
+  }
+  const shared = new Map<number, unknown>();
   const shapes = (parsed as { shapes?: unknown }).shapes;
   if (!Array.isArray(shapes)) throw new SnapshotError('not a world snapshot: "shapes" is missing');
   // One builder per shape: an object literal of that shape, so that all objects of a shape
   // share a hidden class (building them key by key is several times slower). The keys are
-  // written as JSON string literals, which are JavaScript string literals too.
+  // written as JSON string literals, which are JavaScript string literals too — but a
+  // literal's "__proto__" would set the prototype, so no key may be that.
   const builders = shapes.map((keys: unknown) => {
-    if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw new SnapshotError('not a world snapshot: a shape is not a list of keys');
+    if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string' && k.length <= 256)) {
+      throw new SnapshotError('not a world snapshot: a shape is not a list of keys');
+    }
+    if (keys.some((k) => k === '__proto__' || k === DATE_KEY + '__proto__')) throw new SnapshotError('not a world snapshot: a key names a prototype');
     // Primitives (most values) are taken as they are, without a call.
     const members = keys
       .map((key, i) =>
         key.startsWith(DATE_KEY)
           ? `${JSON.stringify(key.slice(DATE_KEY.length))}: new Date(values[${i + 2}])`
-          : `${JSON.stringify(key)}: typeof (v = values[${i + 2}]) === 'object' && v !== null ? revive(v) : v`,
+          : `${JSON.stringify(key)}: typeof (v = values[${i + 2}]) === 'object' && v !== null ? revive(v, depth) : v`,
       )
       .join(', ');
-    return new Function('values', 'revive', `let v; return { ${members} };`) as (values: unknown[], revive: (value: unknown) => unknown) => Record<string, unknown>;
+    return new Function('values', 'revive', 'depth', `let v; return { ${members} };`) as (
+      values: unknown[],
+      revive: (value: unknown, depth: number) => unknown,
+      depth: number,
+    ) => Record<string, unknown>;
   });
+  const index = (value: unknown, what: string): number => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new SnapshotError(`${what} is not a whole number`);
+    return value;
+  };
+  const list = (value: unknown, what: string): unknown[] => {
+    if (!Array.isArray(value)) throw new SnapshotError(`${what} is not a list`);
+    return value;
+  };
   // Depth first, in document order: a shared part is revived before any reference to it.
-  const revive = (value: unknown): unknown => {
+  const revive = (value: unknown, outer: number): unknown => {
     if (value === null || typeof value !== 'object') return value;
+    const depth = outer + 1;
+    if (depth > MAX_DEPTH) throw new SnapshotError(`values nest deeper than ${MAX_DEPTH} levels`);
     if (Array.isArray(value)) {
       if (value[0] === OBJECT) {
-        const build = builders[value[1] as number];
-        if (!build || value.length !== (shapes[value[1] as number] as string[]).length + 2) {
-          throw new SnapshotError(`an object of unknown shape ${String(value[1])}`);
-        }
-        return build(value, revive);
+        const shape = index(value[1], 'a shape number');
+        const build = builders[shape];
+        if (!build || value.length !== (shapes[shape] as string[]).length + 2) throw new SnapshotError(`an object of unknown shape ${shape}`);
+        return build(value, revive, depth);
       }
-      for (let i = 0; i < value.length; i++) value[i] = revive(value[i]);
+      for (let i = 0; i < value.length; i++) value[i] = revive(value[i], depth);
       return value;
     }
     const tagged = value as Record<string, unknown>;
-    if ('$a' in tagged) {
-      const items = tagged.$a as unknown[];
-      for (let i = 0; i < items.length; i++) items[i] = revive(items[i]);
+    if (Object.hasOwn(tagged, '$a')) {
+      const items = list(tagged.$a, '$a');
+      for (let i = 0; i < items.length; i++) items[i] = revive(items[i], depth);
       return items;
     }
-    if ('$id' in tagged) {
-      const part = revive(tagged.$v);
-      return (shared[tagged.$id as number] = typeof part === 'object' && part !== null ? Object.freeze(part) : part);
+    if (Object.hasOwn(tagged, '$id')) {
+      const id = index(tagged.$id, 'a shared part number');
+      const part = revive(tagged.$v, depth);
+      const kept = typeof part === 'object' && part !== null ? Object.freeze(part) : part;
+      shared.set(id, kept);
+      return kept;
     }
-    if ('$ref' in tagged) {
-      if (!((tagged.$ref as number) in shared)) throw new SnapshotError(`reference to unknown shared part ${String(tagged.$ref)}`);
-      return shared[tagged.$ref as number];
+    if (Object.hasOwn(tagged, '$ref')) {
+      const id = index(tagged.$ref, 'a shared part number');
+      if (!shared.has(id)) throw new SnapshotError(`reference to unknown shared part ${id}`);
+      return shared.get(id);
     }
-    if ('$date' in tagged) return new Date(tagged.$date as number);
-    if ('$findings' in tagged) {
-      const findings = new FindingMap();
-      for (const finding of revive(tagged.$findings) as Finding[]) findings.set(finding.findingArn, finding);
-      return findings;
+    if (Object.hasOwn(tagged, '$date')) {
+      if (typeof tagged.$date !== 'number') throw new SnapshotError('a date is not a number');
+      return new Date(tagged.$date);
     }
-    if ('$map' in tagged) return new Map(revive(tagged.$map) as [unknown, unknown][]);
-    if ('$set' in tagged) return new Set(revive(tagged.$set) as unknown[]);
-    if ('$class' in tagged) {
-      const type = CLASSES[tagged.$class as string];
-      if (!type) throw new SnapshotError(`unknown class ${String(tagged.$class)}`);
-      return Object.assign(Object.create(type.prototype) as object, revive(tagged.fields));
+    if (Object.hasOwn(tagged, '$map')) {
+      const entries = list(revive(tagged.$map, depth), '$map');
+      if (!entries.every((entry) => Array.isArray(entry) && entry.length === 2)) throw new SnapshotError('a map entry is not a [key, value] pair');
+      return new Map(entries as [unknown, unknown][]);
     }
-    for (const key in tagged) tagged[key] = revive(tagged[key]);
+    if (Object.hasOwn(tagged, '$set')) return new Set(list(revive(tagged.$set, depth), '$set'));
+    for (const key of Object.keys(tagged)) {
+      if (key === '__proto__') throw new SnapshotError('a key names a prototype');
+      tagged[key] = revive(tagged[key], depth);
+    }
     return tagged;
   };
   try {
-    parsed = revive(parsed);
+    parsed = revive(parsed, 0);
   } catch (error) {
     if (error instanceof SnapshotError) throw new SnapshotError(`not a world snapshot: ${error.message}`);
     throw error;

@@ -1,6 +1,9 @@
 // What Inspector bills: hours each resource was covered (EC2 agent-based and agentless,
 // Lambda standard and code) and ECR image scans (initial and re-scans). The scanner
 // records it as coverage changes; ListUsageTotals sums the last 30 days.
+import { z } from 'zod';
+import { declareState } from './platform/state.js';
+
 export type UsageType =
   | 'EC2_INSTANCE_HOURS'
   | 'EC2_AGENTLESS_INSTANCE_HOURS'
@@ -57,6 +60,21 @@ export class UsageLedger {
     this.scans.push({ type, at });
   }
 
+  /** The ledger as data (for a snapshot); the index of open spans is rebuilt from it. */
+  save(): { spans: CoveredSpan[]; scans: { type: UsageType; at: number }[] } {
+    return { spans: this.spans, scans: this.scans };
+  }
+
+  static load(saved: { spans: CoveredSpan[]; scans: { type: UsageType; at: number }[] }): UsageLedger {
+    const ledger = new UsageLedger();
+    for (const span of saved.spans) {
+      ledger.spans.push(span);
+      if (span.end === undefined) ledger.openSpans.set(span.resourceKey, [...(ledger.openSpans.get(span.resourceKey) ?? []), ledger.spans.length - 1]);
+    }
+    ledger.scans.push(...saved.scans);
+    return ledger;
+  }
+
   /** Usage over the 30 days before `now`, with the month's cost estimate; types with no use are left out. */
   totals(now: number): { type: UsageType; total: number; estimatedMonthlyCost: number }[] {
     const from = now - USAGE_WINDOW_MS;
@@ -79,3 +97,22 @@ export class UsageLedger {
 function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
+
+declare module './platform/state.js' {
+  interface AccountRegionState {
+    usage: UsageLedger;
+  }
+}
+
+const usageType = z.enum(Object.keys(PRICE) as [UsageType, ...UsageType[]]);
+const instant = z.number().finite();
+
+declareState('account-region', 'usage', {
+  empty: () => new UsageLedger(),
+  schema: z.strictObject({
+    spans: z.array(z.strictObject({ type: usageType, resourceKey: z.string().max(2048), start: instant, end: instant.optional() })),
+    scans: z.array(z.strictObject({ type: usageType, at: instant })),
+  }),
+  save: (value) => value.save(),
+  load: (saved) => UsageLedger.load(saved),
+});

@@ -20,7 +20,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { STATE_FILE } from '../../src/storage/persistence.js';
 import { decodeSnapshot } from '../../src/world/snapshot.js';
-import type { World } from '../../src/world/world.js';
+import type { SavedFilter } from '../../src/world/filters.js';
+import type { SavedState } from '../../src/world/platform/state.js';
 import { control, inspectorClient, listAllFindings, startTestServer } from '../helpers.js';
 
 const low = { severity: [{ comparison: 'EQUALS' as const, value: 'LOW' }] };
@@ -93,9 +94,10 @@ describe('persistence across a restart', () => {
 });
 
 /** The names of an account's filters in a decoded snapshot's state. */
-function filterNames(state: Record<string, unknown>, accountId: string): string[] {
-  const accountRegions = state.accountRegions as Map<string, ReturnType<World['accountRegion']>>;
-  return [...accountRegions.values()].filter((s) => s.accountId === accountId).flatMap((s) => [...s.filters.values()].map((f) => f.name));
+function filterNames(state: SavedState, accountId: string): string[] {
+  return Object.entries(state.accountRegions)
+    .filter(([key]) => key.startsWith(`${accountId}/`))
+    .flatMap(([, fields]) => [...(fields.filters as Map<string, SavedFilter>).values()].map((f) => f.name));
 }
 
 async function allFilterNames(client: Inspector2Client): Promise<string[]> {
