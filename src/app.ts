@@ -71,6 +71,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     new VulnerabilityCatalog(readCatalog(DEFAULT_CATALOG_FILE)),
     { ...(options.clockStart ? { start: options.clockStart } : {}), ...(options.manualClock ? { manual: true } : {}) },
   );
+  world.onTaskError = (task, error) =>
+    logger.error(`scheduled ${task.kind} failed and was dropped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   // The seed is read when first needed: not at all when a saved state is restored (until a reset).
   let seed: Seed | undefined | null = null;
   const seedOf = () => (seed === null ? (seed = options.seed === false ? undefined : readSeed(options.seed ?? DEFAULT_SEED_FILE)) : seed);

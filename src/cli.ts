@@ -37,7 +37,11 @@ function options(): ServerOptions {
 
 async function serve(): Promise<void> {
   // Each command loads only its own modules: generating a world needs no server, serving no faker.
-  const [{ startServer }, { SeedError }] = await Promise.all([import('./server.js'), import('./world/seed.js')]);
+  const [{ startServer }, { SeedError }, { PersistenceError }] = await Promise.all([
+    import('./server.js'),
+    import('./world/seed.js'),
+    import('./storage/persistence.js'),
+  ]);
   try {
     const server = await startServer(options());
     server.emulator.logger.info(`inspector2-local listening on ${server.url}`);
@@ -54,6 +58,11 @@ async function serve(): Promise<void> {
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGINT', () => shutdown('SIGINT'));
   } catch (error) {
+    if (error instanceof PersistenceError) {
+      // One line that names the file and what to do; no stack.
+      console.error(`inspector2-local: ${error.message}`);
+      process.exit(2);
+    }
     if (error instanceof ConfigError || error instanceof SeedError || (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       console.error(`inspector2-local: ${(error as Error).message}\n${USAGE}`);
       process.exit(2);

@@ -13,7 +13,13 @@ export interface RunningServer {
 
 /** Starts the emulator listening on HOST:PORT; resolves once it accepts connections. */
 export function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const emulator = createEmulator(options);
+  let emulator: Emulator;
+  try {
+    emulator = createEmulator(options);
+  } catch (error) {
+    // A state that cannot be kept or read, a seed that cannot be loaded: the promise says so.
+    return Promise.reject(error as Error);
+  }
   const hostname = options.host ?? DEFAULT_HOST;
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: emulator.app.fetch, port: options.port ?? DEFAULT_PORT, hostname }, (info: AddressInfo) => {

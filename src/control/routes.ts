@@ -56,6 +56,7 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
             lastWriteAt: persistence.lastWriteAt?.toISOString() ?? null,
             lastWriteMs: Math.round(persistence.lastWriteMs),
             pending: persistence.pending,
+            lastError: persistence.lastError ? { at: persistence.lastError.at.toISOString(), message: persistence.lastError.message } : null,
           }
         : null,
     }),

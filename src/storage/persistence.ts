@@ -8,18 +8,24 @@
 // takes long to serialize (seconds at 100k findings) and the server waits meanwhile, so a
 // save starts no sooner than PAUSE_FACTOR times the last one's duration after it: writing
 // never takes more than about a fifth of the server's time.
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { DataFile, DataFileSync } from 'lowdb/node';
+import { DataFile } from 'lowdb/node';
 import type { Logger } from '../log.js';
-import { decodeSnapshot, encodeSnapshot, restoreSnapshot, takeSnapshot, type WorldSnapshot } from '../world/snapshot.js';
+import { decodeSnapshot, encodeSnapshot, restoreSnapshot, SnapshotError, takeSnapshot, type WorldSnapshot } from '../world/snapshot.js';
 import type { World } from '../world/world.js';
 
 export const STATE_FILE = 'state.json';
 
 const codec = { parse: decodeSnapshot, stringify: encodeSnapshot };
 const PAUSE_FACTOR = 4;
+/** After a failed write, the next try waits this long, doubling up to RETRY_MAX_MS. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 30_000;
+
+/** The state cannot be kept or read back: the message says which file and what to do. The server does not start. */
+export class PersistenceError extends Error {}
 
 export class Persistence {
   private readonly db: Low<WorldSnapshot>;
@@ -32,6 +38,9 @@ export class Persistence {
   lastWriteMs = 0;
   private lastWriteEnded = 0;
   private wake?: () => void;
+  /** Why the last write failed, until one succeeds (the change stays pending and is retried). */
+  lastError?: { at: Date; message: string };
+  private failures = 0;
 
   private constructor(
     readonly file: string,
@@ -46,14 +55,36 @@ export class Persistence {
    * every change from now on. Answers whether a saved state was restored.
    */
   static open(dataDir: string, world: World, logger: Logger): { persistence: Persistence; restored: boolean } {
-    mkdirSync(dataDir, { recursive: true });
     const file = join(dataDir, STATE_FILE);
+    try {
+      mkdirSync(dataDir, { recursive: true });
+      accessSync(dataDir, constants.W_OK);
+    } catch (error) {
+      throw new PersistenceError(
+        `DATA_DIR ${dataDir} is not a folder this process can write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ` +
+          'choose another DATA_DIR, fix its permissions, or start without PERSISTENCE',
+      );
+    }
     // Read synchronously: the server must not answer before its state is back.
-    const saved = new DataFileSync<WorldSnapshot>(file, codec).read();
-    if (saved) restoreSnapshot(world, saved);
+    let text: string | undefined;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new PersistenceError(`cannot read the saved state ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): fix its permissions, or move it away to start afresh`);
+      }
+    }
+    if (text !== undefined) {
+      try {
+        restoreSnapshot(world, decodeSnapshot(text));
+      } catch (error) {
+        if (!(error instanceof SnapshotError)) throw error;
+        throw new PersistenceError(`the saved state ${file} cannot be read back (${error.message}): move it away to start afresh, or restore a backup`);
+      }
+    }
     const persistence = new Persistence(file, world, logger);
     world.onChange = () => persistence.markDirty();
-    return { persistence, restored: saved !== null };
+    return { persistence, restored: text !== undefined };
   }
 
   /** Whether a change waits to be written, or a write runs. */
@@ -66,7 +97,9 @@ export class Persistence {
     // Start on the next turn of the event loop, so that changes made in this one share the
     // write — or after the pause that the last write's duration asks for.
     this.saving ??= new Promise<void>((resolve) => {
-      const pause = this.lastWriteEnded + PAUSE_FACTOR * this.lastWriteMs - performance.now();
+      // After failures, back off; else pause in proportion to the last write.
+      const retry = this.failures ? Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1)) : 0;
+      const pause = Math.max(retry + this.lastWriteEnded, this.lastWriteEnded + PAUSE_FACTOR * this.lastWriteMs) - performance.now();
       if (pause <= 0) return void setImmediate(resolve);
       const timer = setTimeout(resolve, pause);
       // A flush (shutdown) does not wait for the pause.
@@ -92,9 +125,17 @@ export class Persistence {
         this.lastWriteAt = new Date();
         this.lastWriteEnded = performance.now();
         this.lastWriteMs = this.lastWriteEnded - started;
+        if (this.lastError) this.logger.info(`persistence: ${this.file} written again after ${this.failures} failed write(s)`);
+        this.lastError = undefined;
+        this.failures = 0;
       }
     } catch (error) {
-      this.logger.error(`persistence: could not write ${this.file}: ${(error as Error).message}`);
+      // The change is not on disk: it stays pending, and the write is tried again after a pause.
+      this.dirty = true;
+      this.failures++;
+      this.lastWriteEnded = performance.now();
+      this.lastError = { at: new Date(), message: (error as Error).message };
+      this.logger.error(`persistence: could not write ${this.file} (attempt ${this.failures}; will retry): ${(error as Error).message}`);
     } finally {
       this.saving = undefined;
     }
@@ -102,9 +143,11 @@ export class Persistence {
     if (this.dirty) this.markDirty();
   }
 
-  /** Waits until every change made so far is on disk (a clean shutdown). */
-  async flush(): Promise<void> {
+  /** Waits until every change made so far is on disk (a clean shutdown); gives up after `attempts` failed writes. */
+  async flush(attempts = 3): Promise<void> {
+    const failuresBefore = this.failures;
     while (this.saving || this.dirty) {
+      if (this.failures - failuresBefore >= attempts) throw new PersistenceError(`the state could not be written to ${this.file}: ${this.lastError?.message ?? 'unknown error'}`);
       this.wake?.();
       if (this.saving) await this.saving;
       else await this.saveWhileDirty();

@@ -42,7 +42,17 @@ export class World {
   readonly clock: Clock;
   /** Global: the EventBridge events Inspector has sent. */
   readonly events: EventLog;
-  readonly scheduler: Scheduler<WorldTask> = new Scheduler((task) => runTask(this, task));
+  /**
+   * Runs due tasks. One that fails is reported and dropped: a task is data, possibly from a
+   * snapshot, and one bad task must not stop every request after it.
+   */
+  readonly scheduler: Scheduler<WorldTask> = new Scheduler((task) => {
+    try {
+      runTask(this, task);
+    } catch (error) {
+      this.onTaskError?.(task, error);
+    }
+  });
   /** Every declared piece of state; a snapshot replaces it whole. */
   state: WorldState;
   /** Where reports are written; the emulator gives a folder or an S3 endpoint. */
@@ -53,6 +63,8 @@ export class World {
   revision = 0;
   /** Called on every change (persistence listens). */
   onChange?: () => void;
+  /** Called when a scheduled task fails (the emulator logs it). */
+  onTaskError?: (task: WorldTask, error: unknown) => void;
 
   constructor(
     readonly options: WorldOptions = DEFAULT_WORLD_OPTIONS,
