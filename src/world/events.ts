@@ -3,8 +3,8 @@
 // completes; `Inspector2 Coverage` when a resource's scan status changes. Kept in a log
 // (the latest MAX_EVENTS) that the control plane reads and clears, and handed to the
 // listeners (delivery sinks) as they happen.
-import { randomUUID } from 'node:crypto';
 import type { CoveredResource, Finding } from './documents.js';
+import { nextId } from './ids.js';
 
 export interface InspectorEvent {
   version: '0';
@@ -16,6 +16,12 @@ export interface InspectorEvent {
   region: string;
   resources: string[];
   detail: Record<string, unknown>;
+}
+
+/** The log as saved: the events kept, and how many were ever sent (event ids derive from it). */
+export interface SavedEventLog {
+  sequence: number;
+  events: InspectorEvent[];
 }
 
 const MAX_EVENTS = 10_000;
@@ -48,17 +54,20 @@ function render(event: InspectorEvent): InspectorEvent {
 export class EventLog {
   private readonly events: InspectorEvent[] = [];
   private readonly listeners = new Set<(event: InspectorEvent) => void>();
+  /** How many events were sent: ids derive from it and what the event names, never from chance. */
+  private readonly counter = { sequence: 0 };
 
   constructor(private readonly now: () => Date) {}
 
   private emit(detailType: InspectorEvent['detail-type'], account: string, region: string, resources: string[], detail: Record<string, unknown>): void {
+    const time = this.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const event: InspectorEvent = {
       version: '0',
-      id: randomUUID(),
+      id: nextId(this.counter, 'event', detailType, account, region, time, ...resources),
       'detail-type': detailType,
       source: 'aws.inspector2',
       account,
-      time: this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      time,
       region,
       resources,
       detail,
@@ -105,19 +114,27 @@ export class EventLog {
     return this.events.slice(-MAX_EVENTS).map(render);
   }
 
-  /** The log as kept (for a snapshot): finding details not rendered yet. */
-  save(): InspectorEvent[] {
-    return this.events.slice(-MAX_EVENTS);
+  /** The log as kept (for a snapshot): finding details not rendered yet, and the id counter. */
+  save(): SavedEventLog {
+    return { sequence: this.counter.sequence, events: this.events.slice(-MAX_EVENTS) };
   }
 
-  /** Replaces the log by saved events (a restart); listeners are not called again. */
-  restore(events: InspectorEvent[]): void {
+  /**
+   * Replaces the log by a saved one (a restart); listeners are not called again. A snapshot
+   * written before the counter was saved holds the events alone: counting goes on after them.
+   */
+  restore(saved: SavedEventLog | InspectorEvent[]): void {
+    const events = Array.isArray(saved) ? saved : saved.events;
+    const sequence = Array.isArray(saved) ? undefined : saved.sequence;
     this.events.length = 0;
     for (const event of events) this.events.push(event);
+    this.counter.sequence = Number.isSafeInteger(sequence) && (sequence as number) >= 0 ? (sequence as number) : events.length;
   }
 
-  clear(): void {
+  /** Forgets the events, and, with `counter`, how many were sent (a world reset). */
+  clear(counter = false): void {
     this.events.length = 0;
+    if (counter) this.counter.sequence = 0;
   }
 
   /** Calls `listener` with every event from now on; returns how to stop. */
