@@ -1,11 +1,13 @@
 // Findings reports: CreateFindingsReport, GetFindingsReportStatus, CancelFindingsReport.
 import { cancelReport, createReport, reportOf } from '../world/reports.js';
 import type { World } from '../world/world.js';
+import { checkDestination } from './destination.js';
 import type { Handlers } from './types.js';
 
 export function reportHandlers(world: World): Handlers {
   return {
     CreateFindingsReport(input, { caller }) {
+      checkDestination(input.s3Destination, 's3Destination');
       const report = createReport(world, caller, {
         format: input.reportFormat,
         destination: input.s3Destination,

@@ -1,11 +1,13 @@
 // SBOM exports: CreateSbomExport, GetSbomExport, CancelSbomExport.
 import { cancelSbomExport, createSbomExport, sbomExportOf } from '../world/sbom.js';
 import type { World } from '../world/world.js';
+import { checkDestination } from './destination.js';
 import type { Handlers } from './types.js';
 
 export function sbomHandlers(world: World): Handlers {
   return {
     CreateSbomExport(input, { caller }) {
+      checkDestination(input.s3Destination, 's3Destination');
       const exported = createSbomExport(world, caller, {
         format: input.reportFormat,
         s3Destination: input.s3Destination,

@@ -19,6 +19,7 @@ import {
 } from '../world/changes.js';
 import { ECOSYSTEMS } from '../world/ecosystems.js';
 import { functionFromSeed, functionSchema, imageFromSeed, imageSchema, instanceFromSeed, instanceSchema, packageSchema } from '../world/seed-inventory.js';
+import { isKnownRegion } from '../protocol/regions.js';
 import type { World } from '../world/world.js';
 import { ControlError } from './errors.js';
 import { jsonBody } from './json.js';
@@ -39,22 +40,25 @@ const instanceChangeSchema = z
   })
   .strict();
 
-function place(c: Context): { accountId: string; region: string } {
-  const accountId = c.req.param('accountId') ?? '';
-  const region = c.req.param('region') ?? '';
-  if (!/^\d{12}$/.test(accountId)) throw new ControlError(400, `accountId must be a 12-digit account id, got '${accountId}'`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new ControlError(400, `region must be a region such as eu-west-1, got '${region}'`);
-  return { accountId, region };
-}
+const shown = (text: string) => (text.length > 100 ? `${text.slice(0, 100)}...` : text);
 
-export function inventoryRoutes(world: World): Hono {
+export function inventoryRoutes(world: World, regionAllowed: (region: string) => boolean = isKnownRegion): Hono {
+  const place = (c: Context): { accountId: string; region: string } => {
+    const accountId = c.req.param('accountId') ?? '';
+    const region = c.req.param('region') ?? '';
+    if (!/^\d{12}$/.test(accountId)) throw new ControlError(400, `accountId must be a 12-digit account id, got '${shown(accountId)}'`);
+    // The regions requests may be signed for (AWS's, and those opted in): no made-up region gets state.
+    if (!regionAllowed(region)) throw new ControlError(400, `region must be an AWS Region such as eu-west-1 (or one opted in with INSPECTOR2_CUSTOM_REGIONS), got '${shown(region)}'`);
+    return { accountId, region };
+  };
   const routes = new Hono();
   const base = '/_inspector2/inventory/:accountId/:region';
   const now = () => world.clock.nowMs();
 
   routes.get(base, (c) => {
     const { accountId, region } = place(c);
-    return c.json(world.accountRegion(accountId, region).inventory ?? null);
+    // A read creates nothing.
+    return c.json(world.existingAccountRegion(accountId, region)?.inventory ?? null);
   });
 
   routes.post(`${base}/ec2-instances`, async (c) => {
@@ -81,7 +85,8 @@ export function inventoryRoutes(world: World): Hono {
     routes.delete(`${base}/${resource}/packages/:ecosystem/:package{.+}`, (c) => {
       const { accountId, region } = place(c);
       const ecosystem = parse(z.enum(ECOSYSTEMS), c.req.param('ecosystem'));
-      removePackage(world, accountId, region, target(c), { ecosystem, name: decodeURIComponent(c.req.param('package')) });
+      // The router decoded the path once; decoding again would turn `%25zz` into a malformed escape.
+      removePackage(world, accountId, region, target(c), { ecosystem, name: c.req.param('package') });
       return c.json({ removed: c.req.param('package') });
     });
   }

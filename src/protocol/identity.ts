@@ -3,6 +3,7 @@
 // LocalStack does; the opt-in strict mode verifies them the way AWS does.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { genericError } from './errors.js';
+import { isKnownRegion } from './regions.js';
 
 export const DEFAULT_ACCOUNT_ID = '000000000000';
 export const DEFAULT_REGION = 'us-east-1';
@@ -22,6 +23,8 @@ export interface IdentityOptions {
   signingName: string;
   /** How far a request's X-Amz-Date may be from now in strict mode (AWS: 5 minutes). */
   maxClockSkewMs?: number;
+  /** The regions a request may be signed for, in both modes (default: AWS's real regions, see regions.ts). */
+  regionAllowed?: (region: string) => boolean;
 }
 
 /** What identification needs of a request, independent of the HTTP framework. */
@@ -54,6 +57,7 @@ export function identify(request: SignedRequest, options: IdentityOptions): Call
   }
   const auth = parseAuthorization(header);
   if (options.verifySignatures) verify(request, auth, options);
+  else checkRegion(auth, options);
   return { accountId: accountForAccessKey(auth.accessKeyId), region: auth.region, accessKeyId: auth.accessKeyId };
 }
 
@@ -97,12 +101,24 @@ function parseAuthorization(header: string): ParsedAuthorization {
   };
 }
 
+/** A region that does not exist gets what AWS answers a client signing for one: 403 InvalidSignatureException. */
+function checkRegion(auth: ParsedAuthorization, options: IdentityOptions): void {
+  if ((options.regionAllowed ?? isKnownRegion)(auth.region)) return;
+  const shown = auth.region.length > 64 ? `${auth.region.slice(0, 64)}...` : auth.region;
+  throw genericError.invalidSignature(`Credential should be scoped to a valid region, not '${shown}'.`);
+}
+
 function verify(request: SignedRequest, auth: ParsedAuthorization, options: IdentityOptions): void {
+  // A signature that does not cover Host could be replayed against another endpoint (or a rebinding page's name).
+  if (!auth.signedHeaders.some((name) => name.toLowerCase() === 'host')) {
+    throw genericError.incompleteSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  }
   const secret = options.credentials.get(auth.accessKeyId);
   if (secret === undefined) throw genericError.unrecognizedClient();
   if (auth.service !== options.signingName) {
     throw genericError.invalidSignature(`Credential should be scoped to correct service: '${options.signingName}'.`);
   }
+  checkRegion(auth, options);
   const amzDate = request.headers.get('x-amz-date');
   if (amzDate === null || !/^\d{8}T\d{6}Z$/.test(amzDate)) {
     throw genericError.incompleteSignature(

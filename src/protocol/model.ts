@@ -66,7 +66,7 @@ export class ServiceModel {
 
   /** The named shape's schema. Throws on a name the model lacks: that is a bug, not bad input. */
   shape(name: string): Schema {
-    const schema = this.schemas[name];
+    const schema = Object.hasOwn(this.schemas, name) ? this.schemas[name] : undefined;
     if (!schema) throw new Error(`the model has no shape ${name}`);
     return schema;
   }
@@ -78,7 +78,7 @@ export class ServiceModel {
 
   /** HTTP status of an error shape (`x-aws-error`), or undefined when the name is not a modeled error. */
   errorStatus(name: string): number | undefined {
-    return this.schemas[name]?.['x-aws-error']?.httpStatusCode;
+    return Object.hasOwn(this.schemas, name) ? this.schemas[name]?.['x-aws-error']?.httpStatusCode : undefined;
   }
 }
 

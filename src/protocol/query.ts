@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError, genericError } from './errors.js';
 import { identify, type Caller, type IdentityOptions } from './identity.js';
-import type { Handled } from './service.js';
+import { DEFAULT_MAX_BODY_BYTES, limitedBody, type Handled } from './service.js';
 
 /** An XML value: a scalar, a list (rendered as <member> elements) or a structure. */
 export type XmlValue = string | number | boolean | Date | XmlValue[] | { [element: string]: XmlValue | undefined };
@@ -16,6 +16,8 @@ export interface QueryEndpointOptions {
   xmlns: string;
   actions: Readonly<Record<string, QueryAction>>;
   mapError?: (error: unknown) => AwsError | undefined;
+  /** Larger bodies are refused (413) while they stream in; default 10 MB, as the restJson endpoint. */
+  maxBodyBytes?: number;
 }
 
 export function createQueryEndpoint(options: QueryEndpointOptions) {
@@ -24,7 +26,7 @@ export function createQueryEndpoint(options: QueryEndpointOptions) {
     const handled: Handled = { requestId, response: undefined as unknown as Response };
     try {
       const url = new URL(request.url);
-      const body = new Uint8Array(await request.arrayBuffer());
+      const body = await limitedBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
       const caller = identify(
         { method: request.method, rawPath: url.pathname, rawQuery: url.search.slice(1), headers: request.headers, body },
         options.identity,
@@ -33,16 +35,18 @@ export function createQueryEndpoint(options: QueryEndpointOptions) {
       const params = new URLSearchParams(url.search);
       for (const [name, value] of new URLSearchParams(new TextDecoder().decode(body))) params.append(name, value);
       const action = params.get('Action') ?? '';
-      handled.operation = action || undefined;
-      const run = options.actions[action];
-      if (!run) {
+      // Own actions only: `constructor`, `__proto__` or `toString` are unknown actions like any other.
+      const run = Object.hasOwn(options.actions, action) ? options.actions[action] : undefined;
+      if (typeof run !== 'function') {
         // IAM's answer to an action it does not know; the message says which ones are served here.
+        const shown = action.length > 100 ? `${action.slice(0, 100)}...` : action;
         throw new AwsError(
           'InvalidAction',
           400,
-          `The action or operation requested is invalid: '${action}'. inspector2-local answers ${Object.keys(options.actions).join(', ')}.`,
+          `The action or operation requested is invalid: '${shown}'. inspector2-local answers ${Object.keys(options.actions).join(', ')}.`,
         );
       }
+      handled.operation = action;
       let result: Record<string, XmlValue | undefined>;
       try {
         result = run(params, caller);

@@ -29,7 +29,7 @@ export class Router {
     const segments = splitPath(rawPath);
     for (const route of this.routes) {
       if (route.operation.method !== method || route.segments.length !== segments.length) continue;
-      const labels: Record<string, string> = {};
+      const labels: Record<string, string> = Object.create(null) as Record<string, string>;
       const matches = route.segments.every((expected, i) => {
         const actual = segments[i]!;
         if (typeof expected === 'string') return expected === actual;

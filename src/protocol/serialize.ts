@@ -18,7 +18,7 @@ function toWire(model: ServiceModel, ref: Schema, value: unknown): unknown {
     const result: Record<string, unknown> = {};
     for (const [name, member] of Object.entries(value)) {
       if (member === undefined || member === null) continue;
-      const memberSchema = schema.properties ? schema.properties[name] : schema.additionalProperties;
+      const memberSchema = schema.properties ? (Object.hasOwn(schema.properties, name) ? schema.properties[name] : undefined) : schema.additionalProperties;
       if (memberSchema) result[name] = toWire(model, memberSchema, member);
     }
     return result;
@@ -36,7 +36,7 @@ export function errorResponse(model: ServiceModel, error: AwsError): Response {
   const properties = model.errorStatus(error.code) !== undefined ? (model.shape(error.code).properties ?? {}) : {};
   for (const [name, value] of Object.entries(error.members)) {
     if (value === undefined || value === null) continue;
-    const member = properties[name];
+    const member = Object.hasOwn(properties, name) ? properties[name] : undefined;
     if (member?.['x-aws-location'] === 'header') headers[member['x-aws-location-name'] ?? name] = String(value);
     else body[name] = member ? toWire(model, member, value) : value;
   }

@@ -4,12 +4,13 @@
 // pipeline serves a listening server and in-process (msw) use. It knows the model, not
 // what the operations mean: semantics live in the handlers it is given.
 import { randomUUID } from 'node:crypto';
+import { BodyTooLargeError, readBody } from '../http/body.js';
 import { AwsError, genericError } from './errors.js';
 import { identify, type Caller, type IdentityOptions } from './identity.js';
 import type { OperationSpec, ServiceModel } from './model.js';
 import { Router } from './route.js';
 import { errorResponse, jsonResponse, serializeShape } from './serialize.js';
-import { checkShape, validationError } from './validate.js';
+import { checkShape, MAX_JSON_DEPTH, nestsDeeperThan, prototypeNamePath, render, validationError } from './validate.js';
 
 export interface CallContext {
   caller: Caller;
@@ -48,11 +49,11 @@ export interface Handled {
   dropped?: boolean;
 }
 
-const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export function createServiceEndpoint(model: ServiceModel, options: ServiceEndpointOptions) {
   // Every operation of the model has its semantics: a missing one is a programming error, found at start-up.
-  const missing = [...model.operations.keys()].filter((name) => !options.handlers[name]);
+  const missing = [...model.operations.keys()].filter((name) => !Object.hasOwn(options.handlers, name) || !options.handlers[name]);
   if (missing.length) throw new Error(`no handler for ${missing.length} operation(s) of the model: ${missing.join(', ')}`);
   const router = new Router(model);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -62,10 +63,8 @@ export function createServiceEndpoint(model: ServiceModel, options: ServiceEndpo
     const handled: Handled = { requestId, response: undefined as unknown as Response };
     try {
       const url = new URL(request.url);
-      const declared = Number(request.headers.get('content-length') ?? 0);
-      if (declared > maxBodyBytes) throw genericError.requestTooLarge(maxBodyBytes);
-      const body = new Uint8Array(await request.arrayBuffer());
-      if (body.byteLength > maxBodyBytes) throw genericError.requestTooLarge(maxBodyBytes);
+      // Counted while it streams in: a chunked body is cut at the limit, not read whole first.
+      const body = await limitedBody(request, maxBodyBytes);
 
       const caller = identify(
         { method: request.method, rawPath: url.pathname, rawQuery: url.search.slice(1), headers: request.headers, body },
@@ -114,6 +113,16 @@ export function createServiceEndpoint(model: ServiceModel, options: ServiceEndpo
   };
 }
 
+/** The request's body, or AWS's 413 when it passes the limit. */
+export async function limitedBody(request: Request, maxBodyBytes: number): Promise<Uint8Array> {
+  try {
+    return await readBody(request, maxBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw genericError.requestTooLarge(maxBodyBytes);
+    throw error;
+  }
+}
+
 function parseBody(body: Uint8Array): Record<string, unknown> {
   const text = new TextDecoder().decode(body);
   if (text.trim() === '') return {};
@@ -125,6 +134,13 @@ function parseBody(body: Uint8Array): Record<string, unknown> {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw genericError.serialization('The request body must be a JSON object.');
+  }
+  if (nestsDeeperThan(parsed)) throw genericError.serialization(`The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.`);
+  // No AWS shape has a member named like a prototype property: refused before anything reads the body
+  // (a generic error every operation may answer, where not every operation models a ValidationException).
+  const prototypeName = prototypeNamePath(parsed);
+  if (prototypeName !== undefined) {
+    throw genericError.serialization(`The request body has a member named like a prototype property (__proto__, constructor, prototype) at ${render(prototypeName)}.`);
   }
   return parsed as Record<string, unknown>;
 }

@@ -6,6 +6,14 @@
 import { AwsError } from './errors.js';
 import type { Schema, ServiceModel } from './model.js';
 
+/**
+ * Names that live on every object's prototype chain. No AWS shape has a member of these
+ * names. The pipeline refuses a JSON body naming one anywhere (SerializationException, see
+ * service.ts); the walk below also refuses them, as a structure member or a map key, for any
+ * other way a value reaches it: input never reaches a prototype.
+ */
+export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 export interface Violation {
   /** Dotted path of the member, list indexes as numbers: `filterCriteria.severity.0.comparison`. */
   name: string;
@@ -106,12 +114,17 @@ function walkStructure(
   const result: Record<string, unknown> = {};
   const properties = schema.properties!;
   for (const name of schema.required ?? []) {
-    if (value[name] === undefined || value[name] === null) {
+    if (!Object.hasOwn(value, name) || value[name] === undefined || value[name] === null) {
       out.push({ name: join(path, name), message: `Value null at '${join(path, name)}' failed to satisfy constraint: Member must not be null` });
     }
   }
   for (const [name, member] of Object.entries(value)) {
-    const memberSchema = properties[name];
+    if (PROTOTYPE_NAMES.has(name)) {
+      out.push(prototypeNameViolation(join(path, name)));
+      continue;
+    }
+    // Own members of the model only: `properties['__proto__']` would be Object.prototype.
+    const memberSchema = Object.hasOwn(properties, name) ? properties[name] : undefined;
     if (!memberSchema) {
       if (options.mode === 'output') out.push({ name: join(path, name), message: `Member '${join(path, name)}' is not in the model` });
       continue;
@@ -146,10 +159,18 @@ function walkMap(
   );
   const result: Record<string, unknown> = {};
   for (const [key, member] of entries) {
+    if (PROTOTYPE_NAMES.has(key)) {
+      out.push(prototypeNameViolation(join(path, key)));
+      continue;
+    }
     if (schema.propertyNames) walk(model, schema.propertyNames, key, join(path, key), out, options);
     if (schema.additionalProperties) result[key] = walk(model, schema.additionalProperties, member, join(path, key), out, options);
   }
   return result;
+}
+
+function prototypeNameViolation(path: string): Violation {
+  return { name: path, message: `Member '${path}' failed to satisfy constraint: Member name must not be one of [${[...PROTOTYPE_NAMES].join(', ')}]` };
 }
 
 function checkSize(size: number, min: number | undefined, max: number | undefined, fail: (constraint: string) => unknown): void {
@@ -161,10 +182,77 @@ function join(path: string, name: string): string {
   return path === '' ? name : `${path}.${name}`;
 }
 
-function render(value: unknown): string {
+const RENDER_MAX_CHARS = 100;
+const RENDER_MAX_DEPTH = 2;
+
+/** A value as an error message shows it: at most 100 characters, nested values past depth 2 as `...`. */
+export function render(value: unknown): string {
   if (value === undefined || value === null) return 'null';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return `'${text.length > 100 ? `${text.slice(0, 100)}...` : text}'`;
+  const text = typeof value === 'string' ? value : preview(value, 0);
+  return `'${text.length > RENDER_MAX_CHARS ? `${text.slice(0, RENDER_MAX_CHARS)}...` : text}'`;
+}
+
+/** JSON-like text of a value, bounded in depth and (roughly) in size: never walks a whole large or deep value. */
+function preview(value: unknown, depth: number): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > RENDER_MAX_CHARS ? value.slice(0, RENDER_MAX_CHARS) : value);
+  if (typeof value !== 'object' || value === null) return String(value);
+  if (depth >= RENDER_MAX_DEPTH) return Array.isArray(value) ? '[...]' : '{...}';
+  const parts: string[] = [];
+  let length = 0;
+  const add = (part: string): boolean => {
+    parts.push(part);
+    length += part.length + 1;
+    if (length <= RENDER_MAX_CHARS) return true;
+    parts.push('...');
+    return false;
+  };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && add(preview(value[i], depth + 1)); i++);
+    return `[${parts.join(',')}]`;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (!add(`${JSON.stringify(key.slice(0, RENDER_MAX_CHARS))}:${preview((value as Record<string, unknown>)[key], depth + 1)}`)) break;
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/** How deep a request document may nest (objects and arrays); inspector2's deepest input nests 5 levels. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether a parsed JSON value nests objects and arrays more than `max` levels deep (the
+ * value itself is level 1). Iterative: a document 10,000 levels deep is refused without
+ * recursing through it.
+ */
+export function nestsDeeperThan(value: unknown, max: number = MAX_JSON_DEPTH): boolean {
+  const stack: { value: object; depth: number }[] = [];
+  if (typeof value === 'object' && value !== null) stack.push({ value, depth: 1 });
+  while (stack.length) {
+    const { value: current, depth } = stack.pop()!;
+    if (depth > max) return true;
+    const children = Array.isArray(current) ? current : Object.values(current);
+    for (const child of children) if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}
+
+/** The path of the first object key named like a prototype member (`__proto__`, ...) in a parsed JSON value, if any. Iterative. */
+export function prototypeNamePath(value: unknown): string | undefined {
+  const stack: { value: unknown; path: string }[] = [{ value, path: '' }];
+  while (stack.length) {
+    const { value: current, path } = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (Array.isArray(current)) {
+      current.forEach((item, i) => typeof item === 'object' && item !== null && stack.push({ value: item, path: join(path, String(i)) }));
+      continue;
+    }
+    for (const [key, item] of Object.entries(current)) {
+      if (PROTOTYPE_NAMES.has(key)) return join(path, key);
+      if (typeof item === 'object' && item !== null) stack.push({ value: item, path: join(path, key) });
+    }
+  }
+  return undefined;
 }
 
 /** The ValidationException AWS answers for these violations. */

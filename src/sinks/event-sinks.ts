@@ -1,11 +1,26 @@
 // Where Inspector's events go besides the log: EventBridge (PutEvents to an endpoint such as
 // LocalStack or moto_server), a webhook, an NDJSON file. A sink never blocks or fails the
 // API: events are queued and sent in the background, failures are retried (webhook) and
-// logged, and what could not be delivered is counted.
+// logged, and what could not be delivered is counted. The queue is bounded (events past it
+// are dropped and counted) and every request has a timeout, so a sink that never answers
+// costs a bounded amount of memory and never slows the API.
 import { appendFile } from 'node:fs/promises';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '../log.js';
 import type { InspectorEvent } from '../world/events.js';
+
+/** A sink's delivery as GET /_inspector2/health shows it. */
+export interface SinkStatus {
+  name: string;
+  /** Events waiting (the one being delivered included). */
+  queued: number;
+  delivered: number;
+  /** Given up on after the retries. */
+  failed: number;
+  /** Refused because the queue was full. */
+  dropped: number;
+  lastError: string | null;
+}
 
 export interface EventSink {
   readonly name: string;
@@ -13,27 +28,96 @@ export interface EventSink {
   /** Resolves when everything queued so far has been delivered or given up on. */
   drained(): Promise<void>;
   readonly failed: number;
+  status(): SinkStatus;
 }
 
-/** Runs deliveries one after another, in order, off the request path. */
+export interface SinkLimits {
+  /** Events that may wait for delivery; more are dropped (default 10,000). */
+  maxQueue?: number;
+  /** How long one delivery attempt may take, in milliseconds (default 5,000). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_SINK_MAX_QUEUE = 10_000;
+export const DEFAULT_SINK_TIMEOUT_MS = 5_000;
+
+/** Runs deliveries one after another, in order, off the request path, from a bounded queue. */
 abstract class QueuedSink implements EventSink {
   abstract readonly name: string;
   failed = 0;
-  private tail: Promise<void> = Promise.resolve();
+  delivered = 0;
+  dropped = 0;
+  lastError: string | null = null;
+  protected readonly maxQueue: number;
+  protected readonly timeoutMs: number;
+  private readonly queue: InspectorEvent[] = [];
+  private head = 0;
+  private running = false;
+  private idle: Promise<void> = Promise.resolve();
+  private settleIdle: () => void = () => {};
 
-  constructor(protected readonly logger: Logger) {}
+  constructor(
+    protected readonly logger: Logger,
+    limits: SinkLimits = {},
+  ) {
+    this.maxQueue = limits.maxQueue ?? DEFAULT_SINK_MAX_QUEUE;
+    this.timeoutMs = limits.timeoutMs ?? DEFAULT_SINK_TIMEOUT_MS;
+  }
 
   send(event: InspectorEvent): void {
-    this.tail = this.tail.then(() =>
-      this.deliver(event).catch((error: unknown) => {
-        this.failed++;
-        this.logger.warn(`event sink ${this.name}: could not deliver event ${event.id}: ${(error as Error).message}`);
-      }),
-    );
+    if (this.queue.length - this.head >= this.maxQueue) {
+      // Warn once per run of drops, not once per event.
+      if (this.dropped++ === 0 || this.lastError !== 'queue full') {
+        this.logger.warn(`event sink ${this.name}: queue full (${this.maxQueue} events), dropping events until it drains`);
+      }
+      this.lastError = 'queue full';
+      return;
+    }
+    this.queue.push(event);
+    if (!this.running) this.run();
   }
 
   drained(): Promise<void> {
-    return this.tail;
+    return this.idle;
+  }
+
+  status(): SinkStatus {
+    return {
+      name: this.name,
+      queued: this.queue.length - this.head,
+      delivered: this.delivered,
+      failed: this.failed,
+      dropped: this.dropped,
+      lastError: this.lastError,
+    };
+  }
+
+  private run(): void {
+    this.running = true;
+    this.idle = new Promise((resolve) => (this.settleIdle = resolve));
+    void (async () => {
+      while (this.head < this.queue.length) {
+        const event = this.queue[this.head]!;
+        try {
+          await this.deliver(event);
+          this.delivered++;
+        } catch (error) {
+          this.failed++;
+          this.lastError = (error as Error).message;
+          this.logger.warn(`event sink ${this.name}: could not deliver event ${event.id}: ${this.lastError}`);
+        }
+        this.head++;
+        // Compact now and then, so the array does not keep delivered events.
+        if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+          this.queue.splice(0, this.head);
+          this.head = 0;
+        }
+      }
+      this.queue.length = 0;
+      this.head = 0;
+      this.running = false;
+      this.settleIdle();
+    })();
   }
 
   protected abstract deliver(event: InspectorEvent): Promise<void>;
@@ -45,8 +129,9 @@ export class NdjsonFileSink extends QueuedSink {
   constructor(
     private readonly file: string,
     logger: Logger,
+    limits: SinkLimits = {},
   ) {
-    super(logger);
+    super(logger, limits);
   }
 
   protected deliver(event: InspectorEvent): Promise<void> {
@@ -62,14 +147,22 @@ export class WebhookSink extends QueuedSink {
     logger: Logger,
     /** Delays between attempts: a failed POST is retried after each (exponential backoff). */
     private readonly backoffMs: readonly number[] = [100, 400, 1600],
+    limits: SinkLimits = {},
   ) {
-    super(logger);
+    super(logger, limits);
   }
 
   protected async deliver(event: InspectorEvent): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+        const response = await fetch(this.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(event),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        // The answer's body is not needed: let the connection go.
+        await response.body?.cancel().catch(() => {});
         if (response.ok) return;
         throw new Error(`HTTP ${response.status}`);
       } catch (error) {
@@ -89,8 +182,9 @@ export class EventBridgeSink extends QueuedSink {
     endpoint: string,
     private readonly busName: string,
     logger: Logger,
+    limits: SinkLimits = {},
   ) {
-    super(logger);
+    super(logger, limits);
     this.client = new EventBridgeClient({
       endpoint,
       region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
@@ -113,6 +207,7 @@ export class EventBridgeSink extends QueuedSink {
           },
         ],
       }),
+      { abortSignal: AbortSignal.timeout(this.timeoutMs) },
     );
     if (result.FailedEntryCount) throw new Error(result.Entries?.[0]?.ErrorMessage ?? 'PutEvents refused the event');
   }

@@ -8,6 +8,7 @@ import type { Caller } from './accounts.js';
 import type { Finding } from './documents.js';
 import { WorldError } from './errors.js';
 import { nextId } from './ids.js';
+import { makeRoomForJob } from './retention.js';
 import { findingFilter, findingOrder, visibleAccountRegions } from './query.js';
 import type { World } from './world.js';
 import { z } from 'zod';
@@ -51,6 +52,7 @@ export function createReport(
   caller: Caller,
   request: { format: Report['format']; destination: Shapes['Destination']; filterCriteria?: Shapes['FilterCriteria'] },
 ): Report {
+  makeRoomForJob(world.global.reports, caller.accountId, 'findings reports');
   const report: Report = {
     reportId: nextId(world.global.reportSequence, caller.accountId, caller.region, 'findings-report'),
     accountId: caller.accountId,

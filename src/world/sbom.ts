@@ -21,6 +21,7 @@ import { sha256 } from './ids.js';
 import type { InstalledPackage } from './inventory.js';
 import { resourceFilter, visibleAccountRegions } from './query.js';
 import { fail, ObjectStoreError, type ReportErrorCode, type ReportStatus } from './reports.js';
+import { makeRoomForJob } from './retention.js';
 import { findImage, lambdaFunctionArn } from './scanner.js';
 import type { AccountRegion, World } from './world.js';
 import { z } from 'zod';
@@ -74,6 +75,7 @@ export function createSbomExport(
   caller: Caller,
   request: { format: SbomFormat; s3Destination: Shapes['Destination']; filterCriteria?: Shapes['ResourceFilterCriteria'] },
 ): SbomExport {
+  makeRoomForJob(world.global.sbom.exports, caller.accountId, 'SBOM exports');
   const exported: SbomExport = {
     reportId: uuidFrom(`sbom-export|${caller.accountId}|${caller.region}|${world.global.sbom.sequence++}`),
     accountId: caller.accountId,

@@ -4,6 +4,7 @@
 // per account, or global); the world holds it there and knows no feature. The clock, the
 // scheduler and the events log are the platform every domain runs on. No HTTP here.
 import { Clock, type ClockOptions } from './clock.js';
+import { WorldError } from './errors.js';
 import { EventLog } from './events.js';
 import { type Organization, type InspectorOrganization, organizationsOf } from './organizations.js';
 import { type AccountRegionState, type GlobalState, WorldState } from './platform/state.js';
@@ -24,6 +25,9 @@ export interface WorldOptions {
 }
 
 export const DEFAULT_WORLD_OPTIONS: WorldOptions = { transitionMs: 0, maxMembers: 10_000, scanMs: 0 };
+
+/** How many distinct account-regions the world creates on request (INSPECTOR2_MAX_ACCOUNT_REGIONS). */
+export const DEFAULT_MAX_ACCOUNT_REGIONS = 10_000;
 
 /** An account's Inspector state in one region: the fields every domain declares there. */
 export type AccountRegion = AccountRegionState;
@@ -63,6 +67,8 @@ export class World {
   revision = 0;
   /** Called on every change (persistence listens). */
   onChange?: () => void;
+  /** Beyond this many account-regions, a new one is refused (AccessDenied); loading a seed lifts it. */
+  maxAccountRegions = DEFAULT_MAX_ACCOUNT_REGIONS;
   /** Called when a scheduled task fails (the emulator logs it). */
   onTaskError?: (task: WorldTask, error: unknown) => void;
 
@@ -84,6 +90,12 @@ export class World {
 
   /** The state of an account in a region; an account Inspector has never seen starts with everything disabled. */
   accountRegion(accountId: string, region: string): AccountRegion {
+    if (this.state.accountRegionCount >= this.maxAccountRegions && !this.state.existingAccountRegion(accountId, region)) {
+      throw new WorldError(
+        'AccessDenied',
+        `inspector2-local holds at most ${this.maxAccountRegions} account-regions (INSPECTOR2_MAX_ACCOUNT_REGIONS); account ${accountId} in ${region} would be a new one.`,
+      );
+    }
     return this.state.accountRegion(accountId, region);
   }
 
@@ -147,7 +159,8 @@ export class World {
    */
   reset(): void {
     this.state = new WorldState(() => this.clock.now());
-    this.events.clear();
+    // Event ids count from the start again, as in a new world.
+    this.events.clear(true);
     this.scheduler.clear();
   }
 
