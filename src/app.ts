@@ -23,14 +23,17 @@ import { sbomHandlers } from './api/sbom.js';
 import { tagHandlers } from './api/tags.js';
 import type { Handlers } from './api/types.js';
 import type { EmulatorOptions } from './config.js';
+import { controlAccess } from './control/access.js';
 import { controlRoutes } from './control/routes.js';
 import { FaultInjector, parseFaultRules } from './faults.js';
+import { browserGuards } from './http/guards.js';
 import { createLogger, type Logger } from './log.js';
 import { createProgress } from './progress.js';
 import { AwsError } from './protocol/errors.js';
 import { signingServiceOf, type IdentityOptions } from './protocol/identity.js';
 import { serviceModel } from './protocol/model.js';
 import { createQueryEndpoint } from './protocol/query.js';
+import { regionPolicy } from './protocol/regions.js';
 import { EventBridgeSink, NdjsonFileSink, WebhookSink, type EventSink } from './sinks/event-sinks.js';
 import { FolderObjectStore, S3ObjectStore } from './storage/object-stores.js';
 import { Persistence } from './storage/persistence.js';
@@ -39,7 +42,7 @@ import { DEFAULT_CATALOG_FILE, readCatalog } from './world/catalog.js';
 import { DEFAULT_SEED_FILE, loadSeed, readSeed, type Seed } from './world/seed.js';
 import { VulnerabilityCatalog } from './world/vulnerabilities.js';
 import './world/domains.js';
-import { DEFAULT_WORLD_OPTIONS, World } from './world/world.js';
+import { DEFAULT_MAX_ACCOUNT_REGIONS, DEFAULT_WORLD_OPTIONS, World } from './world/world.js';
 
 export interface Emulator {
   app: Hono;
@@ -81,7 +84,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (!current) return;
     // A large generated world takes a moment: a bar on a terminal (nothing when not one).
     const progress = current.accounts.length >= LARGE_SEED ? createProgress('loading seed', current.accounts.length) : undefined;
-    loadSeed(world, current, () => progress?.tick());
+    // The seed is the operator's: its account-regions are not held to the cap on what requests create.
+    world.maxAccountRegions = Number.POSITIVE_INFINITY;
+    try {
+      loadSeed(world, current, () => progress?.tick());
+    } finally {
+      world.maxAccountRegions = options.maxAccountRegions ?? DEFAULT_MAX_ACCOUNT_REGIONS;
+    }
     progress?.done();
   };
   let persistence: Persistence | undefined;
@@ -98,15 +107,19 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ? new S3ObjectStore(options.s3Endpoint)
     : new FolderObjectStore(join(options.dataDir ?? 'data', 's3'));
 
+  const sinkLimits = {
+    ...(options.sinkMaxQueue !== undefined ? { maxQueue: options.sinkMaxQueue } : {}),
+    ...(options.sinkTimeoutMs !== undefined ? { timeoutMs: options.sinkTimeoutMs } : {}),
+  };
   const sinks: EventSink[] = [
-    ...(options.eventBridgeEndpoint ? [new EventBridgeSink(options.eventBridgeEndpoint, options.eventBridgeBus ?? 'default', logger)] : []),
-    ...(options.webhookUrl ? [new WebhookSink(options.webhookUrl, logger)] : []),
-    ...(options.eventsFile ? [new NdjsonFileSink(options.eventsFile, logger)] : []),
+    ...(options.eventBridgeEndpoint ? [new EventBridgeSink(options.eventBridgeEndpoint, options.eventBridgeBus ?? 'default', logger, sinkLimits)] : []),
+    ...(options.webhookUrl ? [new WebhookSink(options.webhookUrl, logger, undefined, sinkLimits)] : []),
+    ...(options.eventsFile ? [new NdjsonFileSink(options.eventsFile, logger, sinkLimits)] : []),
   ];
   if (sinks.length) world.events.subscribe((event) => sinks.forEach((sink) => sink.send(event)));
 
   const faults = new FaultInjector(() => world.clock.now());
-  for (const rule of parseFaultRules(options.faults ?? [], 'faults')) faults.add(rule);
+  faults.addAll(parseFaultRules(options.faults ?? [], 'faults'));
 
   const clientTokens = new ClientTokens();
   const handlers: Handlers = {
@@ -125,10 +138,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ...codeSecurityHandlers(world, clientTokens),
     ...cisHandlers(world),
   };
+  world.maxAccountRegions = options.maxAccountRegions ?? DEFAULT_MAX_ACCOUNT_REGIONS;
+  const regionAllowed = regionPolicy({
+    ...(options.customRegions ? { customRegions: options.customRegions } : {}),
+    ...(options.allowAnyRegion ? { allowAnyRegion: true } : {}),
+  });
   const identity = (signingName: string): IdentityOptions => ({
     verifySignatures: options.verifySignatures ?? false,
     credentials: new Map(Object.entries(options.credentials ?? DEFAULT_CREDENTIALS)),
     signingName,
+    regionAllowed,
   });
   const inspector2 = createServiceEndpoint(serviceModel(), {
     identity: identity('inspector2'),
@@ -161,12 +180,40 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     // A network error (an injected dropped connection) has no headers to set.
     if (c.res.type !== 'error' && !c.res.headers.has('x-amzn-RequestId')) c.res.headers.set('x-amzn-RequestId', randomUUID());
   });
+  // A web page in the developer's browser must not drive the emulator (see README, Security).
+  app.use(
+    '*',
+    browserGuards({
+      ...(options.corsOrigins ? { allowedOrigins: options.corsOrigins } : {}),
+      ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+      checkHost: options.checkHost ?? false,
+      jsonWritePrefixes: ['/_inspector2/'],
+    }),
+  );
+  // Strict mode (or a control token) covers the control plane too: a valid signature or the token.
+  if (options.verifySignatures || options.controlToken !== undefined) {
+    app.use(
+      '/_inspector2/*',
+      controlAccess({
+        identity,
+        ...(options.controlToken !== undefined ? { token: options.controlToken } : {}),
+        ...(options.maxSnapshotBytes !== undefined ? { maxSnapshotBytes: options.maxSnapshotBytes } : {}),
+      }),
+    );
+  }
   // A control call that is not a read may change the state.
   app.use('/_inspector2/*', async (c, next) => {
     await next();
     if (c.req.method !== 'GET' && c.res.status < 400) world.changed();
   });
-  app.route('/', controlRoutes(world, faults, new Date(), reloadSeed, persistence));
+  app.route('/', controlRoutes(world, faults, new Date(), reloadSeed, persistence, {
+    regionAllowed,
+    sinks: () => sinks.map((sink) => sink.status()),
+    snapshots: {
+      ...(options.scenariosDir !== undefined ? { scenariosDir: options.scenariosDir } : {}),
+      ...(options.maxSnapshotBytes !== undefined ? { maxSnapshotBytes: options.maxSnapshotBytes } : {}),
+    },
+  }));
   app.all('*', async (c) => {
     const started = performance.now();
     const handled: Handled = signingServiceOf(c.req.raw.headers) === 'iam' ? await iam(c.req.raw) : await inspector2(c.req.raw);

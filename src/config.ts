@@ -2,6 +2,8 @@
 // table lists the same.
 import { readFileSync } from 'node:fs';
 import { FaultRuleError, parseFaultRules, type FaultRuleInput } from './faults.js';
+import { REGION_SHAPE } from './protocol/regions.js';
+import { LATEST_CLOCK_MS } from './world/clock.js';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface EmulatorOptions {
@@ -11,6 +13,18 @@ export interface EmulatorOptions {
   verifySignatures?: boolean;
   /** INSPECTOR2_CREDENTIALS=id:secret,...: the key pairs strict mode accepts (default test:test). */
   credentials?: Record<string, string>;
+  /** INSPECTOR2_CONTROL_TOKEN: with it (or strict mode) the control plane needs this token or a valid SigV4 signature. */
+  controlToken?: string;
+  /** INSPECTOR2_CORS_ORIGINS=origin,...: browser origins allowed besides loopback ones (exact match; `*`: any). */
+  corsOrigins?: string[];
+  /** INSPECTOR2_ALLOWED_HOSTS=name[:port],...: Host names answered besides loopback ones (DNS rebinding protection). */
+  allowedHosts?: string[];
+  /**
+   * Refuse a Host header that is neither loopback nor in `allowedHosts`. createEmulator has no socket and does not
+   * check unless told (its fetch and msw get AWS's own host names); startServer checks when bound to a loopback
+   * address, or when `allowedHosts` is set.
+   */
+  checkHost?: boolean;
   /** INSPECTOR2_TRANSITION_MS: how long Enable/Disable take on the virtual clock (0: done at the next request). */
   transitionMs?: number;
   /** INSPECTOR2_SCAN_MS: how long a resource's scan takes on the virtual clock (0: done at the next request). */
@@ -38,6 +52,20 @@ export interface EmulatorOptions {
   maxMembers?: number;
   /** INSPECTOR2_FAULTS (a JSON array) or INSPECTOR2_FAULTS_FILE: fault rules active from the start. */
   faults?: FaultRuleInput[];
+  /** INSPECTOR2_CUSTOM_REGIONS=xx-lab-1,...: region names accepted besides AWS's real ones. */
+  customRegions?: string[];
+  /** INSPECTOR2_ALLOW_ANY_REGION=1: accept any region name of a region's shape. */
+  allowAnyRegion?: boolean;
+  /** INSPECTOR2_MAX_ACCOUNT_REGIONS: distinct account-regions requests may create (default 10,000). */
+  maxAccountRegions?: number;
+  /** INSPECTOR2_SINK_MAX_QUEUE: events each sink may hold waiting for delivery; more are dropped (default 10,000). */
+  sinkMaxQueue?: number;
+  /** INSPECTOR2_SINK_TIMEOUT_MS: how long one webhook or EventBridge delivery attempt may take (default 5,000). */
+  sinkTimeoutMs?: number;
+  /** INSPECTOR2_SCENARIOS_DIR: the only folder `POST /_inspector2/scenario {"file"}` reads from (default ./scenarios). */
+  scenariosDir?: string;
+  /** INSPECTOR2_MAX_SNAPSHOT_BYTES: the largest snapshot `POST /_inspector2/snapshot` takes (default 512 MiB). */
+  maxSnapshotBytes?: number;
 }
 
 export interface ServerOptions extends EmulatorOptions {
@@ -63,6 +91,18 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     options.verifySignatures = flag('INSPECTOR2_VERIFY_SIGNATURES', env.INSPECTOR2_VERIFY_SIGNATURES);
   }
   if (env.INSPECTOR2_CREDENTIALS !== undefined) options.credentials = credentials(env.INSPECTOR2_CREDENTIALS);
+  // Empty means unset, as for the other names and URLs.
+  if (env.INSPECTOR2_CONTROL_TOKEN?.trim()) options.controlToken = env.INSPECTOR2_CONTROL_TOKEN.trim();
+  if (env.INSPECTOR2_CORS_ORIGINS?.trim()) {
+    options.corsOrigins = list(env.INSPECTOR2_CORS_ORIGINS).map((origin) => origin.replace(/\/+$/, ''));
+    const bad = options.corsOrigins.find((origin) => origin !== '*' && !/^https?:\/\/[^/\s?#@]+$/i.test(origin));
+    if (bad !== undefined) throw new ConfigError(`INSPECTOR2_CORS_ORIGINS must be origins such as http://app.test:8080 (or *), comma-separated, got '${bad}'`);
+  }
+  if (env.INSPECTOR2_ALLOWED_HOSTS?.trim()) {
+    options.allowedHosts = list(env.INSPECTOR2_ALLOWED_HOSTS);
+    const bad = options.allowedHosts.find((host) => host !== '*' && !/^([a-z0-9_.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/i.test(host));
+    if (bad !== undefined) throw new ConfigError(`INSPECTOR2_ALLOWED_HOSTS must be host names such as inspector2 or inspector2:4566 (or *), comma-separated, got '${bad}'`);
+  }
   if (env.INSPECTOR2_TRANSITION_MS !== undefined) {
     options.transitionMs = integer('INSPECTOR2_TRANSITION_MS', env.INSPECTOR2_TRANSITION_MS, 0, Number.MAX_SAFE_INTEGER);
   }
@@ -71,7 +111,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   }
   if (env.INSPECTOR2_CLOCK_START !== undefined) {
     const start = new Date(env.INSPECTOR2_CLOCK_START);
-    if (Number.isNaN(start.getTime())) throw new ConfigError(`INSPECTOR2_CLOCK_START must be an ISO 8601 time, got '${env.INSPECTOR2_CLOCK_START}'`);
+    if (Number.isNaN(start.getTime()) || start.getTime() < 0 || start.getTime() > LATEST_CLOCK_MS) {
+      throw new ConfigError(`INSPECTOR2_CLOCK_START must be an ISO 8601 time from 1970 to 9999, got '${env.INSPECTOR2_CLOCK_START}'`);
+    }
     options.clockStart = start;
   }
   if (env.INSPECTOR2_CLOCK !== undefined) {
@@ -98,6 +140,22 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   if (env.INSPECTOR2_SEED !== undefined) options.seed = env.INSPECTOR2_SEED === 'none' ? false : env.INSPECTOR2_SEED;
   if (env.INSPECTOR2_MAX_MEMBERS !== undefined) {
     options.maxMembers = integer('INSPECTOR2_MAX_MEMBERS', env.INSPECTOR2_MAX_MEMBERS, 1, 1_000_000);
+  }
+  if (env.INSPECTOR2_CUSTOM_REGIONS !== undefined) {
+    const regions = env.INSPECTOR2_CUSTOM_REGIONS.split(',').map((r) => r.trim()).filter((r) => r !== '');
+    const bad = regions.find((r) => !REGION_SHAPE.test(r));
+    if (bad !== undefined) throw new ConfigError(`INSPECTOR2_CUSTOM_REGIONS must be region names such as xx-lab-1, comma-separated, got '${bad}'`);
+    options.customRegions = regions;
+  }
+  if (env.INSPECTOR2_ALLOW_ANY_REGION !== undefined) options.allowAnyRegion = flag('INSPECTOR2_ALLOW_ANY_REGION', env.INSPECTOR2_ALLOW_ANY_REGION);
+  if (env.INSPECTOR2_MAX_ACCOUNT_REGIONS !== undefined) {
+    options.maxAccountRegions = integer('INSPECTOR2_MAX_ACCOUNT_REGIONS', env.INSPECTOR2_MAX_ACCOUNT_REGIONS, 1, 1_000_000);
+  }
+  if (env.INSPECTOR2_SINK_MAX_QUEUE !== undefined) options.sinkMaxQueue = integer('INSPECTOR2_SINK_MAX_QUEUE', env.INSPECTOR2_SINK_MAX_QUEUE, 1, 1_000_000);
+  if (env.INSPECTOR2_SINK_TIMEOUT_MS !== undefined) options.sinkTimeoutMs = integer('INSPECTOR2_SINK_TIMEOUT_MS', env.INSPECTOR2_SINK_TIMEOUT_MS, 1, 600_000);
+  if (env.INSPECTOR2_SCENARIOS_DIR?.trim()) options.scenariosDir = env.INSPECTOR2_SCENARIOS_DIR.trim();
+  if (env.INSPECTOR2_MAX_SNAPSHOT_BYTES !== undefined) {
+    options.maxSnapshotBytes = integer('INSPECTOR2_MAX_SNAPSHOT_BYTES', env.INSPECTOR2_MAX_SNAPSHOT_BYTES, 1024, 512 * 1024 * 1024);
   }
   if (env.INSPECTOR2_FAULTS !== undefined && env.INSPECTOR2_FAULTS_FILE !== undefined) {
     throw new ConfigError('Set INSPECTOR2_FAULTS or INSPECTOR2_FAULTS_FILE, not both');
@@ -129,6 +187,11 @@ export function integer(name: string, text: string, min: number, max: number): n
   return value;
 }
 
+/** A comma-separated list, items trimmed, empty ones dropped. */
+function list(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
 function flag(name: string, text: string): boolean {
   if (['1', 'true', 'yes'].includes(text.toLowerCase())) return true;
   if (['0', 'false', 'no', ''].includes(text.toLowerCase())) return false;
@@ -142,7 +205,7 @@ function logLevel(name: string, text: string): LogLevel {
 }
 
 function credentials(text: string): Record<string, string> {
-  const pairs: Record<string, string> = {};
+  const pairs: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const pair of text.split(',').filter((p) => p.trim() !== '')) {
     const colon = pair.indexOf(':');
     if (colon <= 0 || colon === pair.length - 1) {

@@ -63,8 +63,8 @@ describe('accounts and organizations', () => {
     expect(organizations[0].accounts.map((a: { id: string }) => a.id)).toContain('777777777777');
     const twice = await request(listener).post(`/_inspector2/organizations/${ORG.id}/accounts`).send({ accountId: '777777777777' });
     expect(twice.status).toBe(409);
-    expect((await request(listener).delete(`/_inspector2/organizations/${ORG.id}/accounts/777777777777`)).status).toBe(200);
-    const management = await request(listener).delete(`/_inspector2/organizations/${ORG.id}/accounts/${ORG.management}`);
+    expect((await request(listener).delete(`/_inspector2/organizations/${ORG.id}/accounts/777777777777`).set('content-type', 'application/json')).status).toBe(200);
+    const management = await request(listener).delete(`/_inspector2/organizations/${ORG.id}/accounts/${ORG.management}`).set('content-type', 'application/json');
     expect(management.status).toBe(400);
     expect(management.body.message).toMatch(/management account/);
   });
@@ -90,9 +90,9 @@ describe('fault rules', () => {
     expect(many.status).toBe(201);
     expect(many.body.rules.map((r: { id: string }) => r.id)).toEqual(['fault-1', 'fault-2']);
     expect((await request(listener).get('/_inspector2/faults')).body.rules.map((r: { id: string }) => r.id)).toEqual(['slow', 'fault-1', 'fault-2']);
-    expect((await request(listener).delete('/_inspector2/faults/fault-1')).status).toBe(200);
-    expect((await request(listener).delete('/_inspector2/faults/fault-1')).status).toBe(404);
-    expect((await request(listener).delete('/_inspector2/faults')).body).toEqual({ rules: [] });
+    expect((await request(listener).delete('/_inspector2/faults/fault-1').set('content-type', 'application/json')).status).toBe(200);
+    expect((await request(listener).delete('/_inspector2/faults/fault-1').set('content-type', 'application/json')).status).toBe(404);
+    expect((await request(listener).delete('/_inspector2/faults').set('content-type', 'application/json')).body).toEqual({ rules: [] });
     expect((await request(listener).get('/_inspector2/faults/injected')).body).toMatchObject({ total: 0, injected: [] });
   });
 

@@ -4,8 +4,7 @@
 // completed write. Also the control plane's snapshot export/import and scenario loading.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BatchGetAccountStatusCommand,
@@ -22,9 +21,10 @@ import { STATE_FILE } from '../../src/storage/persistence.js';
 import { decodeSnapshot } from '../../src/world/snapshot.js';
 import type { SavedFilter } from '../../src/world/filters.js';
 import type { SavedState } from '../../src/world/platform/state.js';
-import { control, inspectorClient, listAllFindings, startTestServer } from '../helpers.js';
+import { control, inspectorClient, listAllFindings, startTestServer, useTempDirs } from '../helpers.js';
 
 const low = { severity: [{ comparison: 'EQUALS' as const, value: 'LOW' }] };
+const tempDir = useTempDirs('inspector2-persist-');
 
 function persistent(dataDir: string, options: object = {}): Promise<RunningServer> {
   return startServer({ port: 0, persistence: true, dataDir, logLevel: 'silent', ...options });
@@ -36,7 +36,7 @@ async function accountStatus(client: Inspector2Client): Promise<string | undefin
 
 describe('persistence across a restart', () => {
   it('keeps findings, suppression rules, enablement and resumes pending transitions', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'inspector2-persist-'));
+    const dataDir = tempDir();
     const options = { transitionMs: 60_000, manualClock: true };
     let server = await persistent(dataDir, options);
     let enabled = inspectorClient(server.url, { accountId: '710000000001' });
@@ -68,7 +68,7 @@ describe('persistence across a restart', () => {
   });
 
   it('coalesces writes: a burst of 100 changes costs a few file writes, and all are saved', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'inspector2-persist-'));
+    const dataDir = tempDir();
     const server = await persistent(dataDir);
     const client = inspectorClient(server.url, { accountId: '710000000003' });
     await client.send(new EnableCommand({ resourceTypes: ['EC2'] }));
@@ -85,7 +85,7 @@ describe('persistence across a restart', () => {
   });
 
   it('without PERSISTENCE the state is in memory only', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'inspector2-persist-'));
+    const dataDir = tempDir();
     const server = await startServer({ port: 0, dataDir, logLevel: 'silent' });
     await inspectorClient(server.url, { accountId: '710000000004' }).send(new EnableCommand({ resourceTypes: ['EC2'] }));
     await server.close();
@@ -138,7 +138,7 @@ async function startCli(dataDir: string): Promise<Cli> {
 
 describe('a SIGKILL during a stream of writes', () => {
   it('never corrupts the state file nor loses what was acknowledged before the last completed write (20 of 20 runs)', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'inspector2-sigkill-'));
+    const dataDir = tempDir();
     // A seeded sequence of kill delays, so that a failure repeats.
     let seed = 20261129;
     const nextDelay = () => {
@@ -214,7 +214,7 @@ describe('snapshots and scenarios through the control plane', () => {
     await source.close();
 
     const target = await startTestServer();
-    const imported = await fetch(`${target.url}/_inspector2/snapshot`, { method: 'POST', body: snapshot });
+    const imported = await fetch(`${target.url}/_inspector2/snapshot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: snapshot });
     expect(imported.status).toBe(200);
     const copy = inspectorClient(target.url, { accountId: '710000000005' });
     expect(await listAllFindings(copy)).toEqual(findings);
@@ -231,7 +231,7 @@ describe('snapshots and scenarios through the control plane', () => {
       ['{not json', 'not a world snapshot'],
       ['{"format": "inspector2-local/world-snapshot", "version": 99}', 'snapshot version 99 is not supported'],
     ] as const) {
-      const response = await fetch(`${server.url}/_inspector2/snapshot`, { method: 'POST', body });
+      const response = await fetch(`${server.url}/_inspector2/snapshot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(response.status).toBe(400);
       expect(((await response.json()) as { message: string }).message).toContain(message);
     }
@@ -261,7 +261,7 @@ describe('snapshots and scenarios through the control plane', () => {
     const coverage = (await workload.send(new ListCoverageCommand({}))).coveredResources!;
     expect(new Set(coverage.map((r) => r.resourceId))).toEqual(new Set(['i-0aaaabbbbcccc0001']));
 
-    const file = join(mkdtempSync(join(tmpdir(), 'inspector2-scenario-')), 'scenario.json');
+    const file = join(tempDir(), 'scenario.json');
     writeFileSync(file, JSON.stringify({ organizations: [], accounts: [] }));
     const fromFile = await control(server.url, 'POST', '/_inspector2/scenario', { file });
     expect(fromFile.body).toMatchObject({ loaded: file, organizations: 0 });
