@@ -33,6 +33,14 @@ export const SAMPLES: Record<string, string> = {
   Path: '/opt/app',
 };
 
+/**
+ * Values for members whose rules the model leaves out but the service enforces: a report's or
+ * export's S3 destination must name a bucket S3 would accept (3 to 63 characters, ...).
+ */
+export const MEMBER_SAMPLES: Record<string, unknown> = {
+  'Destination.bucketName': 'inspector2-local-conformance',
+};
+
 export function shapeName(ref: Schema): string {
   return ref.$ref!.slice('#/components/schemas/'.length);
 }
@@ -51,7 +59,7 @@ export function minimal(ref: Schema): unknown {
         return { [minimal(schema.propertyNames!) as string]: minimal(schema.additionalProperties!) };
       }
       const members = schema['x-aws-union'] ? [Object.keys(schema.properties)[0]!] : (schema.required ?? []);
-      return Object.fromEntries(members.map((m) => [m, minimal(schema.properties![m]!)]));
+      return Object.fromEntries(members.map((m) => [m, `${name}.${m}` in MEMBER_SAMPLES ? MEMBER_SAMPLES[`${name}.${m}`] : minimal(schema.properties![m]!)]));
     }
     case 'array':
       return Array.from({ length: Math.max(schema.minItems ?? 1, 1) }, () => minimal(schema.items!));

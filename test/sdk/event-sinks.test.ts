@@ -1,10 +1,9 @@
 // Event delivery: an NDJSON file, a webhook (retried with backoff, never failing the API)
 // and EventBridge PutEvents to moto_server, read back through a rule whose target is an
 // SQS queue (skipped with the reason where moto_server is missing).
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { EnableCommand, ListFindingsCommand } from '@aws-sdk/client-inspector2';
@@ -14,7 +13,9 @@ import { createLogger } from '../../src/log.js';
 import { WebhookSink } from '../../src/sinks/event-sinks.js';
 import type { InspectorEvent } from '../../src/world/events.js';
 import type { RunningServer } from '../../src/server.js';
-import { control, inspectorClient, motoServerMissing, startMotoServer, startTestServer } from '../helpers.js';
+import { control, inspectorClient, motoServerMissing, skipWithout, startMotoServer, startTestServer, useTempDirs } from '../helpers.js';
+
+const tempDir = useTempDirs('inspector2-events-');
 
 /** A webhook receiver that refuses the first `refusals` requests. */
 async function receiver(refusals: number): Promise<{ url: string; received: InspectorEvent[]; requests: () => number; close: () => Promise<void> }> {
@@ -41,7 +42,7 @@ async function receiver(refusals: number): Promise<{ url: string; received: Insp
 describe('webhook and NDJSON sinks', () => {
   it('deliver every logged event, in order, retrying a refused POST', async () => {
     const hook = await receiver(1);
-    const file = join(mkdtempSync(join(tmpdir(), 'inspector2-events-')), 'events.ndjson');
+    const file = join(tempDir(), 'events.ndjson');
     const server = await startTestServer({ webhookUrl: hook.url, eventsFile: file });
     try {
       const client = inspectorClient(server.url, { accountId: '800000000001' });
@@ -80,8 +81,7 @@ describe('webhook and NDJSON sinks', () => {
   });
 });
 
-const noMoto = motoServerMissing();
-if (noMoto) console.warn(`SKIPPED EventBridge sink tests: ${noMoto}`);
+const noMoto = skipWithout('moto_server', motoServerMissing());
 
 describe.skipIf(noMoto)('EventBridge sink (moto_server)', () => {
   let moto: Awaited<ReturnType<typeof startMotoServer>>;

@@ -1,19 +1,20 @@
 // Seeded inventories, and inventory changes through the control plane, seen through the
 // SDK v3: instances launched, stopped and terminated, functions deployed and deleted.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnableCommand, ListCoverageCommand, ListFindingsCommand, type Inspector2Client } from '@aws-sdk/client-inspector2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { control, inspectorClient, startTestServer } from '../helpers.js';
+import { control, inspectorClient, startTestServer, useTempDirs } from '../helpers.js';
 
 const ACCOUNT = '780000000008';
 const REGION = 'us-west-2';
 const INSTANCE = 'i-0123456789abcdef0';
 
+const tempDir = useTempDirs('inspector2-seed-');
+
 function seedFile(): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'inspector2-seed-')), 'world.json');
+  const file = join(tempDir(), 'world.json');
   writeFileSync(
     file,
     JSON.stringify({

@@ -1,24 +1,16 @@
 // boto3 and the AWS CLI (v1) against a listening emulator. Both come from the machine's
-// Python, not from npm: where one is missing its tests are skipped with the reason printed.
-import { execFile, spawnSync } from 'node:child_process';
+// Python, not from npm: where one is missing its tests are skipped with the reason printed
+// (under CI, a missing one fails the run: see skipWithout).
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { control, ORG, startTestServer } from '../helpers.js';
+import { commandMissing, control, ORG, skipWithout, startTestServer } from '../helpers.js';
 
 const run = promisify(execFile);
 
-function probe(command: string, args: string[]): string | undefined {
-  const result = spawnSync(command, args, { encoding: 'utf8' });
-  if (result.error) return `${command} is not installed (${result.error.message})`;
-  if (result.status !== 0) return `${command} ${args.join(' ')} failed: ${result.stderr.trim().split('\n').at(-1)}`;
-  return undefined;
-}
-
-const noBoto3 = probe('python3', ['-c', 'import boto3']);
-const noCli = probe('aws', ['--version']);
-if (noBoto3) console.warn(`SKIPPED boto3 tests: ${noBoto3}`);
-if (noCli) console.warn(`SKIPPED AWS CLI tests: ${noCli}`);
+const noBoto3 = skipWithout('python3 with boto3', commandMissing('python3', ['-c', 'import boto3']));
+const noCli = skipWithout('the AWS CLI', commandMissing('aws', ['--version']));
 
 /** An environment with only the credentials and region we give (no profile, no instance metadata). */
 function awsEnv(accountId: string, region: string): NodeJS.ProcessEnv {

@@ -1,7 +1,8 @@
 // Findings reports through the SDK v3: written as CSV or JSON to a folder, or to a real S3
 // endpoint (moto_server, started here on loopback; skipped with the reason if it is missing).
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The emulators run a manual clock: a report is IN_PROGRESS until the test moves the clock
+// past the transition time, never because wall-clock time went by.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -14,11 +15,24 @@ import {
 } from '@aws-sdk/client-inspector2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { inspectorClient, motoServerMissing, startMotoServer, startTestServer } from '../helpers.js';
+import {
+  advanceClock,
+  inspectorClient,
+  jobOutcome,
+  motoServerMissing,
+  skipWithout,
+  startMotoServer,
+  startTestServer,
+  useTempDirs,
+} from '../helpers.js';
 
 const ACCOUNT = '790000000009';
 const KMS = `arn:aws:kms:us-east-1:${ACCOUNT}:key/01234567-89ab-cdef-0123-456789abcdef`;
 const critical = { severity: [{ comparison: 'EQUALS' as const, value: 'CRITICAL' }] };
+/** How long enabling and a report take on the emulator's (manual) clock. */
+const TRANSITION = '60s';
+const clocked = { manualClock: true, transitionMs: 60_000 };
+const tempDir = useTempDirs('inspector2-reports-');
 
 async function activeFindings(client: Inspector2Client, criteria: object = {}): Promise<string[]> {
   const arns: string[] = [];
@@ -31,13 +45,19 @@ async function activeFindings(client: Inspector2Client, criteria: object = {}): 
   return arns.sort();
 }
 
-async function finished(client: Inspector2Client, reportId: string) {
-  for (let i = 0; i < 50; i++) {
-    const status = await client.send(new GetFindingsReportStatusCommand({ reportId }));
-    if (status.status !== 'IN_PROGRESS') return status;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`report ${reportId} did not finish`);
+/** A report's outcome: IN_PROGRESS until the clock passes the transition, which starts writing it. */
+async function finished(client: Inspector2Client, url: string, reportId: string) {
+  const status = () => client.send(new GetFindingsReportStatusCommand({ reportId }));
+  expect((await status()).status).toBe('IN_PROGRESS');
+  await advanceClock(url, TRANSITION);
+  return jobOutcome(status, `report ${reportId}`);
+}
+
+/** Enables the scan types and lets the clock complete the enablement; the first ListFindings scans. */
+async function enabled(client: Inspector2Client, url: string, resourceTypes: ('EC2' | 'ECR' | 'LAMBDA')[]): Promise<void> {
+  await client.send(new EnableCommand({ resourceTypes }));
+  await advanceClock(url, TRANSITION);
+  await client.send(new ListFindingsCommand({}));
 }
 
 describe('findings reports to a folder', () => {
@@ -45,11 +65,10 @@ describe('findings reports to a folder', () => {
   let client: Inspector2Client;
   let dataDir: string;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'inspector2-reports-'));
-    server = await startTestServer({ dataDir });
+    dataDir = tempDir();
+    server = await startTestServer({ dataDir, ...clocked });
     client = inspectorClient(server.url, { accountId: ACCOUNT });
-    await client.send(new EnableCommand({ resourceTypes: ['EC2', 'ECR', 'LAMBDA'] }));
-    await client.send(new ListFindingsCommand({}));
+    await enabled(client, server.url, ['EC2', 'ECR', 'LAMBDA']);
   });
   afterAll(() => server.close());
 
@@ -58,7 +77,7 @@ describe('findings reports to a folder', () => {
       new CreateFindingsReportCommand({ reportFormat: 'JSON', filterCriteria: critical, s3Destination: { bucketName: 'reports', keyPrefix: 'inspector', kmsKeyArn: KMS } }),
     );
     expect(reportId).toMatch(/^[0-9a-f-]{36}$/);
-    const status = await finished(client, reportId!);
+    const status = await finished(client, server.url, reportId!);
     expect(status).toMatchObject({ reportId, status: 'SUCCEEDED', destination: { bucketName: 'reports', keyPrefix: 'inspector' }, filterCriteria: critical });
     const report = JSON.parse(readFileSync(join(dataDir, 's3', 'reports', 'inspector', `${reportId}.json`), 'utf8'));
     expect(report.findings.map((f: { findingArn: string }) => f.findingArn).sort()).toEqual(await activeFindings(client, critical));
@@ -68,7 +87,7 @@ describe('findings reports to a folder', () => {
 
   it('writes CSV with a header and one line per finding', async () => {
     const { reportId } = await client.send(new CreateFindingsReportCommand({ reportFormat: 'CSV', s3Destination: { bucketName: 'reports', kmsKeyArn: KMS } }));
-    await finished(client, reportId!);
+    await finished(client, server.url, reportId!);
     const lines = readFileSync(join(dataDir, 's3', 'reports', `${reportId}.csv`), 'utf8').trimEnd().split('\r\n');
     expect(lines[0]).toMatch(/^AWS Account Id,Severity,Fix Available,Finding Type,Title/);
     expect(lines.length - 1).toBe((await activeFindings(client)).length);
@@ -79,16 +98,19 @@ describe('findings reports to a folder', () => {
     const none = await client.send(
       new CreateFindingsReportCommand({ reportFormat: 'JSON', filterCriteria: { vulnerabilityId: [{ comparison: 'EQUALS', value: 'CVE-1999-0001' }] }, s3Destination: { bucketName: 'reports', kmsKeyArn: KMS } }),
     );
-    expect(await finished(client, none.reportId!)).toMatchObject({ status: 'FAILED', errorCode: 'NO_FINDINGS_FOUND' });
+    expect(await finished(client, server.url, none.reportId!)).toMatchObject({ status: 'FAILED', errorCode: 'NO_FINDINGS_FOUND' });
     const badKey = await client.send(new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination: { bucketName: 'reports', kmsKeyArn: 'my-key' } }));
-    expect(await finished(client, badKey.reportId!)).toMatchObject({ status: 'FAILED', errorCode: 'MALFORMED_KMS_KEY' });
+    expect(await finished(client, server.url, badKey.reportId!)).toMatchObject({ status: 'FAILED', errorCode: 'MALFORMED_KMS_KEY' });
 
-    const slow = await startTestServer({ transitionMs: 60_000 });
+    const slow = await startTestServer(clocked);
     try {
       const slowClient = inspectorClient(slow.url, { accountId: ACCOUNT });
       const { reportId } = await slowClient.send(new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination: { bucketName: 'reports', kmsKeyArn: KMS } }));
       expect((await slowClient.send(new GetFindingsReportStatusCommand({ reportId }))).status).toBe('IN_PROGRESS');
       await slowClient.send(new CancelFindingsReportCommand({ reportId: reportId! }));
+      expect((await slowClient.send(new GetFindingsReportStatusCommand({ reportId }))).status).toBe('CANCELLED');
+      // Past the transition, a cancelled report stays cancelled.
+      await advanceClock(slow.url, TRANSITION);
       expect((await slowClient.send(new GetFindingsReportStatusCommand({ reportId }))).status).toBe('CANCELLED');
       const unknown = await slowClient.send(new GetFindingsReportStatusCommand({ reportId: '01234567-0000-4000-8000-000000000000' })).catch((e: Error) => e);
       expect((unknown as Error).name).toBe('ResourceNotFoundException');
@@ -98,8 +120,7 @@ describe('findings reports to a folder', () => {
   });
 });
 
-const noMoto = motoServerMissing();
-if (noMoto) console.warn(`SKIPPED S3 report tests: ${noMoto}`);
+const noMoto = skipWithout('moto_server', motoServerMissing());
 
 describe.skipIf(noMoto)('findings reports to an S3 endpoint (moto_server)', () => {
   let moto: Awaited<ReturnType<typeof startMotoServer>>;
@@ -108,7 +129,7 @@ describe.skipIf(noMoto)('findings reports to an S3 endpoint (moto_server)', () =
   beforeAll(async () => {
     moto = await startMotoServer();
     endpoint = moto.endpoint;
-    server = await startTestServer({ s3Endpoint: endpoint });
+    server = await startTestServer({ s3Endpoint: endpoint, ...clocked });
   }, 30_000);
   afterAll(async () => {
     await server?.close();
@@ -119,18 +140,17 @@ describe.skipIf(noMoto)('findings reports to an S3 endpoint (moto_server)', () =
     const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     await s3.send(new CreateBucketCommand({ Bucket: 'inspector-reports' }));
     const client = inspectorClient(server.url, { accountId: ACCOUNT });
-    await client.send(new EnableCommand({ resourceTypes: ['EC2'] }));
-    await client.send(new ListFindingsCommand({}));
+    await enabled(client, server.url, ['EC2']);
     const { reportId } = await client.send(
       new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination: { bucketName: 'inspector-reports', keyPrefix: 'daily', kmsKeyArn: KMS } }),
     );
-    expect(await finished(client, reportId!)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await finished(client, server.url, reportId!)).toMatchObject({ status: 'SUCCEEDED' });
     const object = await s3.send(new GetObjectCommand({ Bucket: 'inspector-reports', Key: `daily/${reportId}.json` }));
     const report = JSON.parse(await object.Body!.transformToString());
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.findings.every((f: { status: string }) => f.status === 'ACTIVE')).toBe(true);
 
     const missing = await client.send(new CreateFindingsReportCommand({ reportFormat: 'CSV', s3Destination: { bucketName: 'no-such-bucket', kmsKeyArn: KMS } }));
-    expect(await finished(client, missing.reportId!)).toMatchObject({ status: 'FAILED', errorCode: 'BUCKET_NOT_FOUND' });
+    expect(await finished(client, server.url, missing.reportId!)).toMatchObject({ status: 'FAILED', errorCode: 'BUCKET_NOT_FOUND' });
   });
 });

@@ -1,10 +1,11 @@
 // SBOM exports through the SDK v3: one CycloneDX or SPDX document per actively scanned
 // resource, written to a folder (or an S3 endpoint) where AWS lays exports out, each
 // validated against the published JSON schema of its format (test/fixtures/sbom).
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+// Every emulator here runs a manual clock: an export completes when the clock has passed its
+// transition time (none, or what the test moves it by), never because wall-clock time went by.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AssociateMemberCommand,
@@ -26,12 +27,13 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { control, inspectorClient, listAllFindings, ORG, rejection, startTestServer } from '../helpers.js';
+import { advanceClock, inspectorClient, jobOutcome, listAllFindings, ORG, rejection, startTestServer, useTempDirs } from '../helpers.js';
 
 const ACCOUNT = '790000000021';
 const OTHER = '790000000022';
 const KMS = (account: string) => `arn:aws:kms:us-east-1:${account}:key/01234567-89ab-cdef-0123-456789abcdef`;
 const CLOCK = '2026-05-01T10:00:00Z';
+const tempDir = useTempDirs('inspector2-sbom-');
 
 // ---------------------------------------------------------------- the published schemas
 
@@ -68,13 +70,9 @@ function expectValid(validate: ValidateFunction, document: unknown, file: string
 
 // ---------------------------------------------------------------- helpers
 
-async function finished(client: Inspector2Client, reportId: string) {
-  for (let i = 0; i < 100; i++) {
-    const exported = await client.send(new GetSbomExportCommand({ reportId }));
-    if (exported.status !== 'IN_PROGRESS') return exported;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`SBOM export ${reportId} did not finish`);
+/** An export's outcome, once the clock has started it (the object store's writes are awaited). */
+function finished(client: Inspector2Client, reportId: string) {
+  return jobOutcome(() => client.send(new GetSbomExportCommand({ reportId })), `SBOM export ${reportId}`);
 }
 
 /** The files under a folder, by their path relative to it. */
@@ -157,7 +155,8 @@ describe('SBOM exports to a folder', () => {
   let client: Inspector2Client;
   let dataDir: string;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'inspector2-sbom-'));
+    dataDir = tempDir();
+    // No transition time: an export is due at once, and starts at the next request, with the clock still at CLOCK.
     server = await startTestServer({ dataDir, manualClock: true, clockStart: new Date(CLOCK) });
     client = inspectorClient(server.url, { accountId: ACCOUNT });
     await client.send(new EnableCommand({ resourceTypes: ['EC2', 'ECR', 'LAMBDA'] }));
@@ -358,21 +357,21 @@ describe('SBOM exports over the virtual clock', () => {
   let client: Inspector2Client;
   let dataDir: string;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'inspector2-sbom-slow-'));
-    server = await startTestServer({ dataDir, transitionMs: 60_000 });
+    dataDir = tempDir();
+    server = await startTestServer({ dataDir, transitionMs: 60_000, manualClock: true });
     client = inspectorClient(server.url, { accountId: ACCOUNT });
     await client.send(new EnableCommand({ resourceTypes: ['ECR'] }));
-    await control(server.url, 'POST', '/_inspector2/clock', { advance: '61s' });
+    await advanceClock(server.url, '61s');
   });
   afterAll(() => server.close());
 
   it('is IN_PROGRESS until the transition time has passed, then SUCCEEDED', async () => {
     const { reportId } = await client.send(new CreateSbomExportCommand({ reportFormat: 'CYCLONEDX_1_4', s3Destination: { bucketName: 'sbom', kmsKeyArn: KMS(ACCOUNT) } }));
     expect((await client.send(new GetSbomExportCommand({ reportId }))).status).toBe('IN_PROGRESS');
-    await control(server.url, 'POST', '/_inspector2/clock', { advance: '30s' });
+    await advanceClock(server.url, '30s');
     expect((await client.send(new GetSbomExportCommand({ reportId }))).status).toBe('IN_PROGRESS');
     expect(filesUnder(join(dataDir, 's3', 'sbom'))).toEqual([]);
-    await control(server.url, 'POST', '/_inspector2/clock', { advance: '31s' });
+    await advanceClock(server.url, '31s');
     expect(await finished(client, reportId!)).toMatchObject({ status: 'SUCCEEDED' });
     const written = filesUnder(join(dataDir, 's3', 'sbom', `CYCLONEDX_1_4_outputs_${reportId}`));
     expect(written.length).toBeGreaterThan(0);
@@ -383,14 +382,15 @@ describe('SBOM exports over the virtual clock', () => {
     const { reportId } = await client.send(new CreateSbomExportCommand({ reportFormat: 'SPDX_2_3', s3Destination: { bucketName: 'sbom', kmsKeyArn: KMS(ACCOUNT) } }));
     expect(await client.send(new CancelSbomExportCommand({ reportId: reportId! }))).toMatchObject({ reportId });
     expect((await client.send(new GetSbomExportCommand({ reportId }))).status).toBe('CANCELLED');
-    await control(server.url, 'POST', '/_inspector2/clock', { advance: '2m' });
+    await advanceClock(server.url, '2m');
     const cancelled = await client.send(new GetSbomExportCommand({ reportId }));
     expect(cancelled.status).toBe('CANCELLED');
     expect(cancelled.errorCode).toBeUndefined();
     expect(filesUnder(join(dataDir, 's3', 'sbom', `SPDX_2_3_outputs_${reportId}`))).toEqual([]);
 
     const done = await client.send(new CreateSbomExportCommand({ reportFormat: 'SPDX_2_3', s3Destination: { bucketName: 'sbom', kmsKeyArn: KMS(ACCOUNT) } }));
-    await control(server.url, 'POST', '/_inspector2/clock', { advance: '61s' });
+    expect((await client.send(new GetSbomExportCommand({ reportId: done.reportId }))).status).toBe('IN_PROGRESS');
+    await advanceClock(server.url, '61s');
     expect(await finished(client, done.reportId!)).toMatchObject({ status: 'SUCCEEDED' });
     await client.send(new CancelSbomExportCommand({ reportId: done.reportId! }));
     expect((await client.send(new GetSbomExportCommand({ reportId: done.reportId }))).status).toBe('SUCCEEDED');
@@ -402,8 +402,8 @@ describe('SBOM exports in an organization', () => {
   let dataDir: string;
   const as = (accountId: string) => inspectorClient(server.url, { accountId });
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'inspector2-sbom-org-'));
-    server = await startTestServer({ dataDir });
+    dataDir = tempDir();
+    server = await startTestServer({ dataDir, manualClock: true });
     await as(ORG.management).send(new EnableDelegatedAdminAccountCommand({ delegatedAdminAccountId: ORG.securityTooling }));
     const admin = as(ORG.securityTooling);
     await admin.send(new AssociateMemberCommand({ accountId: ORG.production }));
@@ -470,7 +470,7 @@ describe('SBOM exports to an S3 endpoint', () => {
   let server: RunningServer;
   beforeAll(async () => {
     s3 = await fakeS3(['sbom-bucket']);
-    server = await startTestServer({ s3Endpoint: s3.endpoint });
+    server = await startTestServer({ s3Endpoint: s3.endpoint, manualClock: true });
   });
   afterAll(async () => {
     await server.close();

@@ -2,7 +2,7 @@
 // numbers against what the SDK gets from the same emulator, the finding details, the
 // findings filters and pages, coverage, Enable/Disable from the Accounts page, and no
 // request leaving the emulator's origin. Screenshots go to test-artifacts/ui/.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import {
   AssociateMemberCommand,
   BatchGetAccountStatusCommand,
@@ -17,16 +17,9 @@ import {
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { control, inspectorClient, listAllFindings, ORG, startTestServer } from '../helpers.js';
+import { CHROMIUM, chromiumMissing, control, inspectorClient, listAllFindings, ORG, skipWithout, startTestServer } from '../helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumMissing = !existsSync(CHROMIUM);
-if (chromiumMissing) {
-  console.warn(
-    `test/ui/console.test.ts is skipped: there is no Chromium at ${CHROMIUM}. ` +
-      'Install it (Debian/Ubuntu: apt-get install chromium) or point CHROMIUM_PATH at a Chromium binary.',
-  );
-}
+const noChromium = skipWithout('Chromium', chromiumMissing());
 const ARTIFACTS = 'test-artifacts/ui';
 const WORKLOAD = ORG.production;
 const SCAN_TYPES = ['EC2', 'ECR', 'LAMBDA', 'LAMBDA_CODE'] as const;
@@ -38,7 +31,7 @@ interface ConsolePage {
   errors: string[];
 }
 
-describe.skipIf(chromiumMissing)('the local console', () => {
+describe.skipIf(noChromium)('the local console', () => {
   let server: RunningServer;
   let browser: Browser;
   let workload: Inspector2Client;
@@ -289,7 +282,8 @@ describe.skipIf(chromiumMissing)('the local console', () => {
   }, 60_000);
 
   it('shows ENABLING until the transition completes on the emulator clock', async () => {
-    const slow = await startTestServer({ transitionMs: 10 * 60_000 });
+    // A manual clock: only the control plane's move below completes the transition.
+    const slow = await startTestServer({ transitionMs: 10 * 60_000, manualClock: true });
     try {
       const account = '777788889999';
       const { page, errors } = await open(`#/accounts?account=${account}`, slow.url);

@@ -1,7 +1,6 @@
 // The vulnerability catalog: the default file loads and holds real, consistent facts; a
 // malformed file is refused with errors that name the file, the path and the problem.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CatalogError, DEFAULT_CATALOG_FILE, readCatalog, type Vulnerability } from '../../src/world/catalog.js';
@@ -9,11 +8,13 @@ import { baseScore, parseVector } from '../../src/world/cvss.js';
 import { ECOSYSTEMS, type Ecosystem } from '../../src/world/ecosystems.js';
 import { isValidVersion } from '../../src/world/versions.js';
 import { VulnerabilityCatalog } from '../../src/world/vulnerabilities.js';
+import { useTempDirs } from '../temp-dirs.js';
 
 const catalog = readCatalog(DEFAULT_CATALOG_FILE);
+const tempDir = useTempDirs('inspector2-catalog-');
 
 function catalogFile(content: unknown): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'inspector2-catalog-')), 'vulnerabilities.json');
+  const file = join(tempDir(), 'vulnerabilities.json');
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;
 }

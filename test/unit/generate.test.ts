@@ -1,8 +1,7 @@
 // The world generator: the same options give the same bytes (in this process and another),
 // the world is a valid seed file of the size asked for, and the CLI reports bad arguments.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -11,11 +10,12 @@ import { generateWorld, type GeneratedWorld, type GenerateOptions } from '../../
 import type { InstalledPackage } from '../../src/world/inventory.js';
 import { readSeed } from '../../src/world/seed.js';
 import { isValidVersion } from '../../src/world/versions.js';
+import { useTempDirs } from '../temp-dirs.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const OPTIONS: GenerateOptions = { accounts: 4, resources: 60, seed: 20240611, regions: ['eu-west-1', 'us-east-1'] };
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'inspector2-generate-'));
+const tempDir = useTempDirs('inspector2-generate-');
 
 function everyPackage(world: GeneratedWorld): InstalledPackage[] {
   return world.accounts.flatMap((entry) => [

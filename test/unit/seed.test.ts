@@ -1,12 +1,14 @@
 // Seed files are checked at load; each problem names the file, the path and what is wrong.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEED_FILE, readSeed, SeedError } from '../../src/world/seed.js';
+import { useTempDirs } from '../temp-dirs.js';
+
+const tempDir = useTempDirs('inspector2-seed-');
 
 function seedFile(content: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'inspector2-seed-')), 'world.json');
+  const file = join(tempDir(), 'world.json');
   writeFileSync(file, content);
   return file;
 }
