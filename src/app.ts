@@ -206,14 +206,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     await next();
     if (c.req.method !== 'GET' && c.res.status < 400) world.changed();
   });
-  app.route('/', controlRoutes(world, faults, new Date(), reloadSeed, persistence, {
-    regionAllowed,
-    sinks: () => sinks.map((sink) => sink.status()),
-    snapshots: {
-      ...(options.scenariosDir !== undefined ? { scenariosDir: options.scenariosDir } : {}),
-      ...(options.maxSnapshotBytes !== undefined ? { maxSnapshotBytes: options.maxSnapshotBytes } : {}),
-    },
-  }));
+  app.route(
+    '/',
+    controlRoutes(world, faults, new Date(), reloadSeed, persistence, {
+      regionAllowed,
+      sinks: () => sinks.map((sink) => sink.status()),
+      snapshots: {
+        ...(options.scenariosDir !== undefined ? { scenariosDir: options.scenariosDir } : {}),
+        ...(options.maxSnapshotBytes !== undefined ? { maxSnapshotBytes: options.maxSnapshotBytes } : {}),
+      },
+    }),
+  );
   app.all('*', async (c) => {
     const started = performance.now();
     const handled: Handled = signingServiceOf(c.req.raw.headers) === 'iam' ? await iam(c.req.raw) : await inspector2(c.req.raw);

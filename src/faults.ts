@@ -59,8 +59,13 @@ export type FaultDecision =
 
 export class FaultRuleError extends Error {}
 
-/** Parses rules; the error names each offending field (`rules.0.fault: ...`). */
+/** The most rules held at once (each request is matched against every rule). */
+export const MAX_FAULT_RULES = 1000;
+
+/** Parses rules (at most MAX_FAULT_RULES); the error names each offending field (`rules.0.fault: ...`). */
 export function parseFaultRules(value: unknown, where: string): FaultRuleSpec[] {
+  // Counted before anything is parsed: an oversized list costs nothing.
+  if (Array.isArray(value) && value.length > MAX_FAULT_RULES) throw new FaultRuleError(`${where}: at most ${MAX_FAULT_RULES} rules, got ${value.length}`);
   const parsed = z.array(faultRuleSchema).safeParse(value);
   if (!parsed.success) {
     throw new FaultRuleError(parsed.error.issues.map((i) => `${where}.${i.path.join('.')}: ${i.message}`).join('; '));
@@ -84,6 +89,8 @@ const LOG_LIMIT = 1000;
 
 export class FaultInjector {
   private readonly rules: FaultRule[] = [];
+  /** The rules' ids, so that adding one is O(1) whatever the number of rules. */
+  private readonly ids = new Set<string>();
   private readonly draws = new Map<string, () => number>();
   private readonly log: InjectedFault[] = [];
   private nextId = 1;
@@ -92,18 +99,48 @@ export class FaultInjector {
   constructor(private readonly now: () => Date) {}
 
   add(spec: FaultRuleSpec): FaultRule {
-    const id = spec.id ?? `fault-${this.nextId++}`;
-    if (this.rules.some((r) => r.id === id)) throw new FaultRuleError(`id: a rule with id '${id}' exists already`);
-    const rule: FaultRule = { ...spec, id, matched: 0, injected: 0 };
-    this.rules.push(rule);
-    this.draws.set(id, random(spec.seed ?? 0));
-    return rule;
+    return this.addAll([spec])[0]!;
+  }
+
+  /**
+   * Adds rules all together or not at all: the batch is checked whole (ids unique, at most
+   * MAX_FAULT_RULES in all) before any of it applies.
+   */
+  addAll(specs: readonly FaultRuleSpec[]): FaultRule[] {
+    if (this.rules.length + specs.length > MAX_FAULT_RULES) {
+      throw new FaultRuleError(`at most ${MAX_FAULT_RULES} fault rules are held at once; there are ${this.rules.length}, and ${specs.length} more were given`);
+    }
+    const planned = new Set<string>();
+    const given = new Set(specs.flatMap((spec) => (spec.id === undefined ? [] : [spec.id])));
+    let nextId = this.nextId;
+    const ids = specs.map((spec, index) => {
+      let id = spec.id;
+      if (id === undefined) {
+        // A generated id never takes one a rule was given.
+        do id = `fault-${nextId++}`;
+        while (this.ids.has(id) || planned.has(id) || given.has(id));
+      } else if (this.ids.has(id) || planned.has(id)) {
+        throw new FaultRuleError(`${specs.length > 1 ? `rules.${index}.` : ''}id: a rule with id '${id}' exists already`);
+      }
+      planned.add(id);
+      return id;
+    });
+    this.nextId = nextId;
+    return specs.map((spec, index) => {
+      const id = ids[index]!;
+      const rule: FaultRule = { ...spec, id, matched: 0, injected: 0 };
+      this.rules.push(rule);
+      this.ids.add(id);
+      this.draws.set(id, random(spec.seed ?? 0));
+      return rule;
+    });
   }
 
   remove(id: string): boolean {
+    if (!this.ids.has(id)) return false;
     const index = this.rules.findIndex((r) => r.id === id);
-    if (index < 0) return false;
     this.rules.splice(index, 1);
+    this.ids.delete(id);
     this.draws.delete(id);
     return true;
   }
@@ -111,6 +148,7 @@ export class FaultInjector {
   /** Removes every rule and forgets what was injected. */
   clear(): void {
     this.rules.length = 0;
+    this.ids.clear();
     this.draws.clear();
     this.log.length = 0;
     this.total = 0;

@@ -10,10 +10,10 @@ export function faultRoutes(faults: FaultInjector): Hono {
   routes.get('/_inspector2/faults/injected', (c) => c.json(faults.report()));
   routes.post('/_inspector2/faults', async (c) => {
     const body = await jsonBody(c);
-    // One rule, or several as { "rules": [...] }.
+    // One rule, or several as { "rules": [...] }: checked whole (each rule, ids, the cap) before any applies.
     const many = Array.isArray(body.rules);
     try {
-      const rules = parseFaultRules(many ? body.rules : [body], many ? 'rules' : 'rule').map((spec) => faults.add(spec));
+      const rules = faults.addAll(parseFaultRules(many ? body.rules : [body], many ? 'rules' : 'rule'));
       return c.json(many ? { rules } : rules[0], 201);
     } catch (error) {
       if (error instanceof FaultRuleError) throw new ControlError(400, error.message.replace(/\brule\.0\./g, ''));

@@ -60,8 +60,8 @@ export const CONTROL_OPENAPI = {
     },
     '/_inspector2/scenario': {
       post: {
-        summary: 'Replace the world by a scenario: a seed document inline, or {"file"} on the server',
-        requestBody: body('A seed document (organizations, accounts) or {"file": "<path>"}', { file: 'seeds/default-world.json' }),
+        summary: 'Replace the world by a scenario: a seed document inline, or {"file"} in the scenarios folder (INSPECTOR2_SCENARIOS_DIR)',
+        requestBody: body('A seed document (organizations, accounts) or {"file": "<name relative to the scenarios folder>"}', { file: 'my-world.json' }),
         responses: ok,
       },
     },

@@ -11,12 +11,14 @@ import type { FaultInjector } from '../faults.js';
 import { ControlError } from './errors.js';
 import { faultRoutes } from './faults.js';
 import { inventoryRoutes } from './inventory.js';
-import { snapshotRoutes } from './snapshots.js';
+import { snapshotRoutes, type SnapshotRouteOptions } from './snapshots.js';
 import { uiRoutes } from '../ui/routes.js';
 import type { Persistence } from '../storage/persistence.js';
 import { jsonBody } from './json.js';
 import { CONTROL_OPENAPI } from './openapi.js';
-import { parseDuration, parseInstant } from './time.js';
+import { checkAdvance, checkSet, parseDuration, parseInstant } from './time.js';
+import { wellEncodedPaths } from './paths.js';
+import type { SinkStatus } from '../sinks/event-sinks.js';
 
 export const VERSION = '0.1.0';
 
@@ -29,8 +31,26 @@ function accountIdParam(value: unknown, field: string): string {
   return value;
 }
 
-export function controlRoutes(world: World, faults: FaultInjector, startedAt: Date, reloadSeed: () => void, persistence?: Persistence): Hono {
+/** What the control plane is told of the rest of the emulator. */
+export interface ControlContext {
+  /** The regions requests may name (the identity's region policy); default: AWS's real regions. */
+  regionAllowed?: (region: string) => boolean;
+  /** The event sinks' delivery status, for health. */
+  sinks?: () => SinkStatus[];
+  /** INSPECTOR2_SCENARIOS_DIR and INSPECTOR2_MAX_SNAPSHOT_BYTES. */
+  snapshots?: SnapshotRouteOptions;
+}
+
+export function controlRoutes(
+  world: World,
+  faults: FaultInjector,
+  startedAt: Date,
+  reloadSeed: () => void,
+  persistence?: Persistence,
+  context: ControlContext = {},
+): Hono {
   const control = new Hono();
+  control.use('/_inspector2/*', wellEncodedPaths());
   // Transitions that are due happen before the control plane reads or changes anything, as before API calls.
   control.use('/_inspector2/*', async (_c, next) => {
     world.settle();
@@ -59,6 +79,7 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
             lastError: persistence.lastError ? { at: persistence.lastError.at.toISOString(), message: persistence.lastError.message } : null,
           }
         : null,
+      sinks: context.sinks?.() ?? [],
     }),
   );
   control.get('/_inspector2/openapi.json', (c) => c.json(CONTROL_OPENAPI));
@@ -89,9 +110,10 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
     if ((body.advance === undefined) === (body.set === undefined)) {
       throw new ControlError(400, 'Give exactly one of "advance" (a duration such as "15m", "PT1H" or milliseconds) or "set" (an ISO 8601 time or epoch seconds).');
     }
-    if (body.advance !== undefined) world.clock.advance(parseDuration(body.advance, 'advance'));
+    // Bounded steps (10 years per advance, set within 100 years and before 10000): every date stays valid.
+    if (body.advance !== undefined) world.clock.advance(checkAdvance(parseDuration(body.advance, 'advance'), world.clock.nowMs()));
     else {
-      const at = parseInstant(body.set, 'set');
+      const at = checkSet(parseInstant(body.set, 'set'), world.clock.nowMs());
       if (at.getTime() < world.clock.nowMs()) throw new ControlError(400, `set: the clock cannot go back, from ${world.clock.now().toISOString()} to ${at.toISOString()}`);
       world.clock.set(at);
     }
@@ -179,8 +201,8 @@ export function controlRoutes(world: World, faults: FaultInjector, startedAt: Da
   });
 
   control.route('/', faultRoutes(faults));
-  control.route('/', inventoryRoutes(world));
-  control.route('/', snapshotRoutes(world));
+  control.route('/', inventoryRoutes(world, context.regionAllowed));
+  control.route('/', snapshotRoutes(world, context.snapshots));
   control.route('/', uiRoutes());
   return control;
 }

@@ -312,12 +312,20 @@ export function ownsCisScanConfiguration(world: World, accountId: string, region
 
 // ---------------------------------------------------------------- scans
 
-/** A scheduled run is due: the scan starts, and a recurring schedule plans its next run. */
+/** How far back a recurring schedule catches up the runs it missed while the clock jumped. */
+export const CIS_CATCH_UP_MS = 31 * 86_400_000;
+
+/**
+ * A scheduled run is due: the scan starts, and a recurring schedule plans its next run.
+ * Runs missed while the clock jumped (moved by years, or a server stopped for days) are
+ * caught up only over the last 31 days: the first missed run, then those of the 31 days
+ * before now — so a jump of any length costs a daily schedule at most 32 scans.
+ */
 export function runScheduledScan(world: World, configurationArn: string, dueAt: number): void {
   const configuration = world.global.cis.configurations.get(configurationArn);
   if (!configuration || configuration.nextRunAt !== dueAt) return;
   startScan(world, configuration, dueAt);
-  configuration.nextRunAt = nextRunAfter(configuration.schedule, dueAt);
+  configuration.nextRunAt = nextRunAfter(configuration.schedule, Math.max(dueAt, world.clock.nowMs() - CIS_CATCH_UP_MS));
   if (configuration.nextRunAt !== undefined) {
     world.scheduler.schedule(configuration.nextRunAt, { kind: 'cis-scan-due', configurationArn, dueAt: configuration.nextRunAt });
   }

@@ -9,6 +9,19 @@ export interface ClockOptions {
   manual?: boolean;
 }
 
+/** The latest moment the clock may show: the last millisecond of year 9999 (JavaScript dates go further, ISO 8601's four-digit years do not). */
+export const LATEST_CLOCK_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** The earliest: the Unix epoch (epoch seconds are never negative). */
+export const EARLIEST_CLOCK_MS = 0;
+
+/** A move that would put the clock outside the years 1970 to 9999 (or is not a number). */
+export class ClockRangeError extends RangeError {}
+
+/** Whether the clock may show this moment. */
+export function inClockRange(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= EARLIEST_CLOCK_MS && ms <= LATEST_CLOCK_MS;
+}
+
 export class Clock {
   private readonly manual: boolean;
   /** Manual mode: the time. Running mode: the offset from the real clock. */
@@ -42,13 +55,15 @@ export class Clock {
     }
   }
 
-  /** Moves the clock forward (or back, with a negative duration). */
+  /** Moves the clock forward (or back, with a negative duration); never outside the years 1970 to 9999 (ClockRangeError). */
   advance(ms: number): void {
+    if (!Number.isFinite(ms) || !inClockRange(this.nowMs() + ms)) throw new ClockRangeError('the clock cannot be moved outside the years 1970 to 9999');
     this.base += ms;
   }
 
-  /** Sets the clock to a moment; in running mode it runs on from there at real speed. */
+  /** Sets the clock to a moment; in running mode it runs on from there at real speed. Never outside the years 1970 to 9999. */
   set(at: Date): void {
+    if (!inClockRange(at.getTime())) throw new ClockRangeError('the clock cannot be set outside the years 1970 to 9999');
     this.base = this.manual ? at.getTime() : at.getTime() - Date.now();
   }
 

@@ -1,7 +1,7 @@
 // Seed files: the world a server starts with. Checked at load, with errors that name the
 // file, the path inside it and the problem.
 import { z } from 'zod';
-import { checkJson, readCheckedJson } from './checked-json.js';
+import { checkJson, checkJsonQuietly, jsonSyntaxReason, readCheckedJson } from './checked-json.js';
 import { Organization } from './organizations.js';
 import { accountInventorySchema, inventoryFromSeed } from './seed-inventory.js';
 import type { World } from './world.js';
@@ -35,17 +35,18 @@ const seedSchema = z
     const places = new Set<string>();
     seed.accounts.forEach((entry, index) => {
       const place = `${entry.accountId}/${entry.region}`;
-      if (places.has(place)) context.addIssue({ code: 'custom', message: `${place} is listed twice`, path: ['accounts', index] });
+      // Messages name places by their path, not by the document's values (a scenario file's errors quote nothing from it).
+      if (places.has(place)) context.addIssue({ code: 'custom', message: 'this account and region are listed twice', path: ['accounts', index] });
       places.add(place);
     });
-    const seen = new Map<string, string>();
+    const seen = new Map<string, number>();
     seed.organizations.forEach((organization, o) =>
       organization.accounts.forEach((account, a) => {
         const other = seen.get(account.id);
         if (other !== undefined) {
-          context.addIssue({ code: 'custom', message: `account ${account.id} is already in ${other}`, path: ['organizations', o, 'accounts', a, 'id'] });
+          context.addIssue({ code: 'custom', message: `the account is already in organizations.${other}`, path: ['organizations', o, 'accounts', a, 'id'] });
         }
-        seen.set(account.id, organization.id);
+        seen.set(account.id, o);
       }),
     );
   });
@@ -57,6 +58,20 @@ export class SeedError extends Error {}
 /** Reads and checks a seed file. */
 export function readSeed(file: string | URL): Seed {
   return readCheckedJson(file, seedSchema, (message) => new SeedError(message));
+}
+
+/**
+ * Parses and checks a scenario file's text (named through the control plane): errors give the
+ * requested name, the path inside the document and the problem, and quote nothing from it.
+ */
+export function parseScenarioText(text: string, name: string): Seed {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new SeedError(`${name}: ${jsonSyntaxReason(error)}`);
+  }
+  return checkJsonQuietly(name, data, seedSchema, (message) => new SeedError(message));
 }
 
 /** Checks a seed document given as data (a scenario posted to the control plane). */

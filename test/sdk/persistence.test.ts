@@ -240,7 +240,8 @@ describe('snapshots and scenarios through the control plane', () => {
   });
 
   it('replaces the world by a scenario posted inline or named by a file, and names what is wrong in a bad one', async () => {
-    const server = await startTestServer();
+    const scenariosDir = tempDir();
+    const server = await startTestServer({ scenariosDir });
     const scenario = {
       organizations: [{ id: 'o-scenario0001', managementAccountId: '730000000001', accounts: [{ id: '730000000001', name: 'management' }, { id: '730000000002', name: 'workload' }] }],
       accounts: [
@@ -261,10 +262,10 @@ describe('snapshots and scenarios through the control plane', () => {
     const coverage = (await workload.send(new ListCoverageCommand({}))).coveredResources!;
     expect(new Set(coverage.map((r) => r.resourceId))).toEqual(new Set(['i-0aaaabbbbcccc0001']));
 
-    const file = join(tempDir(), 'scenario.json');
-    writeFileSync(file, JSON.stringify({ organizations: [], accounts: [] }));
-    const fromFile = await control(server.url, 'POST', '/_inspector2/scenario', { file });
-    expect(fromFile.body).toMatchObject({ loaded: file, organizations: 0 });
+    // A file is named relative to the scenarios folder (INSPECTOR2_SCENARIOS_DIR).
+    writeFileSync(join(scenariosDir, 'scenario.json'), JSON.stringify({ organizations: [], accounts: [] }));
+    const fromFile = await control(server.url, 'POST', '/_inspector2/scenario', { file: 'scenario.json' });
+    expect(fromFile.body).toMatchObject({ loaded: 'scenario.json', organizations: 0 });
     expect((await control(server.url, 'GET', '/_inspector2/organizations')).body).toEqual([]);
 
     const bad = await control(server.url, 'POST', '/_inspector2/scenario', { organizations: [{ id: 'not-an-org' }] });
