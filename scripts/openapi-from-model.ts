@@ -126,7 +126,7 @@ function shapeSchema(shape: ModelShape): Json {
         ...bounds('minProperties', 'maxProperties'),
       };
     default:
-      throw new Error(`unsupported shape type ${(shape as ModelShape).type}`);
+      throw new Error(`unsupported shape type ${String((shape as { type: unknown }).type)}`);
   }
 }
 

@@ -38,9 +38,9 @@ import { EventBridgeSink, NdjsonFileSink, WebhookSink, type EventSink } from './
 import { FolderObjectStore, S3ObjectStore } from './storage/object-stores.js';
 import { Persistence } from './storage/persistence.js';
 import { createServiceEndpoint, type Handled, type OperationHandler } from './protocol/service.js';
-import { DEFAULT_CATALOG_FILE, readCatalog } from './world/catalog.js';
-import { DEFAULT_SEED_FILE, loadSeed, readSeed, type Seed } from './world/seed.js';
-import { VulnerabilityCatalog } from './world/vulnerabilities.js';
+import { DEFAULT_CATALOG_FILE, readCatalog } from './world/scanning/catalog.js';
+import { DEFAULT_SEED_FILE, loadSeed, readSeed, type Seed } from './world/inventory/seed.js';
+import { VulnerabilityCatalog } from './world/scanning/vulnerabilities.js';
 import './world/domains.js';
 import { DEFAULT_MAX_ACCOUNT_REGIONS, DEFAULT_WORLD_OPTIONS, World } from './world/world.js';
 

@@ -39,7 +39,7 @@ async function serve(): Promise<void> {
   // Each command loads only its own modules: generating a world needs no server, serving no faker.
   const [{ startServer }, { SeedError }, { PersistenceError }] = await Promise.all([
     import('./server.js'),
-    import('./world/seed.js'),
+    import('./world/inventory/seed.js'),
     import('./storage/persistence.js'),
   ]);
   try {
@@ -72,7 +72,7 @@ async function serve(): Promise<void> {
 }
 
 async function generate(args: string[]): Promise<void> {
-  const { checkGenerateOptions, DEFAULT_REGIONS, generateWorld, MAX_ACCOUNTS, MAX_RESOURCES, MAX_SEED } = await import('./world/generate.js');
+  const { checkGenerateOptions, DEFAULT_REGIONS, generateWorld, MAX_ACCOUNTS, MAX_RESOURCES, MAX_SEED } = await import('./world/inventory/generate.js');
   let request: { accounts: number; resources: number; seed: number; regions: string[]; out: string };
   try {
     const { values } = parseArgs({

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { FaultRuleError, parseFaultRules, type FaultRuleInput } from './faults.js';
 import { REGION_SHAPE } from './protocol/regions.js';
-import { LATEST_CLOCK_MS } from './world/clock.js';
+import { LATEST_CLOCK_MS } from './world/platform/clock.js';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface EmulatorOptions {

@@ -8,9 +8,9 @@ import {
   targetsOf,
   type AccountFailure,
   type AccountsResult,
-} from '../world/accounts.js';
-import { SCAN_TYPES, type ScanType, type Status } from '../world/enablement.js';
-import { visibleAccountRegions } from '../world/query.js';
+} from '../world/accounts/accounts.js';
+import { SCAN_TYPES, type ScanType, type Status } from '../world/accounts/enablement.js';
+import { visibleAccountRegions } from '../world/findings/query.js';
 import type { AccountRegion, World } from '../world/world.js';
 import type { ClientTokens } from './idempotency.js';
 import { paginate } from './pagination.js';

@@ -8,8 +8,8 @@
 // instance's operating system) are matched against the group's value. Groups are per
 // account too, as each response member names one account. They are sorted by the requested
 // count, then by the group's key ascending, and paged by that position.
-import type { Finding } from '../world/documents.js';
-import { matchString, visibleAccountRegions } from '../world/query.js';
+import type { Finding } from '../world/findings/documents.js';
+import { matchString, visibleAccountRegions } from '../world/findings/query.js';
 import type { World } from '../world/world.js';
 import { modeledError } from './errors.js';
 import { visibleFindings } from './findings.js';

@@ -4,7 +4,7 @@
 // GetCisScanReport), and the sessions through which the SSM plugin on an instance reports a
 // scan job (Start/StopCisSession, SendCisSessionHealth, SendCisSessionTelemetry). The rules
 // are the world's (world/cis.ts, world/cis-query.ts); this file maps shapes and tags.
-import { checkDescription, levelOf } from '../world/cis-checks.js';
+import { checkDescription, levelOf } from '../world/cis/checks.js';
 import {
   checkAggregateDescription,
   checkAggregateKey,
@@ -24,7 +24,7 @@ import {
   targetKey,
   targetTagsOf,
   visibleScans,
-} from '../world/cis-query.js';
+} from '../world/cis/query.js';
 import {
   configurationsOf,
   createConfiguration,
@@ -36,7 +36,7 @@ import {
   stopSession,
   updateConfiguration,
   type CisScanConfigurationRecord,
-} from '../world/cis.js';
+} from '../world/cis/scans.js';
 import type { World } from '../world/world.js';
 import { paginate } from './pagination.js';
 import { tagsMember } from './tags.js';

@@ -24,7 +24,7 @@ import {
   type AssociationOutcome,
   type CodeScanConfiguration,
   type CodeSecurityIntegration,
-} from '../world/code-security.js';
+} from '../world/code-security/code-security.js';
 import type { World } from '../world/world.js';
 import type { ClientTokens } from './idempotency.js';
 import { paginate } from './pagination.js';

@@ -1,8 +1,8 @@
 // Scan configuration: Get/UpdateConfiguration, EC2 deep inspection (the account's, the
 // organization's paths, the members'), and GetClustersForImage.
-import type { MemberDeepInspection } from '../world/settings.js';
-import { memberDeepInspection, updateConfiguration, updateDeepInspection, updateOrgDeepInspectionPaths } from '../world/settings.js';
-import { effectiveConfiguration, ecrRepositoryArn } from '../world/scanner.js';
+import type { MemberDeepInspection } from '../world/accounts/settings.js';
+import { memberDeepInspection, updateConfiguration, updateDeepInspection, updateOrgDeepInspectionPaths } from '../world/accounts/settings.js';
+import { effectiveConfiguration, ecrRepositoryArn } from '../world/scanning/scanner.js';
 import type { World } from '../world/world.js';
 import { paginate } from './pagination.js';
 import type { Handlers, Shapes } from './types.js';

@@ -1,7 +1,7 @@
 // ListCoverage and ListCoverageStatistics: the coverage rows the caller sees (its own, and
 // a delegated administrator's members'), through the coverage query engine.
-import type { CoveredResource } from '../world/documents.js';
-import { coverageFilter, visibleAccountRegions } from '../world/query.js';
+import type { CoveredResource } from '../world/findings/documents.js';
+import { coverageFilter, visibleAccountRegions } from '../world/findings/query.js';
 import type { World } from '../world/world.js';
 import { paginate } from './pagination.js';
 import type { Handlers, Shapes } from './types.js';

@@ -1,7 +1,7 @@
 // The world's refusals as the modeled AWS errors, typed by the generated shapes.
 import { AwsError } from '../protocol/errors.js';
 import { serviceModel } from '../protocol/model.js';
-import { WorldError } from '../world/errors.js';
+import { WorldError } from '../world/platform/errors.js';
 import type { Shapes } from './types.js';
 
 type ErrorShapeName =

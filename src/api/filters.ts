@@ -1,6 +1,6 @@
 // Saved filters and suppression rules: CreateFilter, UpdateFilter, DeleteFilter, ListFilters.
 // The rules are the world's (world/filters.ts); this file maps shapes and tags.
-import { createFilter, deleteFilter, updateFilter, type SavedFilter } from '../world/filters.js';
+import { createFilter, deleteFilter, updateFilter, type SavedFilter } from '../world/findings/filters.js';
 import type { World } from '../world/world.js';
 import { paginate } from './pagination.js';
 import { tagsMember } from './tags.js';

@@ -1,10 +1,10 @@
 // What Inspector tells about a finding beyond the finding itself: BatchGetFindingDetails
 // (threat intelligence from the catalog), BatchGetCodeSnippet (the code a code finding
 // points at), and SearchVulnerabilities (the catalog's entry for a CVE).
-import type { Vulnerability } from '../world/catalog.js';
-import type { Finding } from '../world/documents.js';
-import { visibleAccountRegions } from '../world/query.js';
-import { codeIssueOf } from '../world/scanner.js';
+import type { Vulnerability } from '../world/scanning/catalog.js';
+import type { Finding } from '../world/findings/documents.js';
+import { visibleAccountRegions } from '../world/findings/query.js';
+import { codeIssueOf } from '../world/scanning/scanner.js';
 import type { AccountRegion, World } from '../world/world.js';
 import type { Handlers, Shapes } from './types.js';
 

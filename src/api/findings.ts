@@ -1,9 +1,9 @@
 // ListFindings: the findings the caller sees, filtered, sorted and paginated by the one
 // query engine. The page token holds the last finding's place in the order (not an offset),
 // so the next page stays right while findings come and go.
-import type { Finding } from '../world/documents.js';
-import { columnsOf } from '../world/finding-map.js';
-import { findingIndexFilter, findingOrder, pageOfFindings, visibleAccountRegions, type FindingPosition } from '../world/query.js';
+import type { Finding } from '../world/findings/documents.js';
+import { columnsOf } from '../world/findings/finding-map.js';
+import { findingIndexFilter, findingOrder, pageOfFindings, visibleAccountRegions, type FindingPosition } from '../world/findings/query.js';
 import type { World } from '../world/world.js';
 import { modeledError } from './errors.js';
 import type { Handlers, Shapes } from './types.js';

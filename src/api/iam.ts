@@ -2,7 +2,7 @@
 // ListAttachedRolePolicies (query protocol, XML). IAM is global: the region is ignored.
 import { AwsError } from '../protocol/errors.js';
 import type { QueryAction, XmlValue } from '../protocol/query.js';
-import { roleOf, rolesOf, type Role } from '../world/iam.js';
+import { roleOf, rolesOf, type Role } from '../world/accounts/iam.js';
 import type { World } from '../world/world.js';
 
 function validation(member: string, value: string | null, constraint: string): AwsError {

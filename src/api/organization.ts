@@ -12,8 +12,8 @@ import {
   listMembers,
   updateOrganizationConfiguration,
   type MemberView,
-} from '../world/delegation.js';
-import { SCAN_TYPES, type ScanType } from '../world/enablement.js';
+} from '../world/accounts/delegation.js';
+import { SCAN_TYPES, type ScanType } from '../world/accounts/enablement.js';
 import type { World } from '../world/world.js';
 import { STATUS_KEY } from './accounts.js';
 import type { ClientTokens } from './idempotency.js';

@@ -1,5 +1,5 @@
 // Findings reports: CreateFindingsReport, GetFindingsReportStatus, CancelFindingsReport.
-import { cancelReport, createReport, reportOf } from '../world/reports.js';
+import { cancelReport, createReport, reportOf } from '../world/findings/reports.js';
 import type { World } from '../world/world.js';
 import { checkDestination } from './destination.js';
 import type { Handlers } from './types.js';

@@ -1,5 +1,5 @@
 // SBOM exports: CreateSbomExport, GetSbomExport, CancelSbomExport.
-import { cancelSbomExport, createSbomExport, sbomExportOf } from '../world/sbom.js';
+import { cancelSbomExport, createSbomExport, sbomExportOf } from '../world/findings/sbom.js';
 import type { World } from '../world/world.js';
 import { checkDestination } from './destination.js';
 import type { Handlers } from './types.js';

@@ -1,8 +1,8 @@
 // Tags on Inspector resources: TagResource, UntagResource, ListTagsForResource. A resource
 // is taggable when the caller owns it in the request's region: filters, CIS scan
 // configurations, code security integrations and account-level code security scan configurations.
-import { ownsCisScanConfiguration } from '../world/cis.js';
-import { ownsTaggableCodeSecurityResource } from '../world/code-security.js';
+import { ownsCisScanConfiguration } from '../world/cis/scans.js';
+import { ownsTaggableCodeSecurityResource } from '../world/code-security/code-security.js';
 import type { World } from '../world/world.js';
 import { modeledError } from './errors.js';
 import type { Handlers } from './types.js';

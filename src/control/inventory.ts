@@ -3,7 +3,7 @@
 // vulnerabilities, and trigger rescans. Bodies take the seed file's shapes.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { vulnerabilitySchema } from '../world/catalog.js';
+import { vulnerabilitySchema } from '../world/scanning/catalog.js';
 import {
   changeInstance,
   deleteFunction,
@@ -16,9 +16,9 @@ import {
   removePackage,
   rescan,
   type PackageTarget,
-} from '../world/changes.js';
-import { ECOSYSTEMS } from '../world/ecosystems.js';
-import { functionFromSeed, functionSchema, imageFromSeed, imageSchema, instanceFromSeed, instanceSchema, packageSchema } from '../world/seed-inventory.js';
+} from '../world/inventory/changes.js';
+import { ECOSYSTEMS } from '../world/scanning/ecosystems.js';
+import { functionFromSeed, functionSchema, imageFromSeed, imageSchema, instanceFromSeed, instanceSchema, packageSchema } from '../world/inventory/seed-inventory.js';
 import { isKnownRegion } from '../protocol/regions.js';
 import type { World } from '../world/world.js';
 import { ControlError } from './errors.js';

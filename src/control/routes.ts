@@ -2,10 +2,10 @@
 // tools that wait for LocalStack wait for us too). Plain JSON, not an AWS protocol: bad
 // input gets a 400 with a message that names the field.
 import { Hono, type Context } from 'hono';
-import { joinOrganization, leaveOrganization } from '../world/delegation.js';
-import { SCAN_TYPES } from '../world/enablement.js';
-import { WorldError } from '../world/errors.js';
-import { roleOf } from '../world/iam.js';
+import { joinOrganization, leaveOrganization } from '../world/accounts/delegation.js';
+import { SCAN_TYPES } from '../world/accounts/enablement.js';
+import { WorldError } from '../world/platform/errors.js';
+import { roleOf } from '../world/accounts/iam.js';
 import type { World } from '../world/world.js';
 import type { FaultInjector } from '../faults.js';
 import { ControlError } from './errors.js';

@@ -2,8 +2,8 @@
 // document, import one (the state is replaced), or replace the world by a scenario (a seed
 // document: organizations and inventory), posted inline or named by a file in the scenarios folder.
 import { Hono } from 'hono';
-import { checkSeed, loadSeed, parseScenarioText, SeedError, type Seed } from '../world/seed.js';
-import { decodeSnapshot, encodeSnapshot, restoreSnapshot, SnapshotError, takeSnapshot } from '../world/snapshot.js';
+import { checkSeed, loadSeed, parseScenarioText, SeedError, type Seed } from '../world/inventory/seed.js';
+import { decodeSnapshot, encodeSnapshot, restoreSnapshot, SnapshotError, takeSnapshot } from '../world/platform/snapshot.js';
 import type { World } from '../world/world.js';
 import { ControlError } from './errors.js';
 import { jsonBody, limitedText } from './json.js';

@@ -1,6 +1,6 @@
 // Durations and instants as the control plane accepts them.
-import { inClockRange } from '../world/clock.js';
-import { durationMs } from '../world/time.js';
+import { inClockRange } from '../world/platform/clock.js';
+import { durationMs } from '../world/platform/time.js';
 import { ControlError } from './errors.js';
 
 const DAY_MS = 86_400_000;

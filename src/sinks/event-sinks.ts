@@ -7,7 +7,7 @@
 import { appendFile } from 'node:fs/promises';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '../log.js';
-import type { InspectorEvent } from '../world/events.js';
+import type { InspectorEvent } from '../world/platform/events.js';
 
 /** A sink's delivery as GET /_inspector2/health shows it. */
 export interface SinkStatus {

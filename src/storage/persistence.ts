@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import type { Logger } from '../log.js';
-import { decodeSnapshot, encodeSnapshot, restoreSnapshot, SnapshotError, takeSnapshot, type WorldSnapshot } from '../world/snapshot.js';
+import { decodeSnapshot, encodeSnapshot, restoreSnapshot, SnapshotError, takeSnapshot, type WorldSnapshot } from '../world/platform/snapshot.js';
 import type { World } from '../world/world.js';
 
 export const STATE_FILE = 'state.json';

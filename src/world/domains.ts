@@ -1,20 +1,20 @@
 // Every domain of the world, loaded for what it declares: its state (platform/state.ts) and
 // the kinds of task it runs (platform/tasks.ts). Whoever makes a World imports this first;
 // the world itself imports no domain.
-import './accounts.js';
-import './cis.js';
-import './code-security.js';
-import './configuration.js';
-import './delegation.js';
-import './enablement.js';
-import './filters.js';
-import './finding-map.js';
-import './iam.js';
-import './inventory.js';
-import './organizations.js';
-import './reports.js';
-import './sbom.js';
-import './scanner.js';
-import './settings.js';
-import './tags.js';
-import './usage.js';
+import './accounts/accounts.js';
+import './cis/scans.js';
+import './code-security/code-security.js';
+import './accounts/configuration.js';
+import './accounts/delegation.js';
+import './accounts/enablement.js';
+import './findings/filters.js';
+import './findings/finding-map.js';
+import './accounts/iam.js';
+import './inventory/inventory.js';
+import './accounts/organizations.js';
+import './findings/reports.js';
+import './findings/sbom.js';
+import './scanning/scanner.js';
+import './accounts/settings.js';
+import './accounts/tags.js';
+import './accounts/usage.js';

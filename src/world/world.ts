@@ -3,15 +3,15 @@
 // its state in `platform/state.ts`'s registry, with where it lives (per account and region,
 // per account, or global); the world holds it there and knows no feature. The clock, the
 // scheduler and the events log are the platform every domain runs on. No HTTP here.
-import { Clock, type ClockOptions } from './clock.js';
-import { WorldError } from './errors.js';
-import { EventLog } from './events.js';
-import { type Organization, type InspectorOrganization, organizationsOf } from './organizations.js';
+import { Clock, type ClockOptions } from './platform/clock.js';
+import { WorldError } from './platform/errors.js';
+import { EventLog } from './platform/events.js';
+import { type Organization, type InspectorOrganization, organizationsOf } from './accounts/organizations.js';
 import { type AccountRegionState, type GlobalState, WorldState } from './platform/state.js';
 import { runTask, type WorldTask } from './platform/tasks.js';
-import type { ObjectStore } from './reports.js';
-import { Scheduler } from './scheduler.js';
-import { VulnerabilityCatalog } from './vulnerabilities.js';
+import type { ObjectStore } from './findings/reports.js';
+import { Scheduler } from './platform/scheduler.js';
+import { VulnerabilityCatalog } from './scanning/vulnerabilities.js';
 
 export type { WorldTask } from './platform/tasks.js';
 

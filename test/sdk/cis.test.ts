@@ -40,7 +40,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceModel } from '../../src/protocol/model.js';
 import { checkShape } from '../../src/protocol/validate.js';
 import type { RunningServer } from '../../src/server.js';
-import { scanJobsOf } from '../../src/world/cis.js';
+import { scanJobsOf } from '../../src/world/cis/scans.js';
 import { control, inspectorClient, ORG, recordRawResponses, rejection, startTestServer } from '../helpers.js';
 
 const REGION = 'eu-west-1';

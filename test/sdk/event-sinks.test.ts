@@ -11,7 +11,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { WebhookSink } from '../../src/sinks/event-sinks.js';
-import type { InspectorEvent } from '../../src/world/events.js';
+import type { InspectorEvent } from '../../src/world/platform/events.js';
 import type { RunningServer } from '../../src/server.js';
 import { control, inspectorClient, motoServerMissing, skipWithout, startMotoServer, startTestServer, useTempDirs } from '../helpers.js';
 

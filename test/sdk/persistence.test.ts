@@ -18,8 +18,8 @@ import {
 import { describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { STATE_FILE } from '../../src/storage/persistence.js';
-import { decodeSnapshot } from '../../src/world/snapshot.js';
-import type { SavedFilter } from '../../src/world/filters.js';
+import { decodeSnapshot } from '../../src/world/platform/snapshot.js';
+import type { SavedFilter } from '../../src/world/findings/filters.js';
 import type { SavedState } from '../../src/world/platform/state.js';
 import { control, inspectorClient, listAllFindings, startTestServer, useTempDirs } from '../helpers.js';
 

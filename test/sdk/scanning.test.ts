@@ -23,9 +23,9 @@ import {
   type Inspector2Client,
 } from '@aws-sdk/client-inspector2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAffected } from '../../src/world/versions.js';
-import { comparableVersion } from '../../src/world/vulnerabilities.js';
-import type { Ecosystem } from '../../src/world/ecosystems.js';
+import { isAffected } from '../../src/world/scanning/versions.js';
+import { comparableVersion } from '../../src/world/scanning/vulnerabilities.js';
+import type { Ecosystem } from '../../src/world/scanning/ecosystems.js';
 import type { RunningServer } from '../../src/server.js';
 import { control, inspectorClient, listAllFindings, rejection, startTestServer } from '../helpers.js';
 

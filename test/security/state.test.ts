@@ -9,7 +9,7 @@ import { CreateFilterCommand, EnableCommand, ListFiltersCommand, ListFindingsCom
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startServer } from '../../src/server.js';
 import { STATE_FILE } from '../../src/storage/persistence.js';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../../src/world/snapshot.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../../src/world/platform/snapshot.js';
 import { control, inspectorClient, startTestServer } from '../helpers.js';
 
 const folders: string[] = [];

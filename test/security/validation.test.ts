@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateFilterCommand, EnableCommand, ListFiltersCommand, ListFindingsCommand, CreateFindingsReportCommand } from '@aws-sdk/client-inspector2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { makeRoomForJob } from '../../src/world/retention.js';
+import { makeRoomForJob } from '../../src/world/findings/retention.js';
 import { control, inspectorClient, rejection, startTestServer } from '../helpers.js';
 
 /** An unsigned SigV4 Authorization header (the default mode reads, not checks, signatures). */

@@ -3,11 +3,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CatalogError, DEFAULT_CATALOG_FILE, readCatalog, type Vulnerability } from '../../src/world/catalog.js';
-import { baseScore, parseVector } from '../../src/world/cvss.js';
-import { ECOSYSTEMS, type Ecosystem } from '../../src/world/ecosystems.js';
-import { isValidVersion } from '../../src/world/versions.js';
-import { VulnerabilityCatalog } from '../../src/world/vulnerabilities.js';
+import { CatalogError, DEFAULT_CATALOG_FILE, readCatalog, type Vulnerability } from '../../src/world/scanning/catalog.js';
+import { baseScore, parseVector } from '../../src/world/scanning/cvss.js';
+import { ECOSYSTEMS, type Ecosystem } from '../../src/world/scanning/ecosystems.js';
+import { isValidVersion } from '../../src/world/scanning/versions.js';
+import { VulnerabilityCatalog } from '../../src/world/scanning/vulnerabilities.js';
 import { useTempDirs } from '../temp-dirs.js';
 
 const catalog = readCatalog(DEFAULT_CATALOG_FILE);

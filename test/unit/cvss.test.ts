@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseScore, parseVector, severityOf } from '../../src/world/cvss.js';
+import { baseScore, parseVector, severityOf } from '../../src/world/scanning/cvss.js';
 
 describe('CVSS 3.x base scores', () => {
   it.each([

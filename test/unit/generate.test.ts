@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createProgress } from '../../src/progress.js';
-import { generateWorld, type GeneratedWorld, type GenerateOptions } from '../../src/world/generate.js';
-import type { InstalledPackage } from '../../src/world/inventory.js';
-import { readSeed } from '../../src/world/seed.js';
-import { isValidVersion } from '../../src/world/versions.js';
+import { generateWorld, type GeneratedWorld, type GenerateOptions } from '../../src/world/inventory/generate.js';
+import type { InstalledPackage } from '../../src/world/inventory/inventory.js';
+import { readSeed } from '../../src/world/inventory/seed.js';
+import { isValidVersion } from '../../src/world/scanning/versions.js';
 import { useTempDirs } from '../temp-dirs.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEED_FILE, readSeed, SeedError } from '../../src/world/seed.js';
+import { DEFAULT_SEED_FILE, readSeed, SeedError } from '../../src/world/inventory/seed.js';
 import { useTempDirs } from '../temp-dirs.js';
 
 const tempDir = useTempDirs('inspector2-seed-');

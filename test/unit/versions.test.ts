@@ -2,8 +2,8 @@
 // tools themselves (dpkg, rpm's rpmvercmp tests, the semver spec, Go's pseudo-version rules,
 // Maven's ComparableVersionTest, pip's packaging, Gem::Version).
 import { describe, expect, it } from 'vitest';
-import type { Ecosystem } from '../../src/world/ecosystems.js';
-import { compareVersions, isAffected, isValidVersion } from '../../src/world/versions.js';
+import type { Ecosystem } from '../../src/world/scanning/ecosystems.js';
+import { compareVersions, isAffected, isValidVersion } from '../../src/world/scanning/versions.js';
 
 /** Every pair compares strictly ascending in both directions, and sorting the reversed list restores it. */
 function expectAscending(ecosystem: Ecosystem, versions: readonly string[]): void {

@@ -1,7 +1,7 @@
 // The scanner's view of the catalog: OS packages match on their upstream version.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CATALOG_FILE, readCatalog } from '../../src/world/catalog.js';
-import { comparableVersion, VulnerabilityCatalog } from '../../src/world/vulnerabilities.js';
+import { DEFAULT_CATALOG_FILE, readCatalog } from '../../src/world/scanning/catalog.js';
+import { comparableVersion, VulnerabilityCatalog } from '../../src/world/scanning/vulnerabilities.js';
 
 const catalog = new VulnerabilityCatalog(readCatalog(DEFAULT_CATALOG_FILE));
 const ids = (pkg: Parameters<VulnerabilityCatalog['matches']>[0]) => catalog.matches(pkg).map((m) => m.vulnerability.id);
