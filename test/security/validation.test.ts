@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateFilterCommand, EnableCommand, ListFiltersCommand, ListFindingsCommand, CreateFindingsReportCommand } from '@aws-sdk/client-inspector2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
+import type { World } from '../../src/world/world.js';
 import { makeRoomForJob } from '../../src/world/findings/retention.js';
 import { control, inspectorClient, rejection, startTestServer } from '../helpers.js';
 
@@ -222,26 +223,39 @@ describe('caps on what requests create', () => {
     }
   });
 
-  it('keeps the newest reports per account, evicting the oldest finished ones, and refuses when all are in progress', () => {
-    const jobs = new Map<string, { accountId: string; status: string }>();
+  it('keeps the newest reports per account and region, evicting the oldest finished ones, and refuses when all are in progress', () => {
+    type Job = { status: string };
+    const byAccount = new Map<string, Map<string, Job>>([
+      ['A', new Map()],
+      ['B', new Map()],
+      ['C', new Map()],
+    ]);
+    // What makeRoomForJob reads of the world: every account-region's jobs of this kind.
+    const world = { allAccountRegions: () => [...byAccount.values()].map((reports) => ({ reports })) } as unknown as World;
     const limits = { perAccount: 3, total: 5 };
-    const add = (id: string, accountId: string, status = 'SUCCEEDED') => {
-      makeRoomForJob(jobs, accountId, 'reports', limits);
-      jobs.set(id, { accountId, status });
+    const add = (id: string, account: string, status = 'SUCCEEDED') => {
+      const jobs = byAccount.get(account)!;
+      makeRoomForJob(world, jobs, (state) => state.reports as Map<string, Job>, 'reports', limits);
+      jobs.set(id, { status });
     };
     add('a1', 'A', 'IN_PROGRESS');
     add('a2', 'A');
     add('a3', 'A');
     add('a4', 'A');
-    expect([...jobs.keys()]).toEqual(['a1', 'a3', 'a4']);
+    expect([...byAccount.get('A')!.keys()]).toEqual(['a1', 'a3', 'a4']);
     add('b1', 'B');
     add('b2', 'B');
     add('b3', 'B');
-    // The total cap evicts the oldest finished, whoever's.
-    expect(jobs.size).toBe(5);
-    expect(jobs.has('a1')).toBe(true);
-    const busy = new Map([1, 2, 3].map((i) => [`c${i}`, { accountId: 'C', status: 'IN_PROGRESS' }]));
-    expect(() => makeRoomForJob(busy, 'C', 'reports', limits)).toThrow(/in progress/);
+    // The total cap evicts the caller's oldest finished first, then anyone's; never one in progress.
+    const all = () => [...byAccount.values()].flatMap((jobs) => [...jobs.keys()]);
+    expect(all()).toHaveLength(5);
+    expect(all()).toContain('a1');
+    expect(all()).toContain('b3');
+    byAccount.set('A', new Map());
+    byAccount.set('B', new Map());
+    const busy = byAccount.get('C')!;
+    for (const i of [1, 2, 3]) busy.set(`c${i}`, { status: 'IN_PROGRESS' });
+    expect(() => makeRoomForJob(world, busy, (state) => state.reports as Map<string, Job>, 'reports', limits)).toThrow(/in progress/);
   });
 });
 

@@ -13,7 +13,7 @@ import { findingFilter, findingOrder, visibleAccountRegions } from './query.js';
 import type { World } from '../world.js';
 import { z } from 'zod';
 import { declareState, savedCounter, savedRecords } from '../platform/state.js';
-import { registerTask, taskId } from '../platform/tasks.js';
+import { registerTask, taskAccountId, taskId, taskRegion } from '../platform/tasks.js';
 
 type Shapes = components['schemas'];
 export type ReportStatus = Shapes['ExternalReportStatus'];
@@ -52,7 +52,8 @@ export function createReport(
   caller: Caller,
   request: { format: Report['format']; destination: Shapes['Destination']; filterCriteria?: Shapes['FilterCriteria'] },
 ): Report {
-  makeRoomForJob(world.global.reports, caller.accountId, 'findings reports');
+  const reports = world.accountRegion(caller.accountId, caller.region).reports;
+  makeRoomForJob(world, reports, (state) => state.reports, 'findings reports');
   const report: Report = {
     reportId: nextId(world.global.reportSequence, caller.accountId, caller.region, 'findings-report'),
     accountId: caller.accountId,
@@ -62,13 +63,14 @@ export function createReport(
     ...(request.filterCriteria ? { filterCriteria: request.filterCriteria } : {}),
     status: 'IN_PROGRESS',
   };
-  world.global.reports.set(report.reportId, report);
-  world.afterTransition({ kind: 'produce-report', reportId: report.reportId });
+  reports.set(report.reportId, report);
+  world.afterTransition({ kind: 'produce-report', accountId: report.accountId, region: report.region, reportId: report.reportId });
   return report;
 }
 
 export function reportOf(world: World, caller: Caller, reportId?: string): Report {
-  const own = [...world.global.reports.values()].filter((r) => r.accountId === caller.accountId && r.region === caller.region);
+  // The caller's account-region holds its reports: another's are not found, as if they did not exist.
+  const own = [...(world.existingAccountRegion(caller.accountId, caller.region)?.reports.values() ?? [])];
   // With no id, the caller's latest report.
   const report = reportId === undefined ? own.at(-1) : own.find((r) => r.reportId === reportId);
   if (!report) throw new WorldError('NotFound', reportId ? `There is no report ${reportId}.` : 'There is no findings report yet.');
@@ -156,13 +158,13 @@ function csv(findings: Finding[]): string {
 }
 
 declare module '../platform/state.js' {
-  interface GlobalState {
-    /** Findings reports of every account and region, by id. */
+  interface AccountRegionState {
+    /** The account's findings reports in the region, by id, oldest first. */
     reports: Map<string, Report>;
   }
 }
 
-declareState('global', 'reports', {
+declareState('account-region', 'reports', {
   empty: () => new Map(),
   schema: savedRecords<Report>({
     reportId: z.string(),
@@ -170,9 +172,6 @@ declareState('global', 'reports', {
     destination: z.looseObject({ bucketName: z.string(), keyPrefix: z.string().optional() }),
     status: z.enum(['SUCCEEDED', 'IN_PROGRESS', 'CANCELLED', 'FAILED']),
   }),
-  forgetAccount: (reports, accountId) => {
-    for (const [id, report] of reports) if (report.accountId === accountId) reports.delete(id);
-  },
 });
 
 declare module '../platform/state.js' {
@@ -189,11 +188,11 @@ declareState('global', 'reportSequence', {
 
 declare module '../platform/tasks.js' {
   interface TaskKinds {
-    'produce-report': { reportId: string };
+    'produce-report': { accountId: string; region: string; reportId: string };
   }
 }
 
-registerTask('produce-report', z.strictObject({ reportId: taskId }), (world, task) => {
-  const report = world.global.reports.get(task.reportId);
+registerTask('produce-report', z.strictObject({ accountId: taskAccountId, region: taskRegion, reportId: taskId }), (world, task) => {
+  const report = world.existingAccountRegion(task.accountId, task.region)?.reports.get(task.reportId);
   if (report) void produce(world, report);
 });

@@ -26,7 +26,7 @@ import { findImage, lambdaFunctionArn } from '../scanning/scanner.js';
 import type { AccountRegion, World } from '../world.js';
 import { z } from 'zod';
 import { declareState, savedCounter, savedRecords } from '../platform/state.js';
-import { registerTask, taskId } from '../platform/tasks.js';
+import { registerTask, taskAccountId, taskId, taskRegion } from '../platform/tasks.js';
 
 type Shapes = components['schemas'];
 export type SbomFormat = Shapes['SbomReportFormat'];
@@ -43,26 +43,6 @@ export interface SbomExport {
   errorMessage?: string;
 }
 
-export interface SbomState {
-  /** Every account's and region's exports, by report id. */
-  exports: Map<string, SbomExport>;
-  /** How many exports were created: report ids derive from it, never from chance. */
-  sequence: number;
-}
-
-export function emptySbomState(): SbomState {
-  return { exports: new Map(), sequence: 0 };
-}
-
-export function clearSbomExports(state: SbomState): void {
-  state.exports.clear();
-  state.sequence = 0;
-}
-
-export function forgetSbomAccount(state: SbomState, accountId: string): void {
-  for (const [id, exported] of state.exports) if (exported.accountId === accountId) state.exports.delete(id);
-}
-
 /** A UUID named by a text (RFC 4122 layout, version 5 style: derived, not random). */
 function uuidFrom(text: string): string {
   const hex = sha256(text);
@@ -75,9 +55,10 @@ export function createSbomExport(
   caller: Caller,
   request: { format: SbomFormat; s3Destination: Shapes['Destination']; filterCriteria?: Shapes['ResourceFilterCriteria'] },
 ): SbomExport {
-  makeRoomForJob(world.global.sbom.exports, caller.accountId, 'SBOM exports');
+  const exports = world.accountRegion(caller.accountId, caller.region).sbomExports;
+  makeRoomForJob(world, exports, (state) => state.sbomExports, 'SBOM exports');
   const exported: SbomExport = {
-    reportId: uuidFrom(`sbom-export|${caller.accountId}|${caller.region}|${world.global.sbom.sequence++}`),
+    reportId: uuidFrom(`sbom-export|${caller.accountId}|${caller.region}|${world.global.sbomSequence.sequence++}`),
     accountId: caller.accountId,
     region: caller.region,
     format: request.format,
@@ -85,17 +66,15 @@ export function createSbomExport(
     ...(request.filterCriteria ? { filterCriteria: request.filterCriteria } : {}),
     status: 'IN_PROGRESS',
   };
-  world.global.sbom.exports.set(exported.reportId, exported);
-  world.afterTransition({ kind: 'produce-sbom-export', reportId: exported.reportId });
+  exports.set(exported.reportId, exported);
+  world.afterTransition({ kind: 'produce-sbom-export', accountId: exported.accountId, region: exported.region, reportId: exported.reportId });
   return exported;
 }
 
 /** The caller's export; another account's (or region's) is not found, as if it did not exist. */
 export function sbomExportOf(world: World, caller: Caller, reportId: string): SbomExport {
-  const exported = world.global.sbom.exports.get(reportId);
-  if (!exported || exported.accountId !== caller.accountId || exported.region !== caller.region) {
-    throw new WorldError('NotFound', `There is no SBOM export ${reportId}.`);
-  }
+  const exported = world.existingAccountRegion(caller.accountId, caller.region)?.sbomExports.get(reportId);
+  if (!exported) throw new WorldError('NotFound', `There is no SBOM export ${reportId}.`);
   return exported;
 }
 
@@ -128,7 +107,7 @@ export async function produceSbomExport(world: World, exported: SbomExport): Pro
   try {
     for (const document of documents) {
       // A cancelled export writes no more, nor one forgotten by a reset.
-      if (exported.status !== 'IN_PROGRESS' || world.global.sbom.exports.get(exported.reportId) !== exported) break;
+      if (exported.status !== 'IN_PROGRESS' || world.existingAccountRegion(exported.accountId, exported.region)?.sbomExports.get(exported.reportId) !== exported) break;
       await world.objectStore.put(exported.s3Destination.bucketName, document.key, document.body, 'application/json');
     }
     if (exported.status === 'IN_PROGRESS') exported.status = 'SUCCEEDED';
@@ -521,29 +500,39 @@ function spdx(exported: SbomExport, resource: ExportedResource, created: Date): 
 }
 
 declare module '../platform/state.js' {
+  interface AccountRegionState {
+    /** The account's SBOM exports in the region, by report id, oldest first. */
+    sbomExports: Map<string, SbomExport>;
+  }
   interface GlobalState {
-    /** SBOM exports of every account and region, by report id. */
-    sbom: SbomState;
+    /** How many SBOM exports were created: report ids derive from it, never from chance. */
+    sbomSequence: { sequence: number };
   }
 }
 
-declareState('global', 'sbom', {
-  empty: () => emptySbomState(),
-  schema: z.strictObject({
-    exports: savedRecords<SbomExport>({ reportId: z.string(), format: z.enum(['CYCLONEDX_1_4', 'SPDX_2_3']), s3Destination: z.looseObject({ bucketName: z.string(), keyPrefix: z.string().optional() }), status: z.enum(['SUCCEEDED', 'IN_PROGRESS', 'CANCELLED', 'FAILED']) }),
-    sequence: savedCounter,
+declareState('account-region', 'sbomExports', {
+  empty: () => new Map(),
+  schema: savedRecords<SbomExport>({
+    reportId: z.string(),
+    format: z.enum(['CYCLONEDX_1_4', 'SPDX_2_3']),
+    s3Destination: z.looseObject({ bucketName: z.string(), keyPrefix: z.string().optional() }),
+    status: z.enum(['SUCCEEDED', 'IN_PROGRESS', 'CANCELLED', 'FAILED']),
   }),
-  forgetAccount: forgetSbomAccount,
+});
+
+declareState('global', 'sbomSequence', {
+  empty: () => ({ sequence: 0 }),
+  schema: z.strictObject({ sequence: savedCounter }),
 });
 
 declare module '../platform/tasks.js' {
   interface TaskKinds {
     /** An SBOM export writes its documents. */
-    'produce-sbom-export': { reportId: string };
+    'produce-sbom-export': { accountId: string; region: string; reportId: string };
   }
 }
 
-registerTask('produce-sbom-export', z.strictObject({ reportId: taskId }), (world, task) => {
-  const exported = world.global.sbom.exports.get(task.reportId);
+registerTask('produce-sbom-export', z.strictObject({ accountId: taskAccountId, region: taskRegion, reportId: taskId }), (world, task) => {
+  const exported = world.existingAccountRegion(task.accountId, task.region)?.sbomExports.get(task.reportId);
   if (exported) void produceSbomExport(world, exported);
 });
