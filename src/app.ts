@@ -84,13 +84,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (!current) return;
     // A large generated world takes a moment: a bar on a terminal (nothing when not one).
     const progress = current.accounts.length >= LARGE_SEED ? createProgress('loading seed', current.accounts.length) : undefined;
-    // The seed is the operator's: its account-regions are not held to the cap on what requests create.
-    world.maxAccountRegions = Number.POSITIVE_INFINITY;
-    try {
-      loadSeed(world, current, () => progress?.tick());
-    } finally {
-      world.maxAccountRegions = options.maxAccountRegions ?? DEFAULT_MAX_ACCOUNT_REGIONS;
-    }
+    loadSeed(world, current, () => progress?.tick());
     progress?.done();
   };
   let persistence: Persistence | undefined;

@@ -87,8 +87,10 @@ export function loadSeed(world: World, seed: Seed, onProgress?: () => void): voi
     for (const account of entry.accounts) organization.accounts.set(account.id, { ...account, joinedAt });
     world.global.organizations.organizations.set(organization.id, organization);
   }
+  // A seed or scenario is the operator's: its account-regions are made directly, not held to
+  // the cap on what requests create (INSPECTOR2_MAX_ACCOUNT_REGIONS).
   for (const entry of seed.accounts) {
-    world.accountRegion(entry.accountId, entry.region).inventory = inventoryFromSeed(entry, world.clock.nowMs());
+    world.state.accountRegion(entry.accountId, entry.region).inventory = inventoryFromSeed(entry, world.clock.nowMs());
     onProgress?.();
   }
 }
