@@ -3,21 +3,76 @@
 // goes in as a text node (never through innerHTML), and links from data must be http(s).
 // The account and region come from the URL (?account=&region=, in the hash or the query
 // string), else from localStorage, else the emulator's defaults.
+//
+// Type-checked by tsc through JSDoc (src/ui/tsconfig.json), with the API's shapes from api.js.
+// @ts-check
 import { ApiError, controlPlane, currentIdentity, inspector, listAll, setIdentity } from './api.js';
+
+/** @typedef {import('./api.js').Shapes} Shapes */
+/** @typedef {import('./api.js').Organization} Organization */
+/** @typedef {Node | string | number | null | undefined | false} Leaf */
+/**
+ * What `h` and `append` take: nodes, texts, nothing, or lists of them, nested up to three
+ * deep (a JSDoc type alias cannot name itself).
+ * @typedef {Leaf | (Leaf | (Leaf | Leaf[])[])[]} Child
+ */
+/** @typedef {string | number | boolean | null | undefined | Record<string, string | undefined> | ((event: never) => unknown)} PropValue */
+/**
+ * An element's properties for `h`: `class`, `testid`, `dataset`, `on<event>` listeners, the
+ * live properties `value`/`checked`/`selected`/`disabled`; anything else is an attribute.
+ * @typedef {{ class?: string, testid?: string, dataset?: Record<string, string | undefined>, [name: string]: PropValue }} Props
+ */
+/** @typedef {{ page: string, id: string | undefined, params: URLSearchParams }} Route */
+/**
+ * @template T
+ * @typedef {import('./api.js').Wire<T>} Wire
+ */
+/** @typedef {Wire<Shapes['Finding']>} Finding */
+/** @typedef {Wire<Shapes['AggregationResponse']>} AggregationResponse */
+/** @typedef {Wire<Shapes['StringFilter']>[]} StringFilters */
+/** @typedef {Wire<Shapes['CoverageStringFilter']>[]} CoverageStringFilters */
+/** @typedef {Wire<Shapes['Account']> | Wire<Shapes['AccountState']>} AccountAnswer An account as Enable/Disable or BatchGetAccountStatus answers it. */
+/**
+ * A row of a dashboard top list, from one aggregation response.
+ * @typedef {{ name: string, resourceId?: string, packageName?: string, severityCounts?: Wire<Shapes['SeverityCounts']> }} TopRow
+ */
+/**
+ * @typedef {{ aggregationType: Shapes['AggregationType'], request: Wire<Shapes['AggregationRequest']>, title: string, heading: string, testid: string, row: (response: AggregationResponse) => TopRow | undefined }} TopList
+ */
+/** @typedef {Shapes['ResourceScanType']} ScanTypeName A scan type as Enable and Disable name it. */
+/** @typedef {keyof Shapes['ResourceState'] & keyof Shapes['ResourceStatus']} ScanTypeKey A scan type as account statuses name it. */
+/** @typedef {{ severity: string, status: string, type: string, awsAccountId: string, resourceId: string, packageName: string, sort: string }} FindingsQuery */
 
 const STORAGE_KEYS = { account: 'inspector2-console.account', region: 'inspector2-console.region' };
 const DEFAULT_ACCOUNT = '000000000000';
 const DEFAULT_REGION = 'us-east-1';
 const REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
-  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'eu-south-1',
-  'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
-  'me-south-1', 'af-south-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-north-1',
+  'eu-south-1',
+  'ap-south-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'me-south-1',
+  'af-south-1',
 ];
 const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNTRIAGED'];
 const FINDING_STATUSES = ['ACTIVE', 'SUPPRESSED', 'CLOSED'];
 const FINDING_TYPES = ['PACKAGE_VULNERABILITY', 'NETWORK_REACHABILITY', 'CODE_VULNERABILITY'];
 // BatchGetAccountStatus names the scan types in camelCase; Enable and Disable in upper case.
+/** @type {{ type: ScanTypeName, key: ScanTypeKey, label: string }[]} */
 const SCAN_TYPES = [
   { type: 'EC2', key: 'ec2', label: 'Amazon EC2 scanning' },
   { type: 'ECR', key: 'ecr', label: 'Amazon ECR scanning' },
@@ -37,59 +92,96 @@ const COVERAGE_PAGE_SIZE = 50;
 const DEFAULT_FINDINGS_SORT = 'SEVERITY:DESC';
 const TRANSITIONAL = new Set(['ENABLING', 'DISABLING']);
 
-const main = document.getElementById('main');
-const banner = document.getElementById('banner');
-const accountPicker = document.getElementById('account-picker');
-const accountOptions = document.getElementById('account-options');
-const accountName = document.getElementById('account-name');
-const regionPicker = document.getElementById('region-picker');
-const clock = document.getElementById('clock');
+/**
+ * The element of index.html with this id, of this class.
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {{ new (): T, prototype: T }} type
+ * @returns {T}
+ */
+function byId(id, type) {
+  const element = document.getElementById(id);
+  if (!(element instanceof type)) throw new Error(`index.html has no ${type.name} #${id}`);
+  return element;
+}
 
-/** The organizations of the world (control plane), for the account picker and the Accounts page. */
+const main = byId('main', HTMLElement);
+const banner = byId('banner', HTMLDivElement);
+const accountPicker = byId('account-picker', HTMLInputElement);
+const accountOptions = byId('account-options', HTMLDataListElement);
+const accountName = byId('account-name', HTMLSpanElement);
+const regionPicker = byId('region-picker', HTMLSelectElement);
+const clock = byId('clock', HTMLSpanElement);
+
+/**
+ * The organizations of the world (control plane), for the account picker and the Accounts page.
+ * @type {Organization[]}
+ */
 let organizations = [];
 
 // ---------------------------------------------------------------------------------------
 // DOM helpers
 
-/** An element with properties and children; strings become text nodes. */
+/**
+ * An element with properties and children; strings become text nodes.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Props} [props]
+ * @param {...Child} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function h(tag, props = {}, ...children) {
   const element = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') element.className = value;
-    else if (key === 'testid') element.dataset.testid = value;
-    else if (key === 'dataset') Object.assign(element.dataset, value);
-    else if (key.startsWith('on') && typeof value === 'function') element.addEventListener(key.slice(2), value);
-    else if (key === 'value' || key === 'checked' || key === 'selected' || key === 'disabled') element[key] = value;
+    if (typeof value === 'function') {
+      if (key.startsWith('on')) element.addEventListener(key.slice(2), /** @type {EventListener} */ (value));
+    } else if (typeof value === 'object') {
+      if (key === 'dataset') Object.assign(element.dataset, value);
+    } else if (key === 'class') element.className = String(value);
+    else if (key === 'testid') element.dataset.testid = String(value);
+    else if (key === 'value' || key === 'checked' || key === 'selected' || key === 'disabled') Object.assign(element, { [key]: value });
     else element.setAttribute(key, value === true ? '' : String(value));
   }
   append(element, children);
   return element;
 }
 
+/**
+ * @param {Element} element
+ * @param {Child[]} children
+ */
 function append(element, children) {
-  for (const child of children.flat(Infinity)) {
+  for (const child of /** @type {Leaf[]} */ (children.flat(Infinity))) {
     if (child === undefined || child === null || child === false) continue;
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
 }
 
-/** A link out of the console, only for http(s) URLs; anything else is shown as text. */
+/**
+ * A link out of the console, only for http(s) URLs; anything else is shown as text.
+ * @param {string | undefined} url
+ * @param {string} [text]
+ * @param {string} [testid]
+ */
 function externalLink(url, text, testid) {
   if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) return h('span', { testid }, text ?? url ?? '—');
   return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', testid }, text ?? url);
 }
 
+/** @param {number | undefined} epochSeconds */
 function formatTime(epochSeconds) {
   if (typeof epochSeconds !== 'number') return '—';
   return `${new Date(epochSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** @param {number | undefined} value */
 function formatNumber(value) {
   return (value ?? 0).toLocaleString('en-US');
 }
 
 const ACRONYMS = new Set(['AWS', 'EC2', 'ECR', 'SSM', 'OS', 'KMS', 'ID', 'CVSS', 'EPSS', 'CIS']);
+/** @type {Record<string, string | undefined>} */
 const RESOURCE_TYPE_LABELS = {
   AWS_EC2_INSTANCE: 'EC2 instance',
   AWS_ECR_REPOSITORY: 'ECR repository',
@@ -97,65 +189,111 @@ const RESOURCE_TYPE_LABELS = {
   AWS_LAMBDA_FUNCTION: 'Lambda function',
   CODE_REPOSITORY: 'Code repository',
 };
+/** @type {Record<string, string | undefined>} */
 const SCAN_MODE_LABELS = { EC2_SSM_AGENT_BASED: 'Agent-based (SSM)', EC2_AGENTLESS: 'Agentless' };
 
-/** CRITICAL → Critical, UNMANAGED_EC2_INSTANCE → Unmanaged EC2 instance. */
+/**
+ * CRITICAL → Critical, UNMANAGED_EC2_INSTANCE → Unmanaged EC2 instance.
+ * @param {string | undefined} value
+ */
 function humanize(value) {
   if (!value) return '—';
-  const text = String(value)
+  const text = value
     .split('_')
     .map((word) => (ACRONYMS.has(word) ? word : word.toLowerCase()))
     .join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** @param {string | undefined} type */
 function resourceTypeLabel(type) {
-  return RESOURCE_TYPE_LABELS[type] ?? humanize(type);
+  return (type && RESOURCE_TYPE_LABELS[type]) ?? humanize(type);
 }
 
+/**
+ * @param {string | undefined} severity
+ * @param {string} [testid]
+ */
 function severityBadge(severity, testid) {
   const value = severity ?? 'UNTRIAGED';
   return h('span', { class: `badge sev sev-${value.toLowerCase()}`, testid, dataset: { severity: value } }, humanize(value));
 }
 
+/**
+ * @param {string | undefined} status
+ * @param {string} [testid]
+ */
 function statusBadge(status, testid) {
   const value = status ?? 'UNKNOWN';
   return h('span', { class: `badge status status-${value.toLowerCase()}`, testid, dataset: { status: value } }, humanize(value));
 }
 
+/**
+ * @param {string} title
+ * @param {{ testid?: string, class?: string, subtitle?: string, actions?: Node }} [options]
+ */
 function card(title, options = {}) {
   const body = h('div', { class: 'card-body', testid: options.testid });
   const element = h(
     'section',
     { class: `card ${options.class ?? ''}` },
-    h('header', { class: 'card-header' }, h('h2', {}, title), options.subtitle ? h('span', { class: 'card-subtitle' }, options.subtitle) : null, options.actions ?? null),
+    h(
+      'header',
+      { class: 'card-header' },
+      h('h2', {}, title),
+      options.subtitle ? h('span', { class: 'card-subtitle' }, options.subtitle) : null,
+      options.actions ?? null,
+    ),
     body,
   );
   return { element, body };
 }
 
+/**
+ * @param {string} title
+ * @param {string} [subtitle]
+ */
 function pageHeader(title, subtitle) {
   return h('div', { class: 'page-header' }, h('h1', {}, title), subtitle ? h('p', { class: 'page-subtitle' }, subtitle) : null);
 }
 
+/** @param {string} text */
 function emptyNote(text) {
   return h('p', { class: 'empty' }, text);
 }
 
+/** @param {unknown} error */
 function errorNote(error) {
-  return h('p', { class: 'inline-error' }, `${error.name ?? 'Error'}: ${error.message}`);
+  return h('p', { class: 'inline-error' }, error instanceof Error ? `${error.name}: ${error.message}` : `Error: ${String(error)}`);
 }
 
+/**
+ * @param {(string | Node)[]} headers
+ * @param {Node[]} rows
+ * @param {{ class?: string, testid?: string }} [options]
+ */
 function table(headers, rows, options = {}) {
   return h(
     'table',
     { class: `table ${options.class ?? ''}`, testid: options.testid },
-    h('thead', {}, h('tr', {}, headers.map((header) => (header instanceof Node ? header : h('th', {}, header))))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headers.map((header) => (header instanceof Node ? header : h('th', {}, header))),
+      ),
+    ),
     h('tbody', {}, rows),
   );
 }
 
-/** A definition list of [label, value] pairs; pairs without a value are left out. */
+/**
+ * A definition list of [label, value] pairs; pairs without a value are left out.
+ * @param {[string, Child][]} pairs
+ * @param {string} [testid]
+ */
 function facts(pairs, testid) {
   return h(
     'dl',
@@ -164,23 +302,32 @@ function facts(pairs, testid) {
   );
 }
 
+/** The latest fill of each element: an answer to an earlier one is dropped. */
+/** @type {WeakMap<HTMLElement, number>} */
+const fillTokens = new WeakMap();
+
 /**
  * Fills an element with what `load` resolves to, showing "Loading…" meanwhile and the
  * error (inline and in the banner) on failure. A later fill of the same element, or the
  * element leaving the page, makes an earlier answer be dropped.
+ * @param {HTMLElement} target
+ * @param {() => Child | Promise<Child>} load
+ * @param {{ quiet?: boolean }} [options]
+ * @returns {Promise<void>}
  */
 async function fill(target, load, options = {}) {
-  const token = (target.loadToken = (target.loadToken ?? 0) + 1);
+  const token = (fillTokens.get(target) ?? 0) + 1;
+  fillTokens.set(target, token);
   target.dataset.state = 'loading';
   if (!options.quiet) target.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
   try {
     const content = await load();
-    if (target.loadToken !== token || !target.isConnected) return;
+    if (fillTokens.get(target) !== token || !target.isConnected) return;
     target.replaceChildren();
     append(target, [content]);
     target.dataset.state = 'ready';
   } catch (error) {
-    if (target.loadToken !== token || !target.isConnected) return;
+    if (fillTokens.get(target) !== token || !target.isConnected) return;
     target.replaceChildren(errorNote(error));
     target.dataset.state = 'error';
     showError(error);
@@ -190,8 +337,9 @@ async function fill(target, load, options = {}) {
 // ---------------------------------------------------------------------------------------
 // The error banner
 
+/** @param {unknown} error */
 function showError(error) {
-  const text = error instanceof ApiError ? `${error.operation}: ${error.name} — ${error.message}` : String(error?.message ?? error);
+  const text = error instanceof ApiError ? `${error.operation}: ${error.name} — ${error.message}` : error instanceof Error ? error.message : String(error);
   if ([...banner.querySelectorAll('.banner-message')].some((line) => line.textContent === text)) return;
   banner.append(h('div', { class: 'banner-line' }, h('span', { class: 'banner-message', testid: 'error-message' }, text)));
   if (!banner.querySelector('.banner-close')) {
@@ -214,6 +362,7 @@ function routeParams() {
   return new URLSearchParams(q < 0 ? '' : hash.slice(q + 1));
 }
 
+/** @param {string} key */
 function storedValue(key) {
   try {
     return localStorage.getItem(key);
@@ -222,6 +371,10 @@ function storedValue(key) {
   }
 }
 
+/**
+ * @param {string} key
+ * @param {string} value
+ */
 function store(key, value) {
   try {
     localStorage.setItem(key, value);
@@ -243,6 +396,10 @@ function identityFromUrl() {
   };
 }
 
+/**
+ * @param {string} accountId
+ * @param {string} region
+ */
 function useIdentity(accountId, region) {
   setIdentity(accountId, region);
   store(STORAGE_KEYS.account, accountId);
@@ -254,6 +411,7 @@ function useIdentity(accountId, region) {
   showAccountName();
 }
 
+/** @param {string | undefined} accountId */
 function accountNameOf(accountId) {
   for (const organization of organizations) {
     const account = organization.accounts.find((a) => a.id === accountId);
@@ -262,6 +420,7 @@ function accountNameOf(accountId) {
   return undefined;
 }
 
+/** @param {string} accountId */
 function organizationOf(accountId) {
   return organizations.find((organization) => organization.accounts.some((a) => a.id === accountId));
 }
@@ -270,9 +429,7 @@ function showAccountName() {
   const { accountId } = currentIdentity();
   const organization = organizationOf(accountId);
   const name = accountNameOf(accountId);
-  accountName.textContent = name
-    ? `${name}${organization?.managementAccountId === accountId ? ' · management' : ''}`
-    : 'standalone account';
+  accountName.textContent = name ? `${name}${organization?.managementAccountId === accountId ? ' · management' : ''}` : 'standalone account';
 }
 
 async function loadOrganizations() {
@@ -285,7 +442,10 @@ async function loadOrganizations() {
   accountOptions.replaceChildren(
     ...organizations.flatMap((organization) =>
       organization.accounts.map((account) =>
-        h('option', { value: account.id, label: `${account.name} (${organization.id}${organization.managementAccountId === account.id ? ', management' : ''})` }),
+        h('option', {
+          value: account.id,
+          label: `${account.name} (${organization.id}${organization.managementAccountId === account.id ? ', management' : ''})`,
+        }),
       ),
     ),
   );
@@ -302,7 +462,11 @@ async function showClock() {
   }
 }
 
-/** Changes the identity from the pickers; the URL follows when it named one. */
+/**
+ * Changes the identity from the pickers; the URL follows when it named one.
+ * @param {string} accountId
+ * @param {string} region
+ */
 function pickIdentity(accountId, region) {
   useIdentity(accountId, region);
   const hash = location.hash.replace(/^#/, '') || '/dashboard';
@@ -311,7 +475,7 @@ function pickIdentity(accountId, region) {
   if (params.has('account') || params.has('region')) {
     params.set('account', accountId);
     params.set('region', region);
-    location.hash = `${q < 0 ? hash : hash.slice(0, q)}?${params}`;
+    location.hash = `${q < 0 ? hash : hash.slice(0, q)}?${params.toString()}`;
   } else {
     render();
   }
@@ -320,77 +484,91 @@ function pickIdentity(accountId, region) {
 // ---------------------------------------------------------------------------------------
 // Routing
 
+/** @returns {Route} */
 function parseRoute() {
   const hash = location.hash.replace(/^#/, '') || '/dashboard';
   const q = hash.indexOf('?');
   const path = q < 0 ? hash : hash.slice(0, q);
-  const parts = path.split('/').filter(Boolean).map((part) => {
-    try {
-      return decodeURIComponent(part);
-    } catch {
-      return part;
-    }
-  });
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return part;
+      }
+    });
   return { page: parts[0] ?? 'dashboard', id: parts[1], params: new URLSearchParams(q < 0 ? '' : hash.slice(q + 1)) };
 }
 
+/** @type {Record<string, ((route: Route) => void) | undefined>} */
 const PAGES = { dashboard: dashboardPage, findings: findingsPage, coverage: coveragePage, accounts: accountsPage };
 
+/** @type {string | undefined} */
 let lastPage;
 function render() {
   const identity = identityFromUrl();
   const current = currentIdentity();
   if (identity.accountId !== current.accountId || identity.region !== current.region) useIdentity(identity.accountId, identity.region);
   const route = parseRoute();
+  const show = PAGES[route.page] ?? dashboardPage;
   const page = PAGES[route.page] ? route.page : 'dashboard';
-  for (const link of document.querySelectorAll('[data-route]')) link.classList.toggle('active', link.dataset.route === page);
+  for (const link of document.querySelectorAll('a[data-route]')) link.classList.toggle('active', link instanceof HTMLElement && link.dataset.route === page);
   // Errors belong to the page they happened on; moving within the findings page keeps them.
   if (page !== lastPage || page !== 'findings') clearBanner();
   lastPage = page;
   document.title = `${humanize(page)} · Amazon Inspector · inspector2-local`;
-  showClock();
-  PAGES[page](route);
+  void showClock();
+  show(route);
 }
 
 // ---------------------------------------------------------------------------------------
 // Dashboard
 
+/** @type {TopList[]} */
 const TOP_LISTS = [
   {
     aggregationType: 'AWS_ECR_CONTAINER',
-    key: 'awsEcrContainerAggregation',
+    request: { awsEcrContainerAggregation: { sortBy: 'CRITICAL', sortOrder: 'DESC' } },
     title: 'Container images',
     heading: 'Most vulnerable container images',
     testid: 'top-images',
-    name: (r) => `${r.repository ?? 'image'}:${r.imageTags?.[0] ?? r.imageSha?.slice(7, 19) ?? ''}`,
-    resourceId: (r) => r.resourceId,
+    row: ({ awsEcrContainerAggregation: r }) =>
+      r && {
+        name: `${r.repository ?? 'image'}:${r.imageTags?.[0] ?? r.imageSha?.slice(7, 19) ?? ''}`,
+        resourceId: r.resourceId,
+        severityCounts: r.severityCounts,
+      },
   },
   {
     aggregationType: 'AWS_EC2_INSTANCE',
-    key: 'ec2InstanceAggregation',
+    request: { ec2InstanceAggregation: { sortBy: 'CRITICAL', sortOrder: 'DESC' } },
     title: 'EC2 instances',
     heading: 'Most vulnerable EC2 instances',
     testid: 'top-instances',
-    name: (r) => (r.instanceTags?.Name ? `${r.instanceId} (${r.instanceTags.Name})` : r.instanceId),
-    resourceId: (r) => r.instanceId,
+    row: ({ ec2InstanceAggregation: r }) =>
+      r && {
+        name: r.instanceTags?.Name ? `${r.instanceId} (${r.instanceTags.Name})` : r.instanceId,
+        resourceId: r.instanceId,
+        severityCounts: r.severityCounts,
+      },
   },
   {
     aggregationType: 'AWS_LAMBDA_FUNCTION',
-    key: 'lambdaFunctionAggregation',
+    request: { lambdaFunctionAggregation: { sortBy: 'CRITICAL', sortOrder: 'DESC' } },
     title: 'Lambda functions',
     heading: 'Most vulnerable Lambda functions',
     testid: 'top-functions',
-    name: (r) => r.functionName ?? r.resourceId,
-    resourceId: (r) => r.resourceId,
+    row: ({ lambdaFunctionAggregation: r }) => r && { name: r.functionName ?? r.resourceId, resourceId: r.resourceId, severityCounts: r.severityCounts },
   },
   {
     aggregationType: 'PACKAGE',
-    key: 'packageAggregation',
+    request: { packageAggregation: { sortBy: 'CRITICAL', sortOrder: 'DESC' } },
     title: 'Packages',
     heading: 'Most vulnerable packages',
     testid: 'top-packages',
-    name: (r) => r.packageName,
-    packageName: (r) => r.packageName,
+    row: ({ packageAggregation: r }) => r && { name: r.packageName, packageName: r.packageName, severityCounts: r.severityCounts },
   },
 ];
 
@@ -411,18 +589,25 @@ function dashboardPage() {
     notice,
     h('div', { class: 'grid two' }, coverage.element, severity.element),
     critical.element,
-    h('div', { class: 'grid two' }, tops.map((top) => top.card.element)),
+    h(
+      'div',
+      { class: 'grid two' },
+      tops.map((top) => top.card.element),
+    ),
     accounts.element,
   );
-  fill(notice, enablementNotice, { quiet: true });
-  fill(coverage.body, coverageSummary);
+  void fill(notice, enablementNotice, { quiet: true });
+  void fill(coverage.body, coverageSummary);
   const accountAggregations = listAll(inspector.listFindingAggregations, { aggregationType: 'ACCOUNT', maxResults: 100 }, 'responses');
-  fill(severity.body, async () => severitySummary(await accountAggregations));
-  fill(accounts.body, async () => accountsSummary(await accountAggregations));
-  fill(critical.body, criticalFindings);
-  for (const top of tops) fill(top.card.body, () => topList(top.list));
+  // Each fill shows its own failure; this keeps a failed load from also being an unhandled rejection.
+  accountAggregations.catch(() => undefined);
+  void fill(severity.body, async () => severitySummary(await accountAggregations));
+  void fill(accounts.body, async () => accountsSummary(await accountAggregations));
+  void fill(critical.body, criticalFindings);
+  for (const top of tops) void fill(top.card.body, () => topList(top.list));
 }
 
+/** @param {string | undefined} accountId */
 function accountLabel(accountId) {
   const name = accountNameOf(accountId);
   return name ? `Account ${accountId} (${name})` : `Account ${accountId}`;
@@ -444,7 +629,12 @@ async function enablementNotice() {
 }
 
 async function coverageSummary() {
+  /** @param {Wire<Shapes['CoverageFilterCriteria']>} criteria */
   const count = async (criteria) => (await inspector.listCoverageStatistics({ filterCriteria: criteria })).totalCounts ?? 0;
+  /**
+   * @param {string} value
+   * @returns {CoverageStringFilters}
+   */
   const eq = (value) => [{ comparison: 'EQUALS', value }];
   // ListCoverageStatistics' groupKey names the dimension, not the group, so each number is its own filtered count.
   const rows = await Promise.all(
@@ -471,6 +661,7 @@ async function coverageSummary() {
   );
 }
 
+/** @param {AggregationResponse[]} responses */
 function severitySummary(responses) {
   const totals = { critical: 0, high: 0, medium: 0, all: 0, exploit: 0, fix: 0 };
   for (const { accountAggregation: a } of responses) {
@@ -483,6 +674,12 @@ function severitySummary(responses) {
     totals.fix += a.fixAvailableCount ?? 0;
   }
   const other = Math.max(0, totals.all - totals.critical - totals.high - totals.medium);
+  /**
+   * @param {string} label
+   * @param {number} value
+   * @param {string} key
+   * @param {string} [severity]
+   */
   const tile = (label, value, key, severity) =>
     h(
       'a',
@@ -491,7 +688,14 @@ function severitySummary(responses) {
       h('span', { class: 'tile-label' }, label),
     );
   const segments = h('div', { class: 'severity-bar', title: 'Share of active findings by severity' });
-  for (const [value, name] of [[totals.critical, 'critical'], [totals.high, 'high'], [totals.medium, 'medium'], [other, 'other']]) {
+  /** @type {[number, string][]} */
+  const shares = [
+    [totals.critical, 'critical'],
+    [totals.high, 'high'],
+    [totals.medium, 'medium'],
+    [other, 'other'],
+  ];
+  for (const [value, name] of shares) {
     if (!value) continue;
     const segment = h('span', { class: `segment segment-${name}` });
     segment.style.flexGrow = String(value);
@@ -504,7 +708,12 @@ function severitySummary(responses) {
       tile('Critical', totals.critical, 'critical', 'CRITICAL'),
       tile('High', totals.high, 'high', 'HIGH'),
       tile('Medium', totals.medium, 'medium', 'MEDIUM'),
-      h('div', { class: 'tile tile-other' }, h('span', { class: 'tile-value', testid: 'severity-count-other' }, formatNumber(other)), h('span', { class: 'tile-label' }, 'Low & other')),
+      h(
+        'div',
+        { class: 'tile tile-other' },
+        h('span', { class: 'tile-value', testid: 'severity-count-other' }, formatNumber(other)),
+        h('span', { class: 'tile-label' }, 'Low & other'),
+      ),
       tile('All active', totals.all, 'all'),
     ),
     totals.all ? segments : null,
@@ -515,19 +724,30 @@ function severitySummary(responses) {
   ];
 }
 
+/** @param {AggregationResponse[]} responses */
 function accountsSummary(responses) {
   const rows = responses
     .map((r) => r.accountAggregation)
-    .filter(Boolean)
+    .filter((a) => a !== undefined)
     .sort((a, b) => (b.severityCounts?.critical ?? 0) - (a.severityCounts?.critical ?? 0) || (b.severityCounts?.all ?? 0) - (a.severityCounts?.all ?? 0));
   if (!rows.length) return emptyNote('No active findings in any account this account can see.');
   return table(
-    ['Account', h('th', { class: 'num' }, 'Critical'), h('th', { class: 'num' }, 'High'), h('th', { class: 'num' }, 'Medium'), h('th', { class: 'num' }, 'All active')],
+    [
+      'Account',
+      h('th', { class: 'num' }, 'Critical'),
+      h('th', { class: 'num' }, 'High'),
+      h('th', { class: 'num' }, 'Medium'),
+      h('th', { class: 'num' }, 'All active'),
+    ],
     rows.map((a) =>
       h(
         'tr',
         {},
-        h('td', {}, h('a', { href: findingsHash({ ...defaultFindingsQuery(), awsAccountId: a.accountId }) }, accountLabel(a.accountId).replace(/^Account /, ''))),
+        h(
+          'td',
+          {},
+          h('a', { href: findingsHash({ ...defaultFindingsQuery(), awsAccountId: a.accountId ?? '' }) }, accountLabel(a.accountId).replace(/^Account /, '')),
+        ),
         h('td', { class: 'num' }, formatNumber(a.severityCounts?.critical)),
         h('td', { class: 'num' }, formatNumber(a.severityCounts?.high)),
         h('td', { class: 'num' }, formatNumber(a.severityCounts?.medium)),
@@ -566,37 +786,41 @@ async function criticalFindings() {
   );
 }
 
+/** @param {number | undefined} score */
 function scoreChip(score) {
   return h('span', { class: 'score-chip', title: 'Inspector score' }, typeof score === 'number' ? score.toFixed(1) : '—');
 }
 
+/** @param {string | undefined} id */
 function shortResourceId(id) {
   if (!id) return '—';
   // ARNs are long; the interesting part is at the end.
   return id.length > 60 ? `…${id.slice(-57)}` : id;
 }
 
+/** @param {TopList} list */
 async function topList(list) {
   const responses = await listAll(
     inspector.listFindingAggregations,
-    { aggregationType: list.aggregationType, aggregationRequest: { [list.key]: { sortBy: 'CRITICAL', sortOrder: 'DESC' } }, maxResults: 100 },
+    { aggregationType: list.aggregationType, aggregationRequest: list.request, maxResults: 100 },
     'responses',
     1,
   );
   const rows = responses
-    .map((r) => r[list.key])
-    .filter((r) => r && ((r.severityCounts?.critical ?? 0) + (r.severityCounts?.high ?? 0)) > 0)
+    .map(list.row)
+    .filter((r) => r !== undefined)
+    .filter((r) => (r.severityCounts?.critical ?? 0) + (r.severityCounts?.high ?? 0) > 0)
     .sort((a, b) => (b.severityCounts?.critical ?? 0) - (a.severityCounts?.critical ?? 0) || (b.severityCounts?.high ?? 0) - (a.severityCounts?.high ?? 0))
     .slice(0, 5);
   if (!rows.length) return emptyNote(`No ${list.title.replace(/^(Container|Packages)/, (word) => word.toLowerCase())} with critical or high findings.`);
   return table(
     [list.title.replace(/s$/, ''), h('th', { class: 'num' }, 'Critical'), h('th', { class: 'num' }, 'High'), h('th', { class: 'num' }, 'All')],
     rows.map((r) => {
-      const query = { ...defaultFindingsQuery(), ...(list.packageName ? { packageName: list.packageName(r) } : { resourceId: list.resourceId(r) }) };
+      const query = { ...defaultFindingsQuery(), ...(r.packageName !== undefined ? { packageName: r.packageName } : { resourceId: r.resourceId ?? '' }) };
       return h(
         'tr',
         { testid: 'top-row' },
-        h('td', { class: 'truncate', title: list.resourceId?.(r) ?? list.name(r) }, h('a', { href: findingsHash(query) }, list.name(r))),
+        h('td', { class: 'truncate', title: r.resourceId ?? r.name }, h('a', { href: findingsHash(query) }, r.name)),
         h('td', { class: 'num sev-text-critical' }, formatNumber(r.severityCounts?.critical)),
         h('td', { class: 'num sev-text-high' }, formatNumber(r.severityCounts?.high)),
         h('td', { class: 'num' }, formatNumber(r.severityCounts?.all)),
@@ -608,27 +832,45 @@ async function topList(list) {
 // ---------------------------------------------------------------------------------------
 // Findings: the table, its filters, and the detail pane
 
+/** @returns {FindingsQuery} */
 function defaultFindingsQuery() {
   return { severity: '', status: 'ACTIVE', type: '', awsAccountId: '', resourceId: '', packageName: '', sort: DEFAULT_FINDINGS_SORT };
 }
 
+/** The members of a findings query, as they appear in the URL. */
+const FINDINGS_QUERY_KEYS = /** @type {(keyof FindingsQuery)[]} */ (Object.keys(defaultFindingsQuery()));
+
+/** @param {URLSearchParams} params */
 function findingsQuery(params) {
   const query = defaultFindingsQuery();
-  for (const key of Object.keys(query)) if (params.has(key)) query[key] = params.get(key) ?? '';
+  for (const key of FINDINGS_QUERY_KEYS) query[key] = params.get(key) ?? query[key];
   return query;
 }
 
-/** The page's URL for a query (and an open finding); defaults are left out. */
+/**
+ * The page's URL for a query (and an open finding); defaults are left out.
+ * @param {FindingsQuery} query
+ * @param {string} [findingArn]
+ */
 function findingsHash(query, findingArn) {
   const defaults = defaultFindingsQuery();
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== defaults[key]) params.set(key, value);
+  for (const key of FINDINGS_QUERY_KEYS) if (query[key] !== defaults[key]) params.set(key, query[key]);
   const search = params.toString();
   return `#/findings${findingArn ? `/${encodeURIComponent(findingArn)}` : ''}${search ? `?${search}` : ''}`;
 }
 
+/**
+ * @param {FindingsQuery} query
+ * @returns {Wire<Shapes['FilterCriteria']>}
+ */
 function filterCriteria(query) {
+  /**
+   * @param {string} value
+   * @returns {StringFilters}
+   */
   const equals = (value) => [{ comparison: 'EQUALS', value }];
+  /** @type {Wire<Shapes['FilterCriteria']>} */
   const criteria = {};
   if (query.severity) criteria.severity = equals(query.severity);
   if (query.status && query.status !== 'ANY') criteria.findingStatus = equals(query.status);
@@ -640,12 +882,14 @@ function filterCriteria(query) {
 }
 
 /** Which page of which query the table shows; the tokens are those ListFindings gave. */
+/** @type {{ key: string, tokens: (string | undefined)[], pageIndex: number }} */
 const findingsTable = { key: '', tokens: [undefined], pageIndex: 0 };
 
+/** @param {Route} route */
 function findingsPage(route) {
   const query = findingsQuery(route.params);
   const key = JSON.stringify([currentIdentity(), query]);
-  let layout = main.querySelector('[data-testid="findings-page"]');
+  let layout = main.querySelector('div[data-testid="findings-page"]');
   // Opening or closing a finding keeps the table as it is (same query, same page).
   if (!layout || findingsTable.key !== key) {
     Object.assign(findingsTable, { key, tokens: [undefined], pageIndex: 0 });
@@ -653,21 +897,32 @@ function findingsPage(route) {
     const { accountId, region } = currentIdentity();
     main.replaceChildren(pageHeader('Findings', `${accountLabel(accountId)} · ${region}`), layout);
   }
-  const pane = layout.querySelector('[data-testid="finding-detail"]');
+  const pane = layout.querySelector('aside[data-testid="finding-detail"]');
+  if (!(pane instanceof HTMLElement)) return;
   layout.classList.toggle('with-pane', Boolean(route.id));
-  for (const row of layout.querySelectorAll('[data-testid="finding-row"]')) row.classList.toggle('selected', row.dataset.findingArn === route.id);
-  if (!route.id) {
+  for (const row of layout.querySelectorAll('tr[data-testid="finding-row"]'))
+    row.classList.toggle('selected', row instanceof HTMLElement && row.dataset.findingArn === route.id);
+  const findingArn = route.id;
+  if (!findingArn) {
     pane.hidden = true;
     pane.replaceChildren();
     return;
   }
   pane.hidden = false;
-  fill(pane, () => findingDetail(route.id, query)).then(() => {
+  void fill(pane, () => findingDetail(findingArn, query)).then(() => {
     if (pane.isConnected && pane.getBoundingClientRect().top < 0) pane.scrollIntoView({ block: 'start' });
   });
 }
 
+/** @param {FindingsQuery} query */
 function findingsLayout(query) {
+  /**
+   * @param {string} name
+   * @param {string} label
+   * @param {string[]} values
+   * @param {string} current
+   * @param {{ value: string, text: string }} anyLabel
+   */
   const select = (name, label, values, current, anyLabel) =>
     h(
       'label',
@@ -680,18 +935,34 @@ function findingsLayout(query) {
         values.map((value) => h('option', { value, selected: current === value }, humanize(value))),
       ),
     );
+  /**
+   * @param {string} name
+   * @param {string} label
+   * @param {string} current
+   * @param {string} placeholder
+   */
   const text = (name, label, current, placeholder) =>
-    h('label', { class: 'field' }, h('span', {}, label), h('input', { name, value: current, placeholder, testid: `filter-${name}`, autocomplete: 'off', spellcheck: 'false' }));
+    h(
+      'label',
+      { class: 'field' },
+      h('span', {}, label),
+      h('input', { name, value: current, placeholder, testid: `filter-${name}`, autocomplete: 'off', spellcheck: 'false' }),
+    );
   const form = h(
     'form',
     {
       class: 'filters',
       testid: 'findings-filters',
-      onsubmit: (event) => {
+      onsubmit: (/** @type {SubmitEvent} */ event) => {
         event.preventDefault();
         const data = new FormData(form);
         const next = { ...query };
-        for (const key of ['severity', 'status', 'type', 'awsAccountId', 'resourceId', 'packageName']) next[key] = String(data.get(key) ?? '').trim();
+        /** @type {(keyof FindingsQuery)[]} */
+        const fields = ['severity', 'status', 'type', 'awsAccountId', 'resourceId', 'packageName'];
+        for (const key of fields) {
+          const value = data.get(key);
+          next[key] = typeof value === 'string' ? value.trim() : '';
+        }
         location.hash = findingsHash(next);
       },
     },
@@ -712,14 +983,34 @@ function findingsLayout(query) {
   const pagerSlot = h('div', { class: 'pager' });
   const tableCard = h('section', { class: 'card' }, body, pagerSlot);
   const pane = h('aside', { class: 'detail-pane card', testid: 'finding-detail', hidden: true });
-  const layout = h('div', { class: 'findings-layout', testid: 'findings-page' }, h('div', { class: 'findings-main' }, h('section', { class: 'card' }, form), tableCard), pane);
-  const load = () => fill(body, () => findingsRows(query, pagerSlot, load));
+  const layout = h(
+    'div',
+    { class: 'findings-layout', testid: 'findings-page' },
+    h('div', { class: 'findings-main' }, h('section', { class: 'card' }, form), tableCard),
+    pane,
+  );
+  const load = () => void fill(body, () => findingsRows(query, pagerSlot, load));
   load();
   return layout;
 }
 
+/**
+ * The sort of a query (`FIELD:ORDER`, from the URL), as ListFindings takes it. Not checked
+ * here: an unknown field or order gets the API's ValidationException, shown like any error.
+ * @param {string} sort
+ */
+function sortOf(sort) {
+  const [field, sortOrder] = sort.split(':');
+  return /** @type {{ field: Shapes['SortField'], sortOrder: Shapes['SortOrder'] }} */ ({ field, sortOrder });
+}
+
+/**
+ * @param {FindingsQuery} query
+ * @param {HTMLElement} pagerSlot
+ * @param {() => void} reload
+ */
 async function findingsRows(query, pagerSlot, reload) {
-  const [field, sortOrder] = query.sort.split(':');
+  const { field, sortOrder } = sortOf(query.sort);
   const token = findingsTable.tokens[findingsTable.pageIndex];
   const output = await inspector.listFindings({
     maxResults: FINDINGS_PAGE_SIZE,
@@ -736,6 +1027,11 @@ async function findingsRows(query, pagerSlot, reload) {
       reload();
     }),
   );
+  /**
+   * @param {string} label
+   * @param {Shapes['SortField']} sortField
+   * @param {string} [extraClass]
+   */
   const sortHeader = (label, sortField, extraClass) => {
     const active = field === sortField;
     const nextOrder = active && sortOrder === 'DESC' ? 'ASC' : 'DESC';
@@ -771,15 +1067,20 @@ async function findingsRows(query, pagerSlot, reload) {
           class: `clickable ${finding.findingArn === openArn ? 'selected' : ''}`,
           testid: 'finding-row',
           dataset: { findingArn: finding.findingArn, severity: finding.severity },
-          onclick: (event) => {
-            if (event.target.closest('a')) return;
+          onclick: (/** @type {MouseEvent} */ event) => {
+            if (event.target instanceof Element && event.target.closest('a')) return;
             location.hash = href;
           },
         },
         h('td', {}, severityBadge(finding.severity, 'row-severity')),
         h('td', { class: 'title-cell' }, h('a', { href, testid: 'row-title' }, finding.title)),
         h('td', { class: 'optional' }, humanize(finding.type)),
-        h('td', { class: 'truncate mono', title: resource?.id }, h('span', { class: 'resource-type' }, resourceTypeLabel(resource?.type)), shortResourceId(resource?.id)),
+        h(
+          'td',
+          { class: 'truncate mono', title: resource?.id },
+          h('span', { class: 'resource-type' }, resourceTypeLabel(resource?.type)),
+          shortResourceId(resource?.id),
+        ),
         h('td', { class: 'optional mono' }, finding.awsAccountId),
         h('td', { class: 'num' }, scoreChip(finding.inspectorScore)),
         h('td', { class: 'optional' }, statusBadge(finding.status)),
@@ -790,6 +1091,13 @@ async function findingsRows(query, pagerSlot, reload) {
   );
 }
 
+/**
+ * @param {number} pageIndex
+ * @param {boolean} hasNext
+ * @param {number} shown
+ * @param {string} noun
+ * @param {(delta: number) => void} move
+ */
 function pager(pageIndex, hasNext, shown, noun, move) {
   return [
     h('button', { type: 'button', disabled: pageIndex === 0, onclick: () => move(-1), testid: 'previous-page' }, '‹ Previous'),
@@ -798,6 +1106,10 @@ function pager(pageIndex, hasNext, shown, noun, move) {
   ];
 }
 
+/**
+ * @param {string} findingArn
+ * @param {FindingsQuery} query
+ */
 async function findingDetail(findingArn, query) {
   const [listed, details] = await Promise.all([
     inspector.listFindings({ maxResults: 1, filterCriteria: { findingArn: [{ comparison: 'EQUALS', value: findingArn }] } }),
@@ -810,12 +1122,20 @@ async function findingDetail(findingArn, query) {
     const { accountId, region } = currentIdentity();
     return [close, h('h2', {}, 'Finding not found'), emptyNote(`Account ${accountId} in ${region} has no finding ${findingArn}.`)];
   }
+  /** @type {Wire<Shapes['FindingDetail']>} */
   const detail = details?.findingDetails?.find((d) => d.findingArn === findingArn) ?? {};
   const vulnerability = finding.packageVulnerabilityDetails;
   const adjusted = finding.inspectorScoreDetails?.adjustedCvss;
   const epss = finding.epss?.score ?? detail.epssScore;
-  const references = [...new Set([...(vulnerability?.referenceUrls ?? []), ...(finding.codeVulnerabilityDetails?.referenceUrls ?? []), ...(detail.referenceUrls ?? [])])];
-  const section = (title, testid, ...content) => h('section', { class: 'detail-section', testid }, h('h3', {}, title), content);
+  const references = [
+    ...new Set([...(vulnerability?.referenceUrls ?? []), ...(finding.codeVulnerabilityDetails?.referenceUrls ?? []), ...(detail.referenceUrls ?? [])]),
+  ];
+  /**
+   * @param {string} title
+   * @param {string} testid
+   * @param {...Child} content
+   */
+  const section = (title, testid, ...content) => h('section', { class: 'detail-section', testid }, h('h3', {}, title), ...content);
   return [
     close,
     h(
@@ -830,7 +1150,12 @@ async function findingDetail(findingArn, query) {
     h(
       'div',
       { class: 'key-facts' },
-      keyFact('Inspector score', typeof finding.inspectorScore === 'number' ? finding.inspectorScore.toFixed(1) : '—', 'detail-score', `score-${scoreBand(finding.inspectorScore)}`),
+      keyFact(
+        'Inspector score',
+        typeof finding.inspectorScore === 'number' ? finding.inspectorScore.toFixed(1) : '—',
+        'detail-score',
+        `score-${scoreBand(finding.inspectorScore)}`,
+      ),
       keyFact('Exploit available', humanize(finding.exploitAvailable ?? 'NO'), 'detail-exploit', finding.exploitAvailable === 'YES' ? 'warn' : ''),
       keyFact('Fix available', humanize(finding.fixAvailable ?? 'NO'), 'detail-fix', finding.fixAvailable === 'YES' ? 'good' : ''),
       keyFact('EPSS score', typeof epss === 'number' ? epss.toFixed(5) : '—', 'detail-epss'),
@@ -848,7 +1173,11 @@ async function findingDetail(findingArn, query) {
             [
               'Adjustments',
               adjusted.adjustments?.length
-                ? h('ul', { class: 'plain' }, adjusted.adjustments.map((a) => h('li', {}, h('strong', {}, a.metric), ` — ${a.reason}`)))
+                ? h(
+                    'ul',
+                    { class: 'plain' },
+                    adjusted.adjustments.map((a) => h('li', {}, h('strong', {}, a.metric), ` — ${a.reason}`)),
+                  )
                 : 'None: the score is the base score',
             ],
           ]),
@@ -867,7 +1196,13 @@ async function findingDetail(findingArn, query) {
             [
               'CVSS',
               vulnerability.cvss?.length
-                ? h('ul', { class: 'plain' }, vulnerability.cvss.map((c) => h('li', {}, `${c.source} ${c.version}: `, h('strong', {}, String(c.baseScore)), ' ', h('code', {}, c.scoringVector))))
+                ? h(
+                    'ul',
+                    { class: 'plain' },
+                    vulnerability.cvss.map((c) =>
+                      h('li', {}, `${c.source} ${c.version}: `, h('strong', {}, String(c.baseScore)), ' ', h('code', {}, c.scoringVector)),
+                    ),
+                  )
                 : undefined,
             ],
             ['Related', vulnerability.relatedVulnerabilities?.length ? vulnerability.relatedVulnerabilities.join(', ') : undefined],
@@ -885,7 +1220,12 @@ async function findingDetail(findingArn, query) {
             h(
               'div',
               { class: 'package', testid: 'detail-package' },
-              h('div', { class: 'package-head' }, h('strong', { testid: 'package-name' }, p.name), p.packageManager ? h('span', { class: 'muted' }, p.packageManager) : null),
+              h(
+                'div',
+                { class: 'package-head' },
+                h('strong', { testid: 'package-name' }, p.name),
+                p.packageManager ? h('span', { class: 'muted' }, p.packageManager) : null,
+              ),
               facts([
                 ['Installed version', h('span', { class: 'mono' }, packageVersion(p))],
                 ['Fixed in version', h('span', { class: 'mono' }, p.fixedInVersion ?? 'NotAvailable')],
@@ -909,7 +1249,15 @@ async function findingDetail(findingArn, query) {
     ),
     section('Resources', 'detail-resources', (finding.resources ?? []).map(resourceFacts)),
     references.length
-      ? section('References', 'detail-references', h('ul', { class: 'plain references' }, references.map((url) => h('li', {}, externalLink(url)))))
+      ? section(
+          'References',
+          'detail-references',
+          h(
+            'ul',
+            { class: 'plain references' },
+            references.map((url) => h('li', {}, externalLink(url))),
+          ),
+        )
       : null,
     section(
       'Finding',
@@ -925,20 +1273,29 @@ async function findingDetail(findingArn, query) {
   ];
 }
 
+/**
+ * @param {string} label
+ * @param {string} value
+ * @param {string} testid
+ * @param {string} [tone]
+ */
 function keyFact(label, value, testid, tone = '') {
   return h('div', { class: `key-fact ${tone}` }, h('span', { class: 'key-fact-value', testid }, value), h('span', { class: 'key-fact-label' }, label));
 }
 
+/** @param {number | undefined} score */
 function scoreBand(score) {
   if (typeof score !== 'number') return 'none';
   return score >= 9 ? 'critical' : score >= 7 ? 'high' : score >= 4 ? 'medium' : 'low';
 }
 
+/** @param {Wire<Shapes['VulnerablePackage']>} p */
 function packageVersion(p) {
   const version = `${p.version}${p.release ? `-${p.release}` : ''}`;
   return p.epoch ? `${p.epoch}:${version}` : version;
 }
 
+/** @param {Wire<Shapes['CisaData']>} data */
 function cisa(data) {
   return [
     data.dateAdded ? `added ${formatTime(data.dateAdded).slice(0, 10)}` : 'listed',
@@ -947,6 +1304,7 @@ function cisa(data) {
   ].join('');
 }
 
+/** @param {Wire<Shapes['NetworkReachabilityDetails']>} details */
 function networkPath(details) {
   const range = details.openPortRange;
   return [
@@ -954,10 +1312,17 @@ function networkPath(details) {
       ['Open ports', range ? (range.begin === range.end ? String(range.begin) : `${range.begin}–${range.end}`) : undefined],
       ['Protocol', details.protocol],
     ]),
-    h('ol', { class: 'path' }, (details.networkPath?.steps ?? []).map((step) => h('li', {}, h('span', { class: 'muted' }, step.componentType), ' ', h('span', { class: 'mono' }, step.componentId)))),
+    h(
+      'ol',
+      { class: 'path' },
+      (details.networkPath?.steps ?? []).map((step) =>
+        h('li', {}, h('span', { class: 'muted' }, step.componentType), ' ', h('span', { class: 'mono' }, step.componentId)),
+      ),
+    ),
   ];
 }
 
+/** @param {Wire<Shapes['CodeVulnerabilityDetails']>} details */
 function codeDetails(details) {
   const file = details.filePath;
   return facts([
@@ -968,6 +1333,7 @@ function codeDetails(details) {
   ]);
 }
 
+/** @param {Wire<Shapes['Resource']>} resource */
 function resourceFacts(resource) {
   const ec2 = resource.details?.awsEc2Instance;
   const image = resource.details?.awsEcrContainerImage;
@@ -980,30 +1346,39 @@ function resourceFacts(resource) {
       ['Type', resourceTypeLabel(resource.type)],
       ['ID', h('span', { class: 'mono wrap', testid: 'detail-resource-id' }, resource.id)],
       ['Region', resource.region],
-      ['Tags', tags.length ? h('span', { class: 'tags' }, tags.map(([k, v]) => h('span', { class: 'tag' }, `${k}: ${v}`))) : undefined],
+      [
+        'Tags',
+        tags.length
+          ? h(
+              'span',
+              { class: 'tags' },
+              tags.map(([k, v]) => h('span', { class: 'tag' }, `${k}: ${v}`)),
+            )
+          : undefined,
+      ],
       ...(ec2
-        ? [
+        ? /** @type {[string, Child][]} */ ([
             ['Instance type', ec2.type],
             ['AMI', ec2.imageId],
             ['Platform', ec2.platform],
             ['IP addresses', [...(ec2.ipV4Addresses ?? []), ...(ec2.ipV6Addresses ?? [])].join(', ')],
-            ['VPC / subnet', ec2.vpcId ? `${ec2.vpcId} / ${ec2.subnetId}` : undefined],
-          ]
+            ['VPC / subnet', ec2.vpcId ? `${ec2.vpcId} / ${ec2.subnetId ?? '—'}` : undefined],
+          ])
         : []),
       ...(image
-        ? [
+        ? /** @type {[string, Child][]} */ ([
             ['Repository', image.repositoryName],
             ['Image tags', image.imageTags?.join(', ')],
             ['Pushed', image.pushedAt ? formatTime(image.pushedAt) : undefined],
             ['Platform', image.platform],
-          ]
+          ])
         : []),
       ...(lambda
-        ? [
+        ? /** @type {[string, Child][]} */ ([
             ['Function', lambda.functionName],
             ['Runtime', lambda.runtime],
             ['Version', lambda.version],
-          ]
+          ])
         : []),
     ]),
   );
@@ -1013,20 +1388,44 @@ function resourceFacts(resource) {
 // Coverage
 
 /** Which page of the coverage list the table shows; the tokens are those ListCoverage gave. */
+/** @type {{ tokens: (string | undefined)[], pageIndex: number }} */
 const coverageTable = { tokens: [undefined], pageIndex: 0 };
 
+/** @param {Route} route */
 function coveragePage(route) {
-  const type = RESOURCE_TYPES.some((t) => t.type === route.params.get('type')) ? route.params.get('type') : RESOURCE_TYPES[0].type;
-  const status = ['ACTIVE', 'INACTIVE'].includes(route.params.get('status')) ? route.params.get('status') : '';
+  const requested = route.params.get('type');
+  const type = RESOURCE_TYPES.find((t) => t.type === requested)?.type ?? 'AWS_EC2_INSTANCE';
+  const requestedStatus = route.params.get('status');
+  const status = requestedStatus === 'ACTIVE' || requestedStatus === 'INACTIVE' ? requestedStatus : '';
   Object.assign(coverageTable, { tokens: [undefined], pageIndex: 0 });
+  /**
+   * @param {string} t
+   * @param {string} s
+   */
   const hash = (t, s) => `#/coverage?type=${t}${s ? `&status=${s}` : ''}`;
   const tabs = h(
     'nav',
     { class: 'tabs', testid: 'coverage-tabs', role: 'tablist' },
     RESOURCE_TYPES.map((t) => {
       const count = h('span', { class: 'tab-count', testid: `coverage-tab-count-${t.type}` });
-      fill(count, async () => formatNumber((await inspector.listCoverageStatistics({ filterCriteria: { resourceType: [{ comparison: 'EQUALS', value: t.type }] } })).totalCounts), { quiet: true });
-      return h('a', { class: `tab ${t.type === type ? 'active' : ''}`, href: hash(t.type, status), role: 'tab', 'aria-selected': String(t.type === type), testid: `coverage-tab-${t.type}` }, t.label, count);
+      void fill(
+        count,
+        async () =>
+          formatNumber((await inspector.listCoverageStatistics({ filterCriteria: { resourceType: [{ comparison: 'EQUALS', value: t.type }] } })).totalCounts),
+        { quiet: true },
+      );
+      return h(
+        'a',
+        {
+          class: `tab ${t.type === type ? 'active' : ''}`,
+          href: hash(t.type, status),
+          role: 'tab',
+          'aria-selected': String(t.type === type),
+          testid: `coverage-tab-${t.type}`,
+        },
+        t.label,
+        count,
+      );
     }),
   );
   const statusFilter = h(
@@ -1035,7 +1434,10 @@ function coveragePage(route) {
     h('span', {}, 'Scan status'),
     h(
       'select',
-      { testid: 'coverage-status', onchange: (event) => (location.hash = hash(type, event.target.value)) },
+      {
+        testid: 'coverage-status',
+        onchange: (/** @type {Event} */ event) => event.target instanceof HTMLSelectElement && (location.hash = hash(type, event.target.value)),
+      },
       h('option', { value: '', selected: status === '' }, 'Any'),
       h('option', { value: 'ACTIVE', selected: status === 'ACTIVE' }, 'Active'),
       h('option', { value: 'INACTIVE', selected: status === 'INACTIVE' }, 'Inactive'),
@@ -1048,11 +1450,21 @@ function coveragePage(route) {
     pageHeader('Coverage', `${accountLabel(accountId)} · ${region}`),
     h('section', { class: 'card' }, h('div', { class: 'tab-bar' }, tabs, statusFilter), body, pagerSlot),
   );
-  const load = () => fill(body, () => coverageRows(type, status, pagerSlot, load));
+  const load = () => void fill(body, () => coverageRows(type, status, pagerSlot, load));
   load();
 }
 
+/**
+ * @param {string} type
+ * @param {string} status
+ * @param {HTMLElement} pagerSlot
+ * @param {() => void} reload
+ */
 async function coverageRows(type, status, pagerSlot, reload) {
+  /**
+   * @param {string} value
+   * @returns {CoverageStringFilters}
+   */
   const equals = (value) => [{ comparison: 'EQUALS', value }];
   const token = coverageTable.tokens[coverageTable.pageIndex];
   const output = await inspector.listCoverage({
@@ -1078,7 +1490,11 @@ async function coverageRows(type, status, pagerSlot, reload) {
         h(
           'td',
           { class: 'resource-cell', title: row.resourceId },
-          h('div', { class: 'mono truncate' }, h('a', { href: findingsHash({ ...defaultFindingsQuery(), resourceId: row.resourceId }) }, shortResourceId(row.resourceId))),
+          h(
+            'div',
+            { class: 'mono truncate' },
+            h('a', { href: findingsHash({ ...defaultFindingsQuery(), resourceId: row.resourceId }) }, shortResourceId(row.resourceId)),
+          ),
           coverageHint(row) ? h('div', { class: 'muted' }, coverageHint(row)) : null,
         ),
         h('td', {}, resourceTypeLabel(row.resourceType)),
@@ -1094,7 +1510,10 @@ async function coverageRows(type, status, pagerSlot, reload) {
   );
 }
 
-/** What makes a row recognisable besides its id: the instance's Name, the image's tags, the runtime. */
+/**
+ * What makes a row recognisable besides its id: the instance's Name, the image's tags, the runtime.
+ * @param {Wire<Shapes['CoveredResource']>} row
+ */
 function coverageHint(row) {
   const m = row.resourceMetadata ?? {};
   if (m.ec2) return [m.ec2.tags?.Name, m.ec2.platform].filter(Boolean).join(' · ');
@@ -1108,6 +1527,7 @@ function coverageHint(row) {
 // ---------------------------------------------------------------------------------------
 // Accounts
 
+/** @type {ReturnType<typeof setTimeout> | undefined} */
 let statusPoll;
 
 function accountsPage() {
@@ -1116,26 +1536,38 @@ function accountsPage() {
   const organization = card('Organization', { testid: 'organization-card' });
   const admin = card('Delegated administrator', { testid: 'delegated-admin-card' });
   const members = card('Member accounts', { testid: 'members-card' });
-  main.replaceChildren(pageHeader('Accounts', `${accountLabel(accountId)} · ${region}`), status.element, h('div', { class: 'grid two' }, organization.element, admin.element), members.element);
-  fill(status.body, () => accountStatus(status.body));
+  main.replaceChildren(
+    pageHeader('Accounts', `${accountLabel(accountId)} · ${region}`),
+    status.element,
+    h('div', { class: 'grid two' }, organization.element, admin.element),
+    members.element,
+  );
+  void fill(status.body, () => accountStatus(status.body));
   // The organizations may have changed since the page was loaded (accounts joined).
   const orgs = loadOrganizations();
-  fill(organization.body, async () => {
+  void fill(organization.body, async () => {
     await orgs;
     return organizationFacts(accountId);
   });
-  fill(admin.body, async () => {
+  void fill(admin.body, async () => {
     await orgs;
     return delegatedAdministrator(accountId);
   });
-  fill(members.body, () => memberAccounts());
+  void fill(members.body, () => memberAccounts());
 }
 
-/** A scan type's status, from BatchGetAccountStatus (resourceState) or Enable/Disable (resourceStatus). */
+/**
+ * A scan type's status, from BatchGetAccountStatus (resourceState) or Enable/Disable (resourceStatus).
+ * @param {AccountAnswer | undefined} account
+ * @param {ScanTypeKey} key
+ * @returns {string | undefined}
+ */
 function statusOf(account, key) {
-  return account?.resourceState?.[key]?.status ?? account?.resourceStatus?.[key];
+  if (!account) return undefined;
+  return 'resourceState' in account ? account.resourceState[key]?.status : account.resourceStatus[key];
 }
 
+/** @param {HTMLElement} target */
 async function accountStatus(target) {
   const { accountId } = currentIdentity();
   const output = await inspector.batchGetAccountStatus({ accountIds: [accountId] });
@@ -1144,14 +1576,24 @@ async function accountStatus(target) {
   const account = output.accounts?.find((a) => a.accountId === accountId);
   // While something is on its way, look again shortly (the transition happens on the emulator's clock).
   clearTimeout(statusPoll);
-  if (SCAN_TYPES.some((t) => TRANSITIONAL.has(statusOf(account, t.key)))) {
-    statusPoll = setTimeout(() => target.isConnected && fill(target, () => accountStatus(target), { quiet: true }), 1500);
+  if (SCAN_TYPES.some((t) => TRANSITIONAL.has(statusOf(account, t.key) ?? ''))) {
+    statusPoll = setTimeout(() => target.isConnected && void fill(target, () => accountStatus(target), { quiet: true }), 1500);
   }
   return statusTable(target, account, account?.state?.status);
 }
 
+/**
+ * @param {HTMLElement} target
+ * @param {AccountAnswer | undefined} account
+ * @param {string | undefined} overall
+ * @returns {Node[]}
+ */
 function statusTable(target, account, overall) {
   const { accountId } = currentIdentity();
+  /**
+   * @param {'enable' | 'disable'} action
+   * @param {ScanTypeName} type
+   */
   const change = async (action, type) => {
     for (const button of target.querySelectorAll('button')) button.disabled = true;
     try {
@@ -1180,8 +1622,27 @@ function statusTable(target, account, overall) {
           h(
             'td',
             { class: 'actions' },
-            h('button', { type: 'button', class: 'primary', testid: `enable-${type}`, disabled: status === 'ENABLED' || TRANSITIONAL.has(status), onclick: () => change('enable', type) }, 'Enable'),
-            h('button', { type: 'button', testid: `disable-${type}`, disabled: status === 'DISABLED' || TRANSITIONAL.has(status), onclick: () => change('disable', type) }, 'Disable'),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'primary',
+                testid: `enable-${type}`,
+                disabled: status === 'ENABLED' || TRANSITIONAL.has(status),
+                onclick: () => change('enable', type),
+              },
+              'Enable',
+            ),
+            h(
+              'button',
+              {
+                type: 'button',
+                testid: `disable-${type}`,
+                disabled: status === 'DISABLED' || TRANSITIONAL.has(status),
+                onclick: () => change('disable', type),
+              },
+              'Disable',
+            ),
           ),
         );
       }),
@@ -1190,6 +1651,7 @@ function statusTable(target, account, overall) {
   ];
 }
 
+/** @param {string} accountId */
 function organizationFacts(accountId) {
   const organization = organizationOf(accountId);
   if (!organization) return emptyNote(`Account ${accountId} is standalone: it belongs to no organization of this world.`);
@@ -1208,7 +1670,13 @@ function organizationFacts(accountId) {
           { class: account.id === accountId ? 'selected' : '' },
           h('td', { class: 'mono' }, account.id),
           h('td', {}, account.name),
-          h('td', { class: 'actions' }, account.id === accountId ? h('span', { class: 'muted' }, 'current') : h('button', { type: 'button', onclick: () => pickIdentity(account.id, currentIdentity().region) }, 'View as')),
+          h(
+            'td',
+            { class: 'actions' },
+            account.id === accountId
+              ? h('span', { class: 'muted' }, 'current')
+              : h('button', { type: 'button', onclick: () => pickIdentity(account.id, currentIdentity().region) }, 'View as'),
+          ),
         ),
       ),
       { class: 'compact' },
@@ -1216,6 +1684,7 @@ function organizationFacts(accountId) {
   ];
 }
 
+/** @param {string} accountId */
 async function delegatedAdministrator(accountId) {
   const organization = organizationOf(accountId);
   if (organization?.managementAccountId === accountId) {
@@ -1223,12 +1692,22 @@ async function delegatedAdministrator(accountId) {
     if (!admins.length) return emptyNote('None designated. The management account designates one with EnableDelegatedAdminAccount.');
     return table(
       ['Account', 'Status'],
-      admins.map((admin) => h('tr', { testid: 'delegated-admin' }, h('td', { class: 'mono' }, `${admin.accountId} ${accountNameOf(admin.accountId) ? `(${accountNameOf(admin.accountId)})` : ''}`), h('td', {}, statusBadge(admin.status)))),
+      admins.map((admin) =>
+        h(
+          'tr',
+          { testid: 'delegated-admin' },
+          h('td', { class: 'mono' }, `${admin.accountId} ${accountNameOf(admin.accountId) ? `(${accountNameOf(admin.accountId)})` : ''}`),
+          h('td', {}, statusBadge(admin.status)),
+        ),
+      ),
     );
   }
   const output = await inspector.getDelegatedAdminAccount({});
   const admin = output.delegatedAdmin;
-  if (!admin?.accountId) return emptyNote(organization ? 'The organization has no delegated administrator in this region.' : 'No delegated administrator: the account is standalone.');
+  if (!admin?.accountId)
+    return emptyNote(
+      organization ? 'The organization has no delegated administrator in this region.' : 'No delegated administrator: the account is standalone.',
+    );
   return facts([
     ['Account', h('span', { class: 'mono', testid: 'delegated-admin' }, `${admin.accountId}${admin.accountId === accountId ? ' (this account)' : ''}`)],
     ['Relationship', statusBadge(admin.relationshipStatus)],
@@ -1284,7 +1763,7 @@ function start() {
   });
   regionPicker.addEventListener('change', () => pickIdentity(currentIdentity().accountId, regionPicker.value));
   window.addEventListener('hashchange', render);
-  loadOrganizations().then(() => render());
+  void loadOrganizations().then(() => render());
 }
 
 start();
