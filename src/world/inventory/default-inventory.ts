@@ -5,6 +5,7 @@
 // vulnerabilities (and some without), so findings agree with the catalog.
 import { createHash } from 'node:crypto';
 import type { InstalledPackage, Inventory } from './inventory.js';
+import { CODE_DETECTORS, codeIssue } from '../scanning/code-detectors.js';
 
 function hex(account: string, region: string, name: string, length: number): string {
   return createHash('sha256').update(`${account}|${region}|${name}`).digest('hex').slice(0, length);
@@ -204,22 +205,7 @@ export function defaultInventory(account: string, region: string, now: Date): In
           { name: 'pyyaml', version: '5.3.1', ecosystem: 'pypi', filePath: 'requirements.txt' },
         ],
         codeIssues: [
-          {
-            detectorId: 'python/hardcoded-credentials@v1.0',
-            detectorName: 'Hardcoded credentials',
-            ruleId: 'python-hardcoded-credentials',
-            title: 'Hardcoded credentials',
-            description: 'A database password is written into the source code, where anyone who can read the code or the package can use it.',
-            cwes: ['CWE-798'],
-            severity: 'CRITICAL',
-            detectorTags: ['secrets', 'security'],
-            filePath: 'src/orders/db.py',
-            startLine: 12,
-            endLine: 12,
-            code: ['DB_PASSWORD = "hunter2-prod"'],
-            suggestedFix: 'Read the password from AWS Secrets Manager or an environment variable at run time.',
-            referenceUrls: ['https://cwe.mitre.org/data/definitions/798.html'],
-          },
+          codeIssue(CODE_DETECTORS.pythonHardcodedCredentials, { filePath: 'src/orders/db.py', startLine: 12, code: ['DB_PASSWORD = "hunter2-prod"'] }),
         ],
       },
       {
