@@ -4,27 +4,21 @@
 // (BatchAssociate/BatchDisassociateCodeSecurityScanConfiguration,
 // ListCodeSecurityScanConfigurationAssociations) and on-demand scans
 // (StartCodeSecurityScan, GetCodeSecurityScan). The rules are the world's
-// (world/code-security.ts); this file maps shapes, tags and client tokens.
+// (world/code-security/); this file maps shapes, tags and client tokens.
+import { authorizeIntegration, createIntegration, deleteIntegration, integrationOf, integrationsOf } from '../world/code-security/integrations.js';
 import {
   associatedProjects,
   associateProjects,
-  authorizeIntegration,
-  createIntegration,
   createScanConfiguration,
-  deleteIntegration,
   deleteScanConfiguration,
   disassociateProjects,
-  integrationOf,
-  integrationsOf,
   scanConfigurationOf,
-  scanOf,
-  startScan,
   updateScanConfiguration,
   visibleScanConfigurations,
   type AssociationOutcome,
-  type CodeScanConfiguration,
-  type CodeSecurityIntegration,
-} from '../world/code-security/code-security.js';
+} from '../world/code-security/scan-configurations.js';
+import { scanOf, startScan } from '../world/code-security/scans.js';
+import type { CodeScanConfiguration, CodeSecurityIntegration } from '../world/code-security/state.js';
 import type { World } from '../world/world.js';
 import type { ClientTokens } from './idempotency.js';
 import { paginate } from './pagination.js';

@@ -2,7 +2,8 @@
 // organization's paths, the members'), and GetClustersForImage.
 import type { MemberDeepInspection } from '../world/accounts/settings.js';
 import { memberDeepInspection, updateConfiguration, updateDeepInspection, updateOrgDeepInspectionPaths } from '../world/accounts/settings.js';
-import { effectiveConfiguration, ecrRepositoryArn } from '../world/scanning/scanner.js';
+import { effectiveConfiguration } from '../world/scanning/coverage.js';
+import { ecrRepositoryArn } from '../world/scanning/resources.js';
 import type { World } from '../world/world.js';
 import { paginate } from './pagination.js';
 import type { Handlers, Shapes } from './types.js';
@@ -110,7 +111,7 @@ export function configurationHandlers(world: World): Handlers {
             },
           ],
         })),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+        nextToken: page.nextToken,
       };
     },
   };

@@ -4,7 +4,7 @@
 import type { Vulnerability } from '../world/scanning/catalog.js';
 import type { Finding } from '../world/findings/documents.js';
 import { visibleAccountRegions } from '../world/findings/query.js';
-import { codeIssueOf } from '../world/scanning/scanner.js';
+import { codeIssueOf } from '../world/scanning/resources.js';
 import type { AccountRegion, World } from '../world/world.js';
 import type { Handlers, Shapes } from './types.js';
 

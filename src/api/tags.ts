@@ -2,7 +2,7 @@
 // is taggable when the caller owns it in the request's region: filters, CIS scan
 // configurations, code security integrations and account-level code security scan configurations.
 import { ownsCisScanConfiguration } from '../world/cis/scans.js';
-import { ownsTaggableCodeSecurityResource } from '../world/code-security/code-security.js';
+import { ownsTaggableCodeSecurityResource } from '../world/code-security/state.js';
 import type { World } from '../world/world.js';
 import { modeledError } from './errors.js';
 import type { Handlers } from './types.js';

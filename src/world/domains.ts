@@ -3,7 +3,9 @@
 // the world itself imports no domain.
 import './accounts/accounts.js';
 import './cis/scans.js';
-import './code-security/code-security.js';
+import './code-security/integrations.js';
+import './code-security/scans.js';
+import './code-security/state.js';
 import './accounts/configuration.js';
 import './accounts/delegation.js';
 import './accounts/enablement.js';
@@ -14,7 +16,7 @@ import './inventory/inventory.js';
 import './accounts/organizations.js';
 import './findings/reports.js';
 import './findings/sbom.js';
-import './scanning/scanner.js';
+import './scanning/coverage.js';
 import './accounts/settings.js';
 import './accounts/tags.js';
 import './accounts/usage.js';

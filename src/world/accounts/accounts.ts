@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { defaultInventory } from '../inventory/default-inventory.js';
 import { ensureInspectorRole } from './iam.js';
 import { registerTask, taskAccountId, taskRegion, taskTime } from '../platform/tasks.js';
-import { reconcile } from '../scanning/scanner.js';
+import { reconcile } from '../scanning/coverage.js';
 
 export type AccountErrorCode =
   | 'ACCESS_DENIED'

@@ -4,7 +4,7 @@
 // it governs is rescanned.
 import { WorldError } from '../platform/errors.js';
 import type { PullDateRescanDuration, PullDateRescanMode, RescanDuration, ScanMode } from './configuration.js';
-import { rescanAll } from '../scanning/scanner.js';
+import { rescanAll } from '../scanning/coverage.js';
 import type { Caller } from './accounts.js';
 import type { AccountRegion, World } from '../world.js';
 import { z } from 'zod';

@@ -22,7 +22,7 @@ import type { InstalledPackage } from '../inventory/inventory.js';
 import { resourceFilter, visibleAccountRegions } from './query.js';
 import { fail, ObjectStoreError, type ReportErrorCode, type ReportStatus } from './reports.js';
 import { makeRoomForJob } from './retention.js';
-import { findImage, lambdaFunctionArn } from '../scanning/scanner.js';
+import { findImage, lambdaFunctionArn } from '../scanning/resources.js';
 import type { AccountRegion, World } from '../world.js';
 import { z } from 'zod';
 import { declareState, savedCounter, savedRecords } from '../platform/state.js';

@@ -4,7 +4,7 @@
 import type { Vulnerability } from '../scanning/catalog.js';
 import { WorldError } from '../platform/errors.js';
 import { emptyInventory, type Ec2Instance, type EcrImage, type InstalledPackage, type Inventory, type LambdaFunction } from './inventory.js';
-import { rescanAll } from '../scanning/scanner.js';
+import { rescanAll } from '../scanning/coverage.js';
 import type { AccountRegion, World } from '../world.js';
 
 function inventoryOf(world: World, accountId: string, region: string): { state: AccountRegion; inventory: Inventory } {
