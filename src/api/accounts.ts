@@ -15,6 +15,7 @@ import type { AccountRegion, World } from '../world/world.js';
 import type { ClientTokens } from './idempotency.js';
 import { paginate } from './pagination.js';
 import type { Handlers, Shapes } from './types.js';
+import { standingOf } from '../world/accounts/organizations.js';
 
 /** ResourceScanType (the request's enum) → the member name in ResourceStatus, ResourceState and AutoEnable. */
 export const STATUS_KEY = {
@@ -121,18 +122,18 @@ export function accountHandlers(world: World, clientTokens: ClientTokens): Handl
           accountId: state.accountId,
           usage: state.usage.totals(now).map((u) => ({ ...u, currency: 'USD' as const })),
         })),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+        nextToken: page.nextToken,
       };
     },
 
     ListAccountPermissions(input, { caller, operation }) {
       // A member account cannot turn its own scans off: that is its delegated administrator's to do.
-      const isMember = world.standing(caller.accountId, caller.region).delegatedAdminAccountId !== undefined;
+      const isMember = standingOf(world, caller.accountId, caller.region).delegatedAdminAccountId !== undefined;
       const permissions = PERMISSIONS.filter(
         (p) => (!input.service || p.service === input.service) && !(isMember && p.operation === 'DISABLE_SCANNING'),
       );
       const page = paginate(operation, permissions, (p) => `${p.service}/${p.operation}`, input, PERMISSIONS.length);
-      return { permissions: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+      return { permissions: page.items, nextToken: page.nextToken };
     },
   };
 }

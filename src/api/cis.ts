@@ -3,25 +3,25 @@
 // ListCisScanResultsAggregatedByChecks, ListCisScanResultsAggregatedByTargetResource,
 // GetCisScanReport), and the sessions through which the SSM plugin on an instance reports a
 // scan job (Start/StopCisSession, SendCisSessionHealth, SendCisSessionTelemetry). The rules
-// are the world's (world/cis.ts, world/cis-query.ts); this file maps shapes and tags.
+// are the world's (world/cis/scans.ts, world/cis/query.ts); this file maps shapes and tags.
 import { checkDescription, levelOf } from '../world/cis/checks.js';
 import {
   checkAggregateDescription,
-  checkAggregateKey,
+  checkAggregateOrder,
   checkAggregates,
   cisScanReport,
-  configurationKey,
+  configurationOrder,
   filterConfigurations,
   filterResultDetails,
   filterScans,
   filterTargets,
   readableScan,
-  resultDetailKey,
+  resultDetailOrder,
   resultDetails,
   scanCounts,
-  scanKey,
+  scanOrder,
   targetCounts,
-  targetKey,
+  targetOrder,
   targetTagsOf,
   visibleScans,
 } from '../world/cis/query.js';
@@ -41,6 +41,7 @@ import type { World } from '../world/world.js';
 import { paginate } from './pagination.js';
 import { tagsMember } from './tags.js';
 import type { Handlers, Shapes } from './types.js';
+import { setTags } from '../world/accounts/tags.js';
 
 /** ListCisScans answers at most 50 scans a page (the model's CisScanList). */
 const MAX_SCANS_PER_PAGE = 50;
@@ -62,10 +63,6 @@ function nonEmpty<K extends string, T>(name: K, items: T[]): { [P in K]?: T[] } 
   return (items.length ? { [name]: items } : {}) as { [P in K]?: T[] };
 }
 
-function next(token: string | undefined): { nextToken?: string } {
-  return token ? { nextToken: token } : {};
-}
-
 export function cisHandlers(world: World): Handlers {
   return {
     CreateCisScanConfiguration(input, { caller }) {
@@ -76,7 +73,7 @@ export function cisHandlers(world: World): Handlers {
         accountIds: input.targets.accountIds,
         targetResourceTags: input.targets.targetResourceTags,
       });
-      if (input.tags && Object.keys(input.tags).length) world.global.tags.set(configuration.arn, { ...input.tags });
+      if (input.tags && Object.keys(input.tags).length) setTags(world, configuration.arn, { ...input.tags });
       return { scanConfigurationArn: configuration.arn };
     },
 
@@ -98,14 +95,16 @@ export function cisHandlers(world: World): Handlers {
 
     ListCisScanConfigurations(input, { caller, operation }) {
       const configurations = filterConfigurations(configurationsOf(world, caller), input.filterCriteria);
-      const page = paginate(operation, configurations, (c) => configurationKey(c, input.sortBy, input.sortOrder), input, 100);
-      return { scanConfigurations: page.items.map((c) => configurationShape(world, c)), ...next(page.nextToken) };
+      const order = configurationOrder(input.sortBy, input.sortOrder);
+      const page = paginate(`${operation}(${order.name})`, configurations, order.keyOf, input, 100);
+      return { scanConfigurations: page.items.map((c) => configurationShape(world, c)), nextToken: page.nextToken };
     },
 
     ListCisScans(input, { caller, operation }) {
       const views = filterScans(visibleScans(world, caller, input.detailLevel), input.filterCriteria);
       const size = Math.min(input.maxResults ?? MAX_SCANS_PER_PAGE, MAX_SCANS_PER_PAGE);
-      const page = paginate(operation, views, (v) => scanKey(v, input.sortBy, input.sortOrder), { ...input, maxResults: size }, MAX_SCANS_PER_PAGE);
+      const order = scanOrder(input.sortBy, input.sortOrder);
+      const page = paginate(`${operation}(${order.name})`, views, order.keyOf, { ...input, maxResults: size }, MAX_SCANS_PER_PAGE);
       return {
         scans: page.items.map((view): Shapes['CisScan'] => ({
           scanArn: view.scan.scanArn,
@@ -118,14 +117,15 @@ export function cisHandlers(world: World): Handlers {
           scheduledBy: view.scan.ownerId,
           securityLevel: view.scan.securityLevel,
         })),
-        ...next(page.nextToken),
+        nextToken: page.nextToken,
       };
     },
 
     GetCisScanResultDetails(input, { caller, operation }) {
       const view = readableScan(world, caller, input.scanArn, 'Invalid');
       const details = filterResultDetails(resultDetails(view, input.accountId, input.targetResourceId), input.filterCriteria);
-      const page = paginate(operation, details, (d) => resultDetailKey(d, input.sortBy, input.sortOrder), input, 1000);
+      const order = resultDetailOrder(input.sortBy, input.sortOrder);
+      const page = paginate(`${operation}(${order.name})`, details, order.keyOf, input, 1000);
       return {
         ...nonEmpty(
           'scanResultDetails',
@@ -146,14 +146,15 @@ export function cisHandlers(world: World): Handlers {
             }),
           ),
         ),
-        ...next(page.nextToken),
+        nextToken: page.nextToken,
       };
     },
 
     ListCisScanResultsAggregatedByChecks(input, { caller, operation }) {
       const view = readableScan(world, caller, input.scanArn, 'Invalid');
       const aggregates = checkAggregates(view, input.filterCriteria);
-      const page = paginate(operation, aggregates, (a) => checkAggregateKey(a, input.sortBy, input.sortOrder), input, 100);
+      const order = checkAggregateOrder(input.sortBy, input.sortOrder);
+      const page = paginate(`${operation}(${order.name})`, aggregates, order.keyOf, input, 100);
       return {
         ...nonEmpty(
           'checkAggregations',
@@ -171,14 +172,15 @@ export function cisHandlers(world: World): Handlers {
             }),
           ),
         ),
-        ...next(page.nextToken),
+        nextToken: page.nextToken,
       };
     },
 
     ListCisScanResultsAggregatedByTargetResource(input, { caller, operation }) {
       const view = readableScan(world, caller, input.scanArn, 'Invalid');
       const targets = filterTargets(view, input.filterCriteria);
-      const page = paginate(operation, targets, (t) => targetKey(t, input.sortBy, input.sortOrder), input, 100);
+      const order = targetOrder(input.sortBy, input.sortOrder);
+      const page = paginate(`${operation}(${order.name})`, targets, order.keyOf, input, 100);
       return {
         ...nonEmpty(
           'targetResourceAggregations',
@@ -196,7 +198,7 @@ export function cisHandlers(world: World): Handlers {
             };
           }),
         ),
-        ...next(page.nextToken),
+        nextToken: page.nextToken,
       };
     },
 

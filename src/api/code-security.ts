@@ -24,6 +24,7 @@ import type { ClientTokens } from './idempotency.js';
 import { paginate } from './pagination.js';
 import { tagsMember } from './tags.js';
 import type { Handlers, Shapes } from './types.js';
+import { setTags } from '../world/accounts/tags.js';
 
 /** Lists come in creation order (then ARN, for ties). */
 const byCreation = (at: Date, arn: string) => `${String(at.getTime()).padStart(15, '0')}|${arn}`;
@@ -79,7 +80,7 @@ export function codeSecurityHandlers(world: World, clientTokens: ClientTokens): 
         type: input.type,
         ...(gitlab ? { gitlabSelfManaged: { instanceUrl: gitlab.instanceUrl } } : {}),
       });
-      if (input.tags && Object.keys(input.tags).length) world.global.tags.set(integration.arn, { ...input.tags });
+      if (input.tags && Object.keys(input.tags).length) setTags(world, integration.arn, { ...input.tags });
       return { integrationArn: integration.arn, status: integration.status, authorizationUrl: integration.authorizationUrl };
     },
 
@@ -118,7 +119,7 @@ export function codeSecurityHandlers(world: World, clientTokens: ClientTokens): 
         ...(input.scopeSettings ? { scopeSettings: input.scopeSettings } : {}),
         tagged,
       });
-      if (tagged) world.global.tags.set(configuration.arn, { ...input.tags });
+      if (tagged) setTags(world, configuration.arn, { ...input.tags });
       return { scanConfigurationArn: configuration.arn };
     },
 

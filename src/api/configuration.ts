@@ -7,10 +7,11 @@ import { ecrRepositoryArn } from '../world/scanning/resources.js';
 import type { World } from '../world/world.js';
 import { paginate } from './pagination.js';
 import type { Handlers, Shapes } from './types.js';
+import { standingOf } from '../world/accounts/organizations.js';
 
 function deepInspectionState(world: World, accountId: string, region: string): Shapes['GetEc2DeepInspectionConfigurationResponse'] {
   const state = world.accountRegion(accountId, region);
-  const organization = world.standing(accountId, region).inspectorOrganization;
+  const organization = standingOf(world, accountId, region).inspectorOrganization;
   return {
     packagePaths: state.configuration.deepInspection.packagePaths,
     orgPackagePaths: organization?.orgPackagePaths ?? [],

@@ -5,6 +5,7 @@ import type { World } from '../world/world.js';
 import { paginate } from './pagination.js';
 import { tagsMember } from './tags.js';
 import type { Handlers, Shapes } from './types.js';
+import { setTags } from '../world/accounts/tags.js';
 
 function filterShape(world: World, filter: SavedFilter): Shapes['Filter'] {
   return {
@@ -31,7 +32,7 @@ export function filterHandlers(world: World): Handlers {
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.reason !== undefined ? { reason: input.reason } : {}),
       });
-      if (input.tags && Object.keys(input.tags).length) world.global.tags.set(filter.arn, { ...input.tags });
+      if (input.tags && Object.keys(input.tags).length) setTags(world, filter.arn, { ...input.tags });
       return { arn: filter.arn };
     },
 
@@ -56,7 +57,7 @@ export function filterHandlers(world: World): Handlers {
         (f) => (!input.arns?.length || input.arns.includes(f.arn)) && (!input.action || f.action === input.action),
       );
       const page = paginate(operation, filters, (f) => f.arn, input, 50);
-      return { filters: page.items.map((f) => filterShape(world, f)), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+      return { filters: page.items.map((f) => filterShape(world, f)), nextToken: page.nextToken };
     },
   };
 }

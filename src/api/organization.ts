@@ -59,7 +59,7 @@ export function organizationHandlers(world: World, clientTokens: ClientTokens): 
 
     ListDelegatedAdminAccounts(input, { caller, operation }) {
       const page = paginate(operation, listDelegatedAdmins(world, caller), (a) => a.accountId, input, 5);
-      return { delegatedAdminAccounts: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+      return { delegatedAdminAccounts: page.items, nextToken: page.nextToken };
     },
 
     AssociateMember(input, { caller }) {
@@ -76,7 +76,7 @@ export function organizationHandlers(world: World, clientTokens: ClientTokens): 
 
     ListMembers(input, { caller, operation }) {
       const page = paginate(operation, listMembers(world, caller, input.onlyAssociated ?? false), (m) => m.accountId, input, 50);
-      return { members: page.items.map(member), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+      return { members: page.items.map(member), nextToken: page.nextToken };
     },
 
     DescribeOrganizationConfiguration(_input, { caller }) {

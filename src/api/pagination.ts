@@ -1,53 +1,23 @@
-// Pages of a list, in the order of a unique key. The token names the last key returned, not an
-// offset, so a page stays right while items are added or removed between calls.
+// Pages of a list through the world's one token codec (world/findings/paging.ts); a token the
+// world refuses is answered as the modeled ValidationException on nextToken.
+import { pageByKey, pageSize, PageTokenError, type Page, type PageRequest } from '../world/findings/paging.js';
 import { modeledError } from './errors.js';
 
-interface Token {
-  /** The operation the token belongs to: a token of another list is refused. */
-  op: string;
-  after: string;
-}
-
-export interface PageRequest {
-  maxResults?: number;
-  nextToken?: string;
-}
-
-export function paginate<T>(
-  operation: string,
-  items: readonly T[],
-  keyOf: (item: T) => string,
-  request: PageRequest,
-  defaultMaxResults: number,
-): { items: T[]; nextToken?: string } {
-  const keyed = items.map((item) => ({ key: keyOf(item), item })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  let start = 0;
-  if (request.nextToken) {
-    const after = decode(operation, request.nextToken);
-    start = keyed.findIndex((entry) => entry.key > after);
-    if (start < 0) start = keyed.length;
-  }
-  const size = request.maxResults ?? defaultMaxResults;
-  const page = keyed.slice(start, start + size);
-  const more = start + size < keyed.length;
-  const pageItems = page.map((entry) => entry.item);
-  return more ? { items: pageItems, nextToken: encode({ op: operation, after: page.at(-1)!.key }) } : { items: pageItems };
-}
-
-function encode(token: Token): string {
-  return Buffer.from(JSON.stringify(token)).toString('base64url');
-}
-
-function decode(operation: string, text: string): string {
+/** Runs a paged read of the world; a page token it refuses becomes a ValidationException on nextToken. */
+export function paged<T>(read: () => T): T {
   try {
-    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Token>;
-    if (token.op === operation && typeof token.after === 'string') return token.after;
-  } catch {
-    // fall through to the error below
+    return read();
+  } catch (error) {
+    if (!(error instanceof PageTokenError)) throw error;
+    throw modeledError('ValidationException', {
+      message: error.message,
+      reason: 'FIELD_VALIDATION_FAILED',
+      fields: [{ name: 'nextToken', message: 'Member must be a token returned by this operation' }],
+    });
   }
-  throw modeledError('ValidationException', {
-    message: `The nextToken '${text.slice(0, 100)}' is not valid for ${operation}: pass a token that ${operation} returned.`,
-    reason: 'FIELD_VALIDATION_FAILED',
-    fields: [{ name: 'nextToken', message: 'Member must be a token returned by this operation' }],
-  });
+}
+
+/** A page of a list held in memory, in the order of a unique string key; the token is good for this operation only. */
+export function paginate<T>(operation: string, items: readonly T[], keyOf: (item: T) => string, request: PageRequest, defaultMaxResults: number): Page<T> {
+  return paged(() => pageByKey({ op: operation }, items, keyOf, request, pageSize(request, defaultMaxResults)));
 }

@@ -6,6 +6,7 @@ import { ownsTaggableCodeSecurityResource } from '../world/code-security/state.j
 import type { World } from '../world/world.js';
 import { modeledError } from './errors.js';
 import type { Handlers } from './types.js';
+import { setTags, tagsOf } from '../world/accounts/tags.js';
 
 /** AWS allows 50 tags on a resource. */
 const MAX_TAGS = 50;
@@ -22,7 +23,7 @@ function ownedResource(world: World, accountId: string, region: string, arn: str
 
 /** A resource's `tags` member for a response: left out when it has none, as AWS does. */
 export function tagsMember(world: World, arn: string): { tags?: Record<string, string> } {
-  const tags = world.global.tags.get(arn);
+  const tags = tagsOf(world, arn);
   return tags && Object.keys(tags).length ? { tags: { ...tags } } : {};
 }
 
@@ -34,25 +35,25 @@ export function tagHandlers(world: World): Handlers {
       if (reserved.length) {
         throw modeledError('BadRequestException', { message: `Tag keys starting with aws: are reserved for AWS use: ${reserved.join(', ')}.` });
       }
-      const tags = { ...world.global.tags.get(input.resourceArn), ...input.tags };
+      const tags = { ...tagsOf(world, input.resourceArn), ...input.tags };
       if (Object.keys(tags).length > MAX_TAGS) {
         throw modeledError('BadRequestException', { message: `A resource can have at most ${MAX_TAGS} tags; this request would give it ${Object.keys(tags).length}.` });
       }
-      world.global.tags.set(input.resourceArn, tags);
+      setTags(world, input.resourceArn, tags);
       return {};
     },
 
     UntagResource(input, { caller }) {
       ownedResource(world, caller.accountId, caller.region, input.resourceArn);
-      const tags = { ...world.global.tags.get(input.resourceArn) };
+      const tags = { ...tagsOf(world, input.resourceArn) };
       for (const key of input.tagKeys) delete tags[key];
-      world.global.tags.set(input.resourceArn, tags);
+      setTags(world, input.resourceArn, tags);
       return {};
     },
 
     ListTagsForResource(input, { caller }) {
       ownedResource(world, caller.accountId, caller.region, input.resourceArn);
-      return { tags: world.global.tags.get(input.resourceArn) ?? {} };
+      return { tags: tagsOf(world, input.resourceArn) ?? {} };
     },
   };
 }

@@ -19,6 +19,7 @@ import { CONTROL_OPENAPI } from './openapi.js';
 import { checkAdvance, checkSet, parseDuration, parseInstant } from './time.js';
 import { wellEncodedPaths } from './paths.js';
 import type { SinkStatus } from '../sinks/event-sinks.js';
+import { inspectorOrganizationsOf, organizationOf, standingOf } from '../world/accounts/organizations.js';
 
 export const VERSION = '0.1.0';
 
@@ -123,7 +124,7 @@ export function controlRoutes(
 
   control.get('/_inspector2/accounts/:accountId', (c) => {
     const accountId = accountIdParam(c.req.param('accountId'), 'accountId');
-    const organization = world.organizationOf(accountId);
+    const organization = organizationOf(world, accountId);
     const role = roleOf(world, accountId, 'AWSServiceRoleForAmazonInspector2');
     return c.json({
       accountId,
@@ -142,7 +143,7 @@ export function controlRoutes(
           }
         : null,
       regions: world.regionsOf(accountId).map((state) => {
-        const standing = world.standing(accountId, state.region);
+        const standing = standingOf(world, accountId, state.region);
         return {
           region: state.region,
           status: state.enablement.accountStatus(),
@@ -160,7 +161,7 @@ export function controlRoutes(
         id: organization.id,
         managementAccountId: organization.managementAccountId,
         accounts: [...organization.accounts.values()].map((a) => ({ ...a, joinedAt: a.joinedAt.toISOString() })),
-        inspector: world.inspectorOrganizationsOf(organization).map((regional) => ({
+        inspector: inspectorOrganizationsOf(world, organization).map((regional) => ({
           region: regional.region,
           delegatedAdmin: regional.delegatedAdmin ?? null,
           autoEnable: [...regional.autoEnable],

@@ -3,7 +3,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { NoSuchBucket, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { ObjectStoreError, type ObjectStore } from '../world/findings/reports.js';
+import { ObjectStoreError, type ObjectStore } from '../world/platform/object-store.js';
 
 /** Objects under `<root>/<bucket>/<key>`. The bucket folder is created on first use. */
 export class FolderObjectStore implements ObjectStore {

@@ -6,14 +6,19 @@
 import { Clock, type ClockOptions } from './platform/clock.js';
 import { WorldError } from './platform/errors.js';
 import { EventLog } from './platform/events.js';
-import { type Organization, type InspectorOrganization, organizationsOf } from './accounts/organizations.js';
 import { type AccountRegionState, type GlobalState, WorldState } from './platform/state.js';
 import { runTask, type WorldTask } from './platform/tasks.js';
-import type { ObjectStore } from './findings/reports.js';
+import type { ObjectStore } from './platform/object-store.js';
 import { Scheduler } from './platform/scheduler.js';
 import { VulnerabilityCatalog } from './scanning/vulnerabilities.js';
 
 export type { WorldTask } from './platform/tasks.js';
+
+declare module './platform/tasks.js' {
+  interface TaskContext {
+    world: World;
+  }
+}
 
 export interface WorldOptions {
   /** How long Enable, Disable and other transitions take, in clock milliseconds (0: done at the next request). */
@@ -32,15 +37,12 @@ export const DEFAULT_MAX_ACCOUNT_REGIONS = 10_000;
 /** An account's Inspector state in one region: the fields every domain declares there. */
 export type AccountRegion = AccountRegionState;
 
-/** What an account is, in a region, for Inspector. */
-export interface Standing {
-  organization?: Organization;
-  inspectorOrganization?: InspectorOrganization;
-  isManagementAccount: boolean;
-  isDelegatedAdmin: boolean;
-  /** The delegated administrator this account is an associated member of. */
-  delegatedAdminAccountId?: string;
+/** Who makes a request: the account and the region it is signed for. */
+export interface Caller {
+  accountId: string;
+  region: string;
 }
+
 
 export class World {
   readonly clock: Clock;
@@ -78,8 +80,10 @@ export class World {
     readonly catalog: VulnerabilityCatalog = new VulnerabilityCatalog(),
     clock: ClockOptions = {},
   ) {
-    this.clock = new Clock(clock);
-    this.events = new EventLog(() => this.clock.now());
+    // The platform's parts mark their own changes: a clock move, an event, a catalog addition.
+    this.clock = new Clock(clock, () => this.changed());
+    this.events = new EventLog(() => this.clock.now(), () => this.changed());
+    catalog.onChange = () => this.changed();
     this.state = new WorldState(() => this.clock.now());
   }
 
@@ -113,40 +117,11 @@ export class World {
     return this.state.allAccountRegions().filter((s) => s.accountId === accountId);
   }
 
-  organizationOf(accountId: string): Organization | undefined {
-    return organizationsOf(this).organizationOf(accountId);
-  }
 
-  inspectorOrganization(organization: Organization, region: string): InspectorOrganization {
-    return organizationsOf(this).inspector(organization, region);
-  }
 
-  allInspectorOrganizations(): InspectorOrganization[] {
-    return [...organizationsOf(this).regional.values()];
-  }
 
-  /** Inspector's organization state in every region where it exists. */
-  inspectorOrganizationsOf(organization: Organization): InspectorOrganization[] {
-    return this.allInspectorOrganizations().filter((s) => s.organization === organization);
-  }
 
-  inspectorOrganizationById(organizationId: string, region: string): InspectorOrganization | undefined {
-    return organizationsOf(this).regional.get(`${organizationId}/${region}`);
-  }
 
-  standing(accountId: string, region: string): Standing {
-    const organization = this.organizationOf(accountId);
-    if (!organization) return { isManagementAccount: false, isDelegatedAdmin: false };
-    const inspectorOrganization = this.inspectorOrganization(organization, region);
-    const delegatedAdmin = inspectorOrganization.delegatedAdmin;
-    return {
-      organization,
-      inspectorOrganization,
-      isManagementAccount: organization.managementAccountId === accountId,
-      isDelegatedAdmin: delegatedAdmin?.accountId === accountId,
-      ...(delegatedAdmin && inspectorOrganization.isAssociated(accountId) ? { delegatedAdminAccountId: delegatedAdmin.accountId } : {}),
-    };
-  }
 
   /** Runs a task once the transition time has passed. */
   afterTransition(task: WorldTask): void {
@@ -162,12 +137,14 @@ export class World {
     // Event ids count from the start again, as in a new world.
     this.events.clear(true);
     this.scheduler.clear();
+    this.changed();
   }
 
   /** Forgets one account: its state in every scope and what was scheduled for it. */
   resetAccount(accountId: string): void {
     this.state.forgetAccount(accountId);
     this.scheduler.drop((task) => 'accountId' in task && task.accountId === accountId);
+    this.changed();
   }
 
   /** Completes every scheduled transition whose time has come. */
@@ -177,7 +154,8 @@ export class World {
 
   /**
    * Says that the state changed (an operation that writes, a transition, an async
-   * completion), so that persistence saves it. Reads need not call it.
+   * completion), so that persistence saves it. Every world function that changes declared
+   * state calls it once it has; reads never do (persistence learns of changes only here).
    */
   changed(): void {
     this.revision++;

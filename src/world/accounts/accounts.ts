@@ -4,12 +4,13 @@
 // never as a failure of the whole request.
 import { WorldError } from '../platform/errors.js';
 import { SCAN_TYPES, type ScanType } from './enablement.js';
-import type { AccountRegion, World } from '../world.js';
+import type { AccountRegion, Caller, World } from '../world.js';
 import { z } from 'zod';
 import { defaultInventory } from '../inventory/default-inventory.js';
 import { ensureInspectorRole } from './iam.js';
 import { registerTask, taskAccountId, taskRegion, taskTime } from '../platform/tasks.js';
 import { reconcile } from '../scanning/coverage.js';
+import { standingOf } from './organizations.js';
 
 export type AccountErrorCode =
   | 'ACCESS_DENIED'
@@ -31,15 +32,11 @@ export interface AccountsResult {
   failed: AccountFailure[];
 }
 
-export interface Caller {
-  accountId: string;
-  region: string;
-}
 
 /** Why the caller may not act on the target account in its region, or undefined when it may. */
 function refusal(world: World, caller: Caller, target: string): AccountFailure | undefined {
   if (target === caller.accountId) return undefined;
-  const standing = world.standing(caller.accountId, caller.region);
+  const standing = standingOf(world, caller.accountId, caller.region);
   if (standing.isDelegatedAdmin && standing.inspectorOrganization!.isAssociated(target)) return undefined;
   if (standing.isDelegatedAdmin && !standing.organization!.accounts.has(target)) {
     return {
@@ -84,7 +81,7 @@ export function enableAccounts(world: World, caller: Caller, accountIds: string[
 }
 
 export function disableAccounts(world: World, caller: Caller, accountIds: string[], types: readonly ScanType[]): AccountsResult {
-  const standing = world.standing(caller.accountId, caller.region);
+  const standing = standingOf(world, caller.accountId, caller.region);
   if (standing.delegatedAdminAccountId && accountIds.includes(caller.accountId)) {
     throw new WorldError('AccessDenied', `Member account ${caller.accountId} is not authorized to disable itself.`);
   }
@@ -169,6 +166,7 @@ export function startEnabling(world: World, state: AccountRegion, types: readonl
     world.scheduler.schedule(dueAt, { kind: 'complete-transition', accountId: state.accountId, region: state.region, scanType: type, dueAt });
   }
   ensureInspectorRole(world, state.accountId);
+  world.changed();
 }
 
 /**
@@ -181,6 +179,7 @@ export function startDisabling(world: World, state: AccountRegion, types: readon
     world.scheduler.schedule(dueAt, { kind: 'complete-transition', accountId: state.accountId, region: state.region, scanType: type, dueAt });
   }
   reconcile(world, state);
+  world.changed();
 }
 
 declare module '../platform/tasks.js' {

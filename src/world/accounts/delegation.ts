@@ -5,9 +5,9 @@
 // as it was.
 import { SCAN_TYPES, type ScanType } from './enablement.js';
 import { WorldError } from '../platform/errors.js';
-import type { InspectorOrganization, Membership, Organization } from './organizations.js';
+import { type InspectorOrganization, type Membership, type Organization, inspectorOrganization, inspectorOrganizationById, inspectorOrganizationsOf, organizationOf, standingOf } from './organizations.js';
 import type { World } from '../world.js';
-import type { Caller } from './accounts.js';
+import type { Caller } from '../world.js';
 import { startEnabling } from './accounts.js';
 import { z } from 'zod';
 import { registerTask, taskAccountId, taskId, taskRegion, taskTime } from '../platform/tasks.js';
@@ -16,7 +16,7 @@ import { registerTask, taskAccountId, taskId, taskRegion, taskTime } from '../pl
 const DELEGATED_ADMIN_SCAN_TYPES: readonly ScanType[] = ['EC2', 'ECR', 'LAMBDA'];
 
 function organizationManagedBy(world: World, caller: Caller, action: string): Organization {
-  const organization = world.organizationOf(caller.accountId);
+  const organization = organizationOf(world, caller.accountId);
   if (!organization || organization.managementAccountId !== caller.accountId) {
     throw new WorldError(
       'AccessDenied',
@@ -28,7 +28,7 @@ function organizationManagedBy(world: World, caller: Caller, action: string): Or
 
 /** The caller's organization in its region, when the caller is its delegated administrator. */
 function administeredBy(world: World, caller: Caller, action: string): InspectorOrganization {
-  const standing = world.standing(caller.accountId, caller.region);
+  const standing = standingOf(world, caller.accountId, caller.region);
   if (!standing.isDelegatedAdmin) {
     throw new WorldError(
       'AccessDenied',
@@ -44,7 +44,7 @@ export function enableDelegatedAdmin(world: World, caller: Caller, adminAccountI
     throw new WorldError('Invalid', `Account ${adminAccountId} is not a member of the organization ${organization.id}.`);
   }
   const account = { id: adminAccountId, type: 'AWS::Organizations::Account' };
-  for (const regional of world.inspectorOrganizationsOf(organization)) {
+  for (const regional of inspectorOrganizationsOf(world, organization)) {
     const current = regional.delegatedAdmin;
     if (!current) continue;
     if (current.accountId === adminAccountId && regional.region === caller.region) {
@@ -58,14 +58,14 @@ export function enableDelegatedAdmin(world: World, caller: Caller, adminAccountI
       );
     }
   }
-  const regional = world.inspectorOrganization(organization, caller.region);
+  const regional = inspectorOrganization(world, organization, caller.region);
   regional.delegatedAdmin = { accountId: adminAccountId, status: 'ENABLED' };
   startEnabling(world, world.accountRegion(adminAccountId, caller.region), DELEGATED_ADMIN_SCAN_TYPES);
 }
 
 export function disableDelegatedAdmin(world: World, caller: Caller, adminAccountId: string): void {
   const organization = organizationManagedBy(world, caller, 'remove the delegated administrator');
-  const regional = world.inspectorOrganization(organization, caller.region);
+  const regional = inspectorOrganization(world, organization, caller.region);
   const current = regional.delegatedAdmin;
   if (!current) {
     throw new WorldError('NotFound', `The organization ${organization.id} has no delegated administrator in ${caller.region}.`);
@@ -79,6 +79,7 @@ export function disableDelegatedAdmin(world: World, caller: Caller, adminAccount
   if (current.status === 'DISABLE_IN_PROGRESS') return;
   current.status = 'DISABLE_IN_PROGRESS';
   world.afterTransition({ kind: 'remove-delegated-admin', organizationId: organization.id, region: caller.region });
+  world.changed();
 }
 
 /** Every member becomes a standalone account and keeps its scans; a next administrator starts afresh. */
@@ -91,17 +92,17 @@ export function removeDelegatedAdmin(regional: InspectorOrganization): void {
 
 /** The organization's delegated administrator seen from the caller's account (any account of the organization). */
 export function delegatedAdminOf(world: World, caller: Caller): { accountId: string; status: 'ENABLED' | 'DISABLE_IN_PROGRESS' } | undefined {
-  const standing = world.standing(caller.accountId, caller.region);
+  const standing = standingOf(world, caller.accountId, caller.region);
   return standing.inspectorOrganization?.delegatedAdmin;
 }
 
 export function listDelegatedAdmins(world: World, caller: Caller): { accountId: string; status: 'ENABLED' | 'DISABLE_IN_PROGRESS' }[] {
-  const standing = world.standing(caller.accountId, caller.region);
+  const standing = standingOf(world, caller.accountId, caller.region);
   if (standing.isDelegatedAdmin && !standing.isManagementAccount) {
     throw new WorldError('Invalid', `Account ${caller.accountId} is the delegated admin; only the management account can list delegated administrators.`);
   }
   const organization = organizationManagedBy(world, caller, 'list delegated administrators');
-  const current = world.inspectorOrganization(organization, caller.region).delegatedAdmin;
+  const current = inspectorOrganization(world, organization, caller.region).delegatedAdmin;
   return current ? [{ ...current }] : [];
 }
 
@@ -135,6 +136,7 @@ function startAssociation(world: World, regional: InspectorOrganization, account
     accountId,
     createdAt: membership.updatedAt.getTime(),
   });
+  world.changed();
 }
 
 /** A CREATED association becomes ENABLED, unless it was removed or made anew meanwhile. */
@@ -155,6 +157,7 @@ export function disassociateMember(world: World, caller: Caller, accountId: stri
   }
   // The account stays enabled, now standalone.
   regional.members.set(accountId, { accountId, relationshipStatus: 'REMOVED', updatedAt: world.clock.now() });
+  world.changed();
 }
 
 export interface MemberView extends Membership {
@@ -162,7 +165,7 @@ export interface MemberView extends Membership {
 }
 
 export function getMember(world: World, caller: Caller, accountId: string): MemberView {
-  const standing = world.standing(caller.accountId, caller.region);
+  const standing = standingOf(world, caller.accountId, caller.region);
   const regional = standing.inspectorOrganization;
   const mayRead = standing.isDelegatedAdmin || (accountId === caller.accountId && standing.delegatedAdminAccountId !== undefined);
   if (!regional || !mayRead) {
@@ -210,6 +213,7 @@ export function updateOrganizationConfiguration(world: World, caller: Caller, au
     throw new WorldError('Invalid', 'Automatic Lambda code scanning requires automatic Lambda standard scanning (lambda: true).');
   }
   regional.autoEnable = new Set(autoEnable);
+  world.changed();
   return new Set(regional.autoEnable);
 }
 
@@ -219,11 +223,12 @@ export function updateOrganizationConfiguration(world: World, caller: Caller, au
  * associated and those types are enabled, unless the member limit is reached.
  */
 export function joinOrganization(world: World, organization: Organization, accountId: string, name: string): void {
-  if (world.organizationOf(accountId)) {
+  if (organizationOf(world, accountId)) {
     throw new WorldError('Conflict', `Account ${accountId} is already in an organization.`, { id: accountId, type: 'AWS::Organizations::Account' });
   }
   organization.accounts.set(accountId, { id: accountId, name, joinedAt: world.clock.now() });
-  for (const regional of world.inspectorOrganizationsOf(organization)) {
+  world.changed();
+  for (const regional of inspectorOrganizationsOf(world, organization)) {
     if (regional.delegatedAdmin?.status !== 'ENABLED' || regional.autoEnable.size === 0) continue;
     if (regional.associatedCount() >= world.options.maxMembers) continue;
     startAssociation(world, regional, accountId);
@@ -239,13 +244,14 @@ export function leaveOrganization(world: World, organization: Organization, acco
   if (accountId === organization.managementAccountId) {
     throw new WorldError('Invalid', `The management account ${accountId} cannot leave its organization.`);
   }
-  for (const regional of world.inspectorOrganizationsOf(organization)) {
+  for (const regional of inspectorOrganizationsOf(world, organization)) {
     if (regional.delegatedAdmin?.accountId === accountId) {
       throw new WorldError('Invalid', `Account ${accountId} is the delegated administrator in ${regional.region}; remove it first.`);
     }
   }
-  for (const regional of world.inspectorOrganizationsOf(organization)) regional.members.delete(accountId);
+  for (const regional of inspectorOrganizationsOf(world, organization)) regional.members.delete(accountId);
   organization.accounts.delete(accountId);
+  world.changed();
 }
 
 declare module '../platform/tasks.js' {
@@ -256,14 +262,14 @@ declare module '../platform/tasks.js' {
 }
 
 registerTask('remove-delegated-admin', z.strictObject({ organizationId: taskId, region: taskRegion }), (world, task) => {
-  const regional = world.inspectorOrganizationById(task.organizationId, task.region);
+  const regional = inspectorOrganizationById(world, task.organizationId, task.region);
   if (regional) removeDelegatedAdmin(regional);
 });
 registerTask(
   'activate-member',
   z.strictObject({ organizationId: taskId, region: taskRegion, accountId: taskAccountId, createdAt: taskTime }),
   (world, task) => {
-    const regional = world.inspectorOrganizationById(task.organizationId, task.region);
+    const regional = inspectorOrganizationById(world, task.organizationId, task.region);
     if (regional) activateMember(world, regional, task.accountId, task.createdAt);
   },
 );

@@ -81,5 +81,6 @@ export function ensureInspectorRole(world: World, accountId: string): Role {
     attachedPolicies: [INSPECTOR_ROLE_POLICY],
   };
   roles.set(role.roleName, role);
+  world.changed();
   return role;
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { SCAN_TYPES, type ScanType } from './enablement.js';
 import { declareState, StateError, type GlobalState } from '../platform/state.js';
+import type { World } from '../world.js';
 
 export interface OrganizationAccount {
   id: string;
@@ -160,4 +161,47 @@ declareState('global', 'organizations', {
 /** The world's organizations. */
 export function organizationsOf(world: { global: GlobalState }): Organizations {
   return world.global.organizations;
+}
+
+export function organizationOf(world: World, accountId: string): Organization | undefined {
+  return organizationsOf(world).organizationOf(accountId);
+}
+
+/** Inspector's side of an organization in a region, made the first time it is asked for. */
+export function inspectorOrganization(world: World, organization: Organization, region: string): InspectorOrganization {
+  return organizationsOf(world).inspector(organization, region);
+}
+
+/** Inspector's organization state in every region where it exists. */
+export function inspectorOrganizationsOf(world: World, organization: Organization): InspectorOrganization[] {
+  return [...organizationsOf(world).regional.values()].filter((s) => s.organization === organization);
+}
+
+export function inspectorOrganizationById(world: World, organizationId: string, region: string): InspectorOrganization | undefined {
+  return organizationsOf(world).regional.get(`${organizationId}/${region}`);
+}
+
+/** What an account is, in a region, for Inspector. */
+export interface Standing {
+  organization?: Organization;
+  inspectorOrganization?: InspectorOrganization;
+  isManagementAccount: boolean;
+  isDelegatedAdmin: boolean;
+  /** The delegated administrator this account is an associated member of. */
+  delegatedAdminAccountId?: string;
+}
+
+/** What an account is, in a region, for Inspector: in which organization, and in what role. */
+export function standingOf(world: World, accountId: string, region: string): Standing {
+  const organization = organizationOf(world, accountId);
+  if (!organization) return { isManagementAccount: false, isDelegatedAdmin: false };
+  const regional = inspectorOrganization(world, organization, region);
+  const delegatedAdmin = regional.delegatedAdmin;
+  return {
+    organization,
+    inspectorOrganization: regional,
+    isManagementAccount: organization.managementAccountId === accountId,
+    isDelegatedAdmin: delegatedAdmin?.accountId === accountId,
+    ...(delegatedAdmin && regional.isAssociated(accountId) ? { delegatedAdminAccountId: delegatedAdmin.accountId } : {}),
+  };
 }

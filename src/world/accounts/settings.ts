@@ -5,10 +5,11 @@
 import { WorldError } from '../platform/errors.js';
 import type { PullDateRescanDuration, PullDateRescanMode, RescanDuration, ScanMode } from './configuration.js';
 import { rescanAll } from '../scanning/coverage.js';
-import type { Caller } from './accounts.js';
+import type { Caller } from '../world.js';
 import type { AccountRegion, World } from '../world.js';
 import { z } from 'zod';
 import { registerTask, taskAccountId, taskRegion } from '../platform/tasks.js';
+import { standingOf } from './organizations.js';
 
 export interface ConfigurationChange {
   ecr?: { rescanDuration: RescanDuration; pullDateRescanDuration?: PullDateRescanDuration; pullDateRescanMode?: PullDateRescanMode };
@@ -17,7 +18,7 @@ export interface ConfigurationChange {
 
 /** The account-regions a caller's configuration governs: its own, and a delegated administrator's members. */
 function governed(world: World, caller: Caller): AccountRegion[] {
-  const standing = world.standing(caller.accountId, caller.region);
+  const standing = standingOf(world, caller.accountId, caller.region);
   const own = world.accountRegion(caller.accountId, caller.region);
   if (!standing.isDelegatedAdmin) return [own];
   const organization = standing.inspectorOrganization!;
@@ -25,8 +26,8 @@ function governed(world: World, caller: Caller): AccountRegion[] {
 }
 
 function refuseMembers(world: World, caller: Caller, what: string): void {
-  if (world.standing(caller.accountId, caller.region).delegatedAdminAccountId) {
-    throw new WorldError('AccessDenied', `Member accounts in an organization cannot ${what}; account ${caller.accountId} is a member of ${world.standing(caller.accountId, caller.region).delegatedAdminAccountId}.`);
+  if (standingOf(world, caller.accountId, caller.region).delegatedAdminAccountId) {
+    throw new WorldError('AccessDenied', `Member accounts in an organization cannot ${what}; account ${caller.accountId} is a member of ${standingOf(world, caller.accountId, caller.region).delegatedAdminAccountId}.`);
   }
 }
 
@@ -50,6 +51,7 @@ export function updateConfiguration(world: World, caller: Caller, change: Config
     configuration.pending.ec2Until = dueAt;
   }
   world.afterTransition({ kind: 'rescan-governed', accountId: caller.accountId, region: caller.region });
+  world.changed();
 }
 
 /** Rescans the caller's account-region and, for a delegated administrator, its members'. */
@@ -63,15 +65,17 @@ export function updateDeepInspection(world: World, caller: Caller, change: { act
   if (change.activate !== undefined) state.configuration.deepInspection.activated = change.activate;
   if (change.packagePaths !== undefined) state.configuration.deepInspection.packagePaths = [...change.packagePaths];
   rescanAll(world, state);
+  world.changed();
 }
 
 export function updateOrgDeepInspectionPaths(world: World, caller: Caller, paths: string[]): void {
-  const standing = world.standing(caller.accountId, caller.region);
+  const standing = standingOf(world, caller.accountId, caller.region);
   if (!standing.isDelegatedAdmin) {
     throw new WorldError('AccessDenied', `Only the delegated administrator can set the organization's deep inspection paths; ${caller.accountId} is not.`);
   }
   standing.inspectorOrganization!.orgPackagePaths = [...paths];
   for (const target of governed(world, caller)) rescanAll(world, target);
+  world.changed();
 }
 
 export interface MemberDeepInspection {
@@ -83,7 +87,7 @@ export interface MemberDeepInspection {
 
 /** Deep inspection of the administrator's members (the administrator itself included when named). */
 export function memberDeepInspection(world: World, caller: Caller, changes: { accountId: string; activate?: boolean }[]): MemberDeepInspection[] {
-  const standing = world.standing(caller.accountId, caller.region);
+  const standing = standingOf(world, caller.accountId, caller.region);
   if (!standing.isDelegatedAdmin) {
     throw new WorldError('AccessDenied', `Only the delegated administrator can manage its members' deep inspection; ${caller.accountId} is not.`);
   }

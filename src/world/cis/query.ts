@@ -5,14 +5,14 @@
 // Who sees what: the account that scheduled a scan sees all of it (a delegated
 // administrator's scans cover its members); an account a scan targeted sees its own
 // instances of it (ListCisScans with detailLevel MEMBER, and the results operations).
-// Filters follow the query engine's rules (query.ts): within one criterion EQUALS and
-// PREFIX filters are OR'ed and NOT_EQUALS filters AND'ed, number ranges and tags OR'ed;
-// criteria are AND'ed.
+// Filters and sorts are the query engine's (findings/engine.ts), configured here with CIS's
+// field and sort tables: within one criterion EQUALS and PREFIX filters are OR'ed and
+// NOT_EQUALS filters AND'ed, number and date ranges and tags OR'ed; criteria are AND'ed.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { components } from '../../../openapi/inspector2.js';
-import type { Caller } from '../accounts/accounts.js';
+import type { Caller } from '../world.js';
 import { benchmarkById, checkDescription, levelOf, type CisBenchmark, type CisCheck } from './checks.js';
 import { cisReportCsv, cisReportPdf, type CisReportRow } from './report.js';
 import { enabledState } from '../accounts/accounts.js';
@@ -26,15 +26,13 @@ import {
   type CisTargetResourceTags,
 } from './scans.js';
 import { WorldError, type WorldErrorKind } from '../platform/errors.js';
-import { matchString } from '../findings/query.js';
-import type { ObjectStore } from '../findings/reports.js';
+import { criteriaFilter, listOrder, str, strs, type FieldTable, type ListOrder, type SortTable } from '../findings/engine.js';
+import type { SortOrder } from '../findings/paging.js';
+import type { ObjectStore } from '../platform/object-store.js';
 import type { World } from '../world.js';
 
 type Shapes = components['schemas'];
-type StringFilter = Shapes['CisStringFilter'];
-type NumberFilter = Shapes['CisNumberFilter'];
-type TagFilter = Shapes['TagFilter'];
-export type SortOrder = Shapes['CisSortOrder'];
+export type { SortOrder } from '../findings/paging.js';
 
 /** A scan as one caller sees it: the instances it may see. */
 export interface CisScanView {
@@ -42,27 +40,7 @@ export interface CisScanView {
   resources: CisScanTarget[];
 }
 
-// ---------------------------------------------------------------- filter and sort helpers
-
-function strings(values: (string | undefined)[], filters: StringFilter[] | undefined): boolean {
-  return !filters?.length || matchString(values, filters);
-}
-
-function numbers(value: number, filters: NumberFilter[] | undefined): boolean {
-  return !filters?.length || filters.some((f) => (f.lowerInclusive === undefined || value >= f.lowerInclusive) && (f.upperInclusive === undefined || value <= f.upperInclusive));
-}
-
-function equalsAny<T>(value: T | undefined, filters: { value: T }[] | undefined): boolean {
-  return !filters?.length || filters.some((f) => f.value === value);
-}
-
-function tagged(tagSets: CisTargetResourceTags[], filters: TagFilter[] | undefined): boolean {
-  return !filters?.length || filters.some((f) => tagSets.some((tags) => tags[f.key]?.includes(f.value) ?? false));
-}
-
-function instanceTags(target: CisScanTarget): CisTargetResourceTags {
-  return Object.fromEntries(Object.entries(target.tags).map(([key, value]) => [key, [value]]));
-}
+// ---------------------------------------------------------------- sort helpers
 
 /** A numbered id ("5.3.10") as a key that sorts by number, part by part. */
 function numberedKey(id: string): string {
@@ -72,34 +50,29 @@ function numberedKey(id: string): string {
     .join('.');
 }
 
-const SEPARATOR = '\u0001';
-
-/**
- * A pagination key in the requested order: the sort values, then what makes the item
- * unique. DESC inverts every character (and ends the key above any inverted character),
- * so that a plain string sort of the keys gives the descending order.
- */
-export function orderKey(parts: (string | number | undefined)[], order: SortOrder = 'ASC'): string {
-  const key = parts.map((p) => (typeof p === 'number' ? String(p).padStart(12, '0') : (p ?? ''))).join(SEPARATOR);
-  if (order === 'ASC') return key;
-  let inverted = '';
-  for (let i = 0; i < key.length; i++) inverted += String.fromCharCode(0xfffe - key.charCodeAt(i));
-  return `${inverted}\uffff`;
-}
-
 // ---------------------------------------------------------------- configurations
 
-export function filterConfigurations(configurations: CisScanConfigurationRecord[], criteria: Shapes['ListCisScanConfigurationsFilterCriteria'] | undefined): CisScanConfigurationRecord[] {
-  return configurations.filter(
-    (c) =>
-      strings([c.scanName], criteria?.scanNameFilters) &&
-      strings([c.arn], criteria?.scanConfigurationArnFilters) &&
-      tagged([c.targetResourceTags], criteria?.targetResourceTagFilters),
-  );
+const CONFIGURATION_FIELDS: FieldTable<CisScanConfigurationRecord, Shapes['ListCisScanConfigurationsFilterCriteria']> = {
+  scanNameFilters: str((c) => c.scanName),
+  scanConfigurationArnFilters: str((c) => c.arn),
+  targetResourceTagFilters: { kind: 'map', maps: (c) => [c.targetResourceTags] },
+};
+const configurationFilter = criteriaFilter(CONFIGURATION_FIELDS);
+
+const CONFIGURATION_SORTS: SortTable<CisScanConfigurationRecord, Shapes['CisScanConfigurationsSortBy']> = {
+  SCAN_NAME: (c) => [c.scanName, c.arn],
+  SCAN_CONFIGURATION_ARN: (c) => [c.arn],
+};
+
+export function filterConfigurations(
+  configurations: CisScanConfigurationRecord[],
+  criteria: Shapes['ListCisScanConfigurationsFilterCriteria'] | undefined,
+): CisScanConfigurationRecord[] {
+  return configurations.filter(configurationFilter(criteria));
 }
 
-export function configurationKey(c: CisScanConfigurationRecord, sortBy: Shapes['CisScanConfigurationsSortBy'] = 'SCAN_NAME', order?: SortOrder): string {
-  return orderKey(sortBy === 'SCAN_NAME' ? [c.scanName, c.arn] : [c.arn], order);
+export function configurationOrder(sortBy: Shapes['CisScanConfigurationsSortBy'] = 'SCAN_NAME', order?: SortOrder): ListOrder<CisScanConfigurationRecord> {
+  return listOrder(CONFIGURATION_SORTS, sortBy, order);
 }
 
 // ---------------------------------------------------------------- scans
@@ -151,46 +124,38 @@ export function scanCounts(view: CisScanView): { failedChecks: number; totalChec
   return { failedChecks: failed.size, totalChecks: all.size };
 }
 
+const SCAN_FIELDS: FieldTable<CisScanView, Shapes['ListCisScansFilterCriteria']> = {
+  scanNameFilters: str((v) => v.scan.scanName),
+  targetResourceTagFilters: { kind: 'map', maps: (v) => [v.scan.targets.targetResourceTags] },
+  targetResourceIdFilters: strs((v) => v.resources.map((t) => t.instanceId)),
+  scanStatusFilters: str((v) => v.scan.status),
+  scanAtFilters: {
+    kind: 'date',
+    value: (v) => v.scan.scanDate,
+    bounds: (f: Shapes['CisDateFilter']) => ({ startInclusive: f.earliestScanStartTime, endInclusive: f.latestScanStartTime }),
+  },
+  scanConfigurationArnFilters: str((v) => v.scan.configurationArn),
+  scanArnFilters: str((v) => v.scan.scanArn),
+  scheduledByFilters: str((v) => v.scan.ownerId),
+  failedChecksFilters: { kind: 'number', value: (v) => scanCounts(v).failedChecks },
+  targetAccountIdFilters: strs((v) => v.scan.targets.accountIds),
+};
+const scanFilter = criteriaFilter(SCAN_FIELDS);
+
+const SCAN_SORTS: SortTable<CisScanView, Shapes['ListCisScansSortBy']> = {
+  STATUS: ({ scan }) => [scan.status, scan.scanDate.getTime(), scan.scanArn],
+  SCHEDULED_BY: ({ scan }) => [scan.ownerId, scan.scanDate.getTime(), scan.scanArn],
+  FAILED_CHECKS: (view) => [scanCounts(view).failedChecks, view.scan.scanDate.getTime(), view.scan.scanArn],
+  SCAN_START_DATE: ({ scan }) => [scan.scanDate.getTime(), scan.scanArn],
+};
+
 export function filterScans(views: CisScanView[], criteria: Shapes['ListCisScansFilterCriteria'] | undefined): CisScanView[] {
-  if (!criteria) return views;
-  return views.filter(
-    (view) =>
-      strings([view.scan.scanName], criteria.scanNameFilters) &&
-      tagged([view.scan.targets.targetResourceTags], criteria.targetResourceTagFilters) &&
-      strings(
-        view.resources.map((t) => t.instanceId),
-        criteria.targetResourceIdFilters,
-      ) &&
-      equalsAny(view.scan.status, criteria.scanStatusFilters) &&
-      (!criteria.scanAtFilters?.length ||
-        criteria.scanAtFilters.some(
-          (f) =>
-            (!f.earliestScanStartTime || view.scan.scanDate.getTime() >= f.earliestScanStartTime.getTime()) &&
-            (!f.latestScanStartTime || view.scan.scanDate.getTime() <= f.latestScanStartTime.getTime()),
-        )) &&
-      strings([view.scan.configurationArn], criteria.scanConfigurationArnFilters) &&
-      strings([view.scan.scanArn], criteria.scanArnFilters) &&
-      strings([view.scan.ownerId], criteria.scheduledByFilters) &&
-      numbers(scanCounts(view).failedChecks, criteria.failedChecksFilters) &&
-      strings(view.scan.targets.accountIds, criteria.targetAccountIdFilters),
-  );
+  return views.filter(scanFilter(criteria));
 }
 
 /** Newest first unless asked otherwise. */
-export function scanKey(view: CisScanView, sortBy: Shapes['ListCisScansSortBy'] | undefined, order: SortOrder | undefined): string {
-  const { scan } = view;
-  switch (sortBy) {
-    case 'STATUS':
-      return orderKey([scan.status, scan.scanDate.getTime(), scan.scanArn], order);
-    case 'SCHEDULED_BY':
-      return orderKey([scan.ownerId, scan.scanDate.getTime(), scan.scanArn], order);
-    case 'FAILED_CHECKS':
-      return orderKey([scanCounts(view).failedChecks, scan.scanDate.getTime(), scan.scanArn], order);
-    case 'SCAN_START_DATE':
-      return orderKey([scan.scanDate.getTime(), scan.scanArn], order);
-    case undefined:
-      return orderKey([scan.scanDate.getTime(), scan.scanArn], order ?? 'DESC');
-  }
+export function scanOrder(sortBy: Shapes['ListCisScansSortBy'] | undefined, order: SortOrder | undefined): ListOrder<CisScanView> {
+  return sortBy === undefined ? listOrder(SCAN_SORTS, 'SCAN_START_DATE', order ?? 'DESC') : listOrder(SCAN_SORTS, sortBy, order);
 }
 
 // ---------------------------------------------------------------- results
@@ -224,20 +189,26 @@ export function resultDetails(view: CisScanView, accountId: string, instanceId: 
   }));
 }
 
+const RESULT_DETAIL_FIELDS: FieldTable<CisResultDetail, Shapes['CisScanResultDetailsFilterCriteria']> = {
+  findingStatusFilters: str((d) => d.result.status),
+  checkIdFilters: str((d) => d.check.id),
+  titleFilters: str((d) => d.check.title),
+  securityLevelFilters: str((d) => levelOf(d.check)),
+  findingArnFilters: str((d) => d.findingArn),
+};
+const resultDetailFilter = criteriaFilter(RESULT_DETAIL_FIELDS);
+
+const RESULT_DETAIL_SORTS: SortTable<CisResultDetail, Shapes['CisScanResultDetailsSortBy']> = {
+  CHECK_ID: (d) => [numberedKey(d.check.id)],
+  STATUS: (d) => [d.result.status, numberedKey(d.check.id)],
+};
+
 export function filterResultDetails(details: CisResultDetail[], criteria: Shapes['CisScanResultDetailsFilterCriteria'] | undefined): CisResultDetail[] {
-  if (!criteria) return details;
-  return details.filter(
-    (d) =>
-      equalsAny(d.result.status, criteria.findingStatusFilters) &&
-      strings([d.check.id], criteria.checkIdFilters) &&
-      strings([d.check.title], criteria.titleFilters) &&
-      equalsAny(levelOf(d.check), criteria.securityLevelFilters) &&
-      strings([d.findingArn], criteria.findingArnFilters),
-  );
+  return details.filter(resultDetailFilter(criteria));
 }
 
-export function resultDetailKey(d: CisResultDetail, sortBy: Shapes['CisScanResultDetailsSortBy'] = 'CHECK_ID', order?: SortOrder): string {
-  return orderKey(sortBy === 'STATUS' ? [d.result.status, numberedKey(d.check.id)] : [numberedKey(d.check.id)], order);
+export function resultDetailOrder(sortBy: Shapes['CisScanResultDetailsSortBy'] = 'CHECK_ID', order?: SortOrder): ListOrder<CisResultDetail> {
+  return listOrder(RESULT_DETAIL_SORTS, sortBy, order);
 }
 
 export interface CisCheckAggregate {
@@ -255,12 +226,27 @@ function count(counts: CisCheckAggregate['counts'], status: CisCheckResult['stat
   else counts.skipped++;
 }
 
+type ChecksCriteria = Shapes['CisScanResultsAggregatedByChecksFilterCriteria'];
+// The account filter narrows the instances counted, not the checks listed.
+const COUNTED_TARGET_FIELDS: FieldTable<CisScanTarget, Pick<ChecksCriteria, 'accountIdFilters'>> = {
+  accountIdFilters: str((t) => t.accountId),
+};
+const countedTargetFilter = criteriaFilter(COUNTED_TARGET_FIELDS);
+const CHECK_AGGREGATE_FIELDS: FieldTable<CisCheckAggregate, Omit<ChecksCriteria, 'accountIdFilters'>> = {
+  checkIdFilters: str((a) => a.check.id),
+  titleFilters: str((a) => a.check.title),
+  platformFilters: str((a) => a.platform),
+  failedResourcesFilters: { kind: 'number', value: (a) => a.counts.failed },
+  securityLevelFilters: str((a) => levelOf(a.check)),
+};
+const checkAggregateFilter = criteriaFilter(CHECK_AGGREGATE_FIELDS);
+
 /** Per check (and platform): how many instances passed, failed and skipped it. */
-export function checkAggregates(view: CisScanView, criteria: Shapes['CisScanResultsAggregatedByChecksFilterCriteria'] | undefined): CisCheckAggregate[] {
+export function checkAggregates(view: CisScanView, criteria: ChecksCriteria | undefined): CisCheckAggregate[] {
   const byCheck = new Map<string, CisCheckAggregate>();
+  const counted = countedTargetFilter(criteria);
   for (const target of view.resources) {
-    // The account filter narrows the instances counted, not the checks listed.
-    if (!strings([target.accountId], criteria?.accountIdFilters)) continue;
+    if (!counted(target)) continue;
     const benchmark = benchmarkOf(target);
     if (!benchmark) continue;
     for (const result of target.results) {
@@ -275,30 +261,19 @@ export function checkAggregates(view: CisScanView, criteria: Shapes['CisScanResu
       aggregate.accountIds.add(target.accountId);
     }
   }
-  return [...byCheck.values()].filter(
-    (a) =>
-      strings([a.check.id], criteria?.checkIdFilters) &&
-      strings([a.check.title], criteria?.titleFilters) &&
-      strings([a.platform], criteria?.platformFilters) &&
-      numbers(a.counts.failed, criteria?.failedResourcesFilters) &&
-      equalsAny(levelOf(a.check), criteria?.securityLevelFilters),
-  );
+  return [...byCheck.values()].filter(checkAggregateFilter(criteria));
 }
 
-export function checkAggregateKey(a: CisCheckAggregate, sortBy: Shapes['CisScanResultsAggregatedByChecksSortBy'] = 'CHECK_ID', order?: SortOrder): string {
-  const unique = [numberedKey(a.check.id), a.platform];
-  switch (sortBy) {
-    case 'CHECK_ID':
-      return orderKey(unique, order);
-    case 'TITLE':
-      return orderKey([a.check.title, ...unique], order);
-    case 'PLATFORM':
-      return orderKey([a.platform, numberedKey(a.check.id)], order);
-    case 'FAILED_COUNTS':
-      return orderKey([a.counts.failed, ...unique], order);
-    case 'SECURITY_LEVEL':
-      return orderKey([levelOf(a.check), ...unique], order);
-  }
+const CHECK_AGGREGATE_SORTS: SortTable<CisCheckAggregate, Shapes['CisScanResultsAggregatedByChecksSortBy']> = {
+  CHECK_ID: (a) => [numberedKey(a.check.id), a.platform],
+  TITLE: (a) => [a.check.title, numberedKey(a.check.id), a.platform],
+  PLATFORM: (a) => [a.platform, numberedKey(a.check.id)],
+  FAILED_COUNTS: (a) => [a.counts.failed, numberedKey(a.check.id), a.platform],
+  SECURITY_LEVEL: (a) => [levelOf(a.check), numberedKey(a.check.id), a.platform],
+};
+
+export function checkAggregateOrder(sortBy: Shapes['CisScanResultsAggregatedByChecksSortBy'] = 'CHECK_ID', order?: SortOrder): ListOrder<CisCheckAggregate> {
+  return listOrder(CHECK_AGGREGATE_SORTS, sortBy, order);
 }
 
 export function checkAggregateDescription(a: CisCheckAggregate): string {
@@ -312,42 +287,35 @@ export function targetCounts(target: CisScanTarget): CisCheckAggregate['counts']
   return counts;
 }
 
+const TARGET_FIELDS: FieldTable<CisScanTarget, Shapes['CisScanResultsAggregatedByTargetResourceFilterCriteria']> = {
+  accountIdFilters: str((t) => t.accountId),
+  // An instance matches a status when one of its checks has it.
+  statusFilters: strs((t) => t.results.map((r) => r.status)),
+  checkIdFilters: strs((t) => t.results.map((r) => r.checkId)),
+  targetResourceIdFilters: str((t) => t.instanceId),
+  targetResourceTagFilters: { kind: 'map', maps: (t) => [t.tags] },
+  platformFilters: str((t) => t.platform),
+  targetStatusFilters: str((t) => t.targetStatus),
+  targetStatusReasonFilters: str((t) => t.targetStatusReason),
+  failedChecksFilters: { kind: 'number', value: (t) => targetCounts(t).failed },
+};
+const targetFilter = criteriaFilter(TARGET_FIELDS);
+
+const TARGET_SORTS: SortTable<CisScanTarget, Shapes['CisScanResultsAggregatedByTargetResourceSortBy']> = {
+  RESOURCE_ID: (t) => [t.instanceId, t.accountId],
+  FAILED_COUNTS: (t) => [targetCounts(t).failed, t.instanceId, t.accountId],
+  ACCOUNT_ID: (t) => [t.accountId, t.instanceId],
+  PLATFORM: (t) => [t.platform, t.instanceId, t.accountId],
+  TARGET_STATUS: (t) => [t.targetStatus, t.instanceId, t.accountId],
+  TARGET_STATUS_REASON: (t) => [t.targetStatusReason, t.instanceId, t.accountId],
+};
+
 export function filterTargets(view: CisScanView, criteria: Shapes['CisScanResultsAggregatedByTargetResourceFilterCriteria'] | undefined): CisScanTarget[] {
-  if (!criteria) return view.resources;
-  return view.resources.filter(
-    (t) =>
-      strings([t.accountId], criteria.accountIdFilters) &&
-      // An instance matches a status when one of its checks has it.
-      (!criteria.statusFilters?.length || criteria.statusFilters.some((f) => t.results.some((r) => r.status === f.value))) &&
-      strings(
-        t.results.map((r) => r.checkId),
-        criteria.checkIdFilters,
-      ) &&
-      strings([t.instanceId], criteria.targetResourceIdFilters) &&
-      tagged([instanceTags(t)], criteria.targetResourceTagFilters) &&
-      strings([t.platform], criteria.platformFilters) &&
-      equalsAny(t.targetStatus, criteria.targetStatusFilters) &&
-      equalsAny(t.targetStatusReason, criteria.targetStatusReasonFilters) &&
-      numbers(targetCounts(t).failed, criteria.failedChecksFilters),
-  );
+  return view.resources.filter(targetFilter(criteria));
 }
 
-export function targetKey(t: CisScanTarget, sortBy: Shapes['CisScanResultsAggregatedByTargetResourceSortBy'] = 'RESOURCE_ID', order?: SortOrder): string {
-  const unique = [t.instanceId, t.accountId];
-  switch (sortBy) {
-    case 'RESOURCE_ID':
-      return orderKey(unique, order);
-    case 'FAILED_COUNTS':
-      return orderKey([targetCounts(t).failed, ...unique], order);
-    case 'ACCOUNT_ID':
-      return orderKey([t.accountId, t.instanceId], order);
-    case 'PLATFORM':
-      return orderKey([t.platform, ...unique], order);
-    case 'TARGET_STATUS':
-      return orderKey([t.targetStatus, ...unique], order);
-    case 'TARGET_STATUS_REASON':
-      return orderKey([t.targetStatusReason, ...unique], order);
-  }
+export function targetOrder(sortBy: Shapes['CisScanResultsAggregatedByTargetResourceSortBy'] = 'RESOURCE_ID', order?: SortOrder): ListOrder<CisScanTarget> {
+  return listOrder(TARGET_SORTS, sortBy, order);
 }
 
 /** The tags that selected an instance for the scan. */
@@ -360,7 +328,8 @@ export function targetTagsOf(view: CisScanView, target: CisScanTarget): CisTarge
 /** The report's rows: each check of each instance, and one row for an instance with no results. */
 export function reportRows(view: CisScanView): CisReportRow[] {
   const rows: CisReportRow[] = [];
-  const ordered = [...view.resources].sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
+  const { keyOf } = targetOrder();
+  const ordered = [...view.resources].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   for (const target of ordered) {
     const base = {
       accountId: target.accountId,

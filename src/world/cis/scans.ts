@@ -19,11 +19,14 @@ import { benchmarkById, benchmarkForPlatform, checkOfRule, checksAtLevel, simula
 import { checkSchedule, nextRunAfter, normalizedSchedule, type CisSchedule } from './schedule.js';
 import { WorldError } from '../platform/errors.js';
 import { nextId, sha256, uuidFrom } from '../platform/ids.js';
-import { enabledState, type Caller } from '../accounts/accounts.js';
+import { enabledState } from '../accounts/accounts.js';
+import type { Caller } from '../world.js';
 import type { AccountRegion, World } from '../world.js';
 import { z } from 'zod';
 import { declareState, savedCounter, savedDate, savedRecords } from '../platform/state.js';
 import { registerTask, taskId, taskTime } from '../platform/tasks.js';
+import { standingOf } from '../accounts/organizations.js';
+import { forgetTags } from '../accounts/tags.js';
 
 type Shapes = components['schemas'];
 export type CisSecurityLevel = Shapes['CisSecurityLevel'];
@@ -166,7 +169,7 @@ const SCAN_JOB_RESOURCE = 'CIS_SCAN_JOB';
 
 /** The accounts a delegated administrator may target besides itself: its associated members. */
 function memberAccounts(world: World, accountId: string, region: string): string[] {
-  const standing = world.standing(accountId, region);
+  const standing = standingOf(world, accountId, region);
   if (!standing.isDelegatedAdmin) return [];
   const regional = standing.inspectorOrganization!;
   return [...regional.members.keys()].filter((id) => id !== accountId && regional.isAssociated(id)).sort();
@@ -187,7 +190,7 @@ function resolveAccounts(world: World, accountId: string, region: string, given:
     else if (refuse) {
       throw new WorldError(
         'AccessDenied',
-        world.standing(accountId, region).isDelegatedAdmin
+        standingOf(world, accountId, region).isDelegatedAdmin
           ? `Account ${id} is not a member associated with the delegated administrator ${accountId} in ${region}: a CIS scan can target only those.`
           : `Account ${accountId} can target only itself (SELF): only a delegated administrator can target other accounts, its members.`,
       );
@@ -254,7 +257,7 @@ export function createConfiguration(world: World, caller: Caller, spec: NewCisSc
   enabledState(world, caller);
   checkSchedule(spec.schedule);
   resolveAccounts(world, caller.accountId, caller.region, spec.accountIds, true);
-  const standing = world.standing(caller.accountId, caller.region);
+  const standing = standingOf(world, caller.accountId, caller.region);
   const ownerId = standing.isDelegatedAdmin ? standing.organization!.id : caller.accountId;
   const id = nextId(world.global.cis, caller.accountId, caller.region, 'cis-configuration', spec.scanName);
   const now = world.clock.now();
@@ -273,6 +276,7 @@ export function createConfiguration(world: World, caller: Caller, spec: NewCisSc
   };
   world.global.cis.configurations.set(configuration.arn, configuration);
   scheduleNextRun(world, configuration);
+  world.changed();
   return configuration;
 }
 
@@ -294,6 +298,7 @@ export function updateConfiguration(world: World, caller: Caller, arn: string, c
       scheduleNextRun(world, configuration);
     }
   }
+  world.changed();
   return configuration;
 }
 
@@ -301,7 +306,8 @@ export function updateConfiguration(world: World, caller: Caller, arn: string, c
 export function deleteConfiguration(world: World, caller: Caller, arn: string): void {
   configurationOf(world, caller, arn);
   world.global.cis.configurations.delete(arn);
-  world.global.tags.delete(arn);
+  forgetTags(world, arn);
+  world.changed();
 }
 
 /** Whether the ARN is a CIS scan configuration of the account in the region (tags can be put on it). */
@@ -455,6 +461,7 @@ function activeSession(world: World, caller: Caller, scanJobId: string, token: s
 function scheduleTimeout(world: World, scanJobId: string, session: CisSession): void {
   const dueAt = session.lastHealthAt.getTime() + CIS_SESSION_TIMEOUT_MS;
   world.scheduler.schedule(dueAt, { kind: 'cis-session-timeout', scanJobId, dueAt });
+  world.changed();
 }
 
 /** The plugin starts the job's session; starting it again with the same token changes nothing. */
@@ -512,6 +519,7 @@ export function stopSession(world: World, caller: Caller, scanJobId: string, tok
   else if (message.status === 'UNSUPPORTED_OS') finishTarget(scan, target, 'CANCELLED', 'UNSUPPORTED_OS');
   else finishTarget(scan, target, 'CANCELLED');
   finishScanIfDone(world, scan);
+  world.changed();
 }
 
 /** A session sent nothing for too long: its job timed out with what it reported. */

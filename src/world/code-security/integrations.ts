@@ -3,7 +3,8 @@
 // repositories imported as projects; deleted, DISABLING until the transition time, then gone.
 import { WorldError } from '../platform/errors.js';
 import { nextId, sha256 } from '../platform/ids.js';
-import { enabledState, type Caller } from '../accounts/accounts.js';
+import { enabledState } from '../accounts/accounts.js';
+import type { Caller } from '../world.js';
 import { emptyInventory } from '../inventory/inventory.js';
 import { reconcile } from '../scanning/coverage.js';
 import type { AccountRegion, World } from '../world.js';
@@ -12,6 +13,7 @@ import { registerTask, taskId } from '../platform/tasks.js';
 import { importedRepositories } from './repositories.js';
 import { applicableDefaults, associateIfRoom } from './scan-configurations.js';
 import { MAX_INTEGRATIONS, regionScanConfigurations, type CodeSecurityIntegration, type IntegrationType } from './state.js';
+import { forgetTags } from '../accounts/tags.js';
 
 const INTEGRATION_RESOURCE = 'AWS::Inspector2::CodeSecurityIntegration';
 
@@ -86,6 +88,7 @@ export function createIntegration(world: World, caller: Caller, spec: NewIntegra
     ...(instanceUrl ? { instanceUrl } : {}),
   };
   world.accountRegion(caller.accountId, caller.region).codeSecurity.integrations.set(arn, integration);
+  world.changed();
   return integration;
 }
 
@@ -114,6 +117,7 @@ export function authorizeIntegration(world: World, caller: Caller, arn: string, 
   integration.lastUpdateOn = world.clock.now();
   if (details.github) integration.installationId = details.github.installationId;
   world.afterTransition({ kind: 'activate-code-security-integration', integrationArn: arn });
+  world.changed();
   return integration;
 }
 
@@ -133,6 +137,7 @@ export function deleteIntegration(world: World, caller: Caller, arn: string): vo
     reconcile(world, state);
   }
   world.afterTransition({ kind: 'remove-code-security-integration', integrationArn: arn });
+  world.changed();
 }
 
 /** The transition after authorization: the integration is ACTIVE and its repositories are imported. */
@@ -158,7 +163,7 @@ export function removeIntegration(world: World, arn: string): void {
   const integrations = accountRegionOf(world, arn)?.codeSecurity.integrations;
   if (!integrations || integrations.get(arn)?.status !== 'DISABLING') return;
   integrations.delete(arn);
-  world.global.tags.delete(arn);
+  forgetTags(world, arn);
 }
 
 declare module '../platform/tasks.js' {

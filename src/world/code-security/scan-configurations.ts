@@ -4,7 +4,8 @@
 import type { components } from '../../../openapi/inspector2.js';
 import { WorldError } from '../platform/errors.js';
 import { nextId, sha256 } from '../platform/ids.js';
-import { enabledState, type Caller } from '../accounts/accounts.js';
+import { enabledState } from '../accounts/accounts.js';
+import type { Caller } from '../world.js';
 import type { CodeRepository } from '../inventory/inventory.js';
 import { visibleAccountRegions } from '../findings/query.js';
 import { coverageOf, queueScan, reconcile } from '../scanning/coverage.js';
@@ -19,6 +20,8 @@ import {
   type AssociationStatusCode,
   type CodeScanConfiguration,
 } from './state.js';
+import { standingOf } from '../accounts/organizations.js';
+import { forgetTags } from '../accounts/tags.js';
 
 type Shapes = components['schemas'];
 
@@ -87,7 +90,7 @@ function normalized(configuration: Shapes['CodeSecurityScanConfiguration'], seed
 
 /** A delegated administrator's organization-level scan configurations in a region (none when the account is its own administrator or has none). */
 function organizationConfigurations(world: World, accountId: string, region: string): CodeScanConfiguration[] {
-  const admin = world.standing(accountId, region).delegatedAdminAccountId;
+  const admin = standingOf(world, accountId, region).delegatedAdminAccountId;
   if (admin === undefined || admin === accountId) return [];
   return [...(world.existingAccountRegion(admin, region)?.codeSecurity.scanConfigurations.values() ?? [])].filter((c) => c.level === 'ORGANIZATION');
 }
@@ -163,11 +166,13 @@ function refreshProjects(world: World, region: string, projectIds: Iterable<stri
       if (rescan && coverageOf(state, id, 'CODE')?.resource.lastScannedAt) queueScan(world, state, id, 'CODE');
     }
   }
+  // Every change to scan configurations and their projects ends here.
+  world.changed();
 }
 
 export function createScanConfiguration(world: World, caller: Caller, spec: NewScanConfiguration): CodeScanConfiguration {
   const own = enabledState(world, caller).codeSecurity.scanConfigurations;
-  const standing = world.standing(caller.accountId, caller.region);
+  const standing = standingOf(world, caller.accountId, caller.region);
   if (spec.level === 'ORGANIZATION' && !standing.isDelegatedAdmin) {
     throw new WorldError(
       'AccessDenied',
@@ -223,6 +228,7 @@ export function createScanConfiguration(world: World, caller: Caller, spec: NewS
     }
     refreshProjects(world, configuration.region, configuration.projectIds, false);
   }
+  world.changed();
   return configuration;
 }
 
@@ -239,7 +245,7 @@ export function deleteScanConfiguration(world: World, caller: Caller, arn: strin
   const configuration = scanConfigurationOf(world, caller, arn, 'write');
   // Only its owner may delete it, so it is the caller's.
   world.accountRegion(caller.accountId, caller.region).codeSecurity.scanConfigurations.delete(arn);
-  world.global.tags.delete(arn);
+  forgetTags(world, arn);
   refreshProjects(world, configuration.region, configuration.projectIds, true);
 }
 

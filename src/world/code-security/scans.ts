@@ -2,7 +2,8 @@
 // the scan time has passed, then SUCCESSFUL or FAILED with the scanner's outcome.
 import { WorldError } from '../platform/errors.js';
 import { nextId } from '../platform/ids.js';
-import { enabledState, type Caller } from '../accounts/accounts.js';
+import { enabledState } from '../accounts/accounts.js';
+import type { Caller } from '../world.js';
 import { coverageOf, queueScan, reconcile } from '../scanning/coverage.js';
 import { codeRepositoryId } from '../scanning/resources.js';
 import type { World } from '../world.js';
@@ -44,6 +45,7 @@ export function startScan(world: World, caller: Caller, projectId: string): Code
     region: caller.region,
     scanId: scan.scanId,
   });
+  world.changed();
   return scan;
 }
 

@@ -7,11 +7,13 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { declareState } from '../platform/state.js';
 import type { components } from '../../../openapi/inspector2.js';
-import type { Caller } from '../accounts/accounts.js';
+import type { Caller } from '../world.js';
 import { WorldError } from '../platform/errors.js';
 import { findingFilter } from './query.js';
 import type { Finding } from './documents.js';
 import type { AccountRegion, World } from '../world.js';
+import { standingOf } from '../accounts/organizations.js';
+import { forgetTags } from '../accounts/tags.js';
 
 type FilterCriteria = components['schemas']['FilterCriteria'];
 
@@ -38,7 +40,7 @@ function checkName(name: string): void {
 }
 
 function refuseMemberSuppression(world: World, caller: Caller, action: SavedFilter['action']): void {
-  const admin = world.standing(caller.accountId, caller.region).delegatedAdminAccountId;
+  const admin = standingOf(world, caller.accountId, caller.region).delegatedAdminAccountId;
   if (action === 'SUPPRESS' && admin) {
     throw new WorldError('AccessDenied', `Member accounts in an organization can't create or manage suppression rules; ask the delegated administrator ${admin}.`);
   }
@@ -83,6 +85,7 @@ export function createFilter(world: World, caller: Caller, spec: NewFilter): Sav
   };
   state.filters.set(filter.arn, filter);
   if (filter.action === 'SUPPRESS') applySuppressionFor(world, caller);
+  world.changed();
   return filter;
 }
 
@@ -98,19 +101,21 @@ export function updateFilter(world: World, caller: Caller, arn: string, change: 
   const wasSuppressing = filter.action === 'SUPPRESS';
   Object.assign(filter, Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)), { updatedAt: world.clock.now() });
   if (wasSuppressing || filter.action === 'SUPPRESS') applySuppressionFor(world, caller);
+  world.changed();
   return filter;
 }
 
 export function deleteFilter(world: World, caller: Caller, arn: string): void {
   const { state, filter } = filterOf(world, caller, arn);
   state.filters.delete(arn);
-  world.global.tags.delete(arn);
+  forgetTags(world, arn);
   if (filter.action === 'SUPPRESS') applySuppressionFor(world, caller);
+  world.changed();
 }
 
 /** The suppression rules that govern an account-region's findings: its own and its delegated administrator's. */
 function suppressionRules(world: World, state: AccountRegion): SavedFilter[] {
-  const admin = world.standing(state.accountId, state.region).delegatedAdminAccountId;
+  const admin = standingOf(world, state.accountId, state.region).delegatedAdminAccountId;
   const sources = admin ? [state, world.accountRegion(admin, state.region)] : [state];
   return sources.flatMap((s) => [...s.filters.values()].filter((f) => f.action === 'SUPPRESS'));
 }
@@ -135,7 +140,7 @@ export function applySuppression(world: World, state: AccountRegion, findings?: 
 
 /** Recomputes the findings a caller's rules govern: its own, and a delegated administrator's members'. */
 function applySuppressionFor(world: World, caller: Caller): void {
-  const standing = world.standing(caller.accountId, caller.region);
+  const standing = standingOf(world, caller.accountId, caller.region);
   const states = [world.accountRegion(caller.accountId, caller.region)];
   if (standing.isDelegatedAdmin) {
     const organization = standing.inspectorOrganization!;

@@ -1,126 +1,20 @@
-// The query engine: filter criteria, sorting and the documents a caller may see. One
-// engine for findings (ListFindings, aggregations, reports, suppression rules) and one for
-// coverage (ListCoverage, ListCoverageStatistics), both built from a table that says, for
-// each criterion, which kind of filter it is and where its values are in the document.
-//
-// Semantics: within one criterion, EQUALS and PREFIX filters are OR'ed and NOT_EQUALS
-// filters are AND'ed (a document matches when none of its values equals any of them);
-// ranges (dates, numbers, ports), maps and packages are OR'ed; criteria are AND'ed. A
-// list-valued field matches a positive filter when any element does.
+// The findings' half of the query engine: the field table of FilterCriteria, the sort
+// orders of ListFindings, and pages of findings walked from per-revision indexes. One engine
+// for ListFindings, ListFindingAggregations (aggregations.ts), findings reports and
+// suppression rules; the generic filter kinds and their semantics are engine.ts's, the
+// token codec paging.ts's.
 import type { components } from '../../../openapi/inspector2.js';
-import type { CoveredResource, Finding } from './documents.js';
+import type { Finding } from './documents.js';
 import { columnsOf, type FindingColumns } from './finding-map.js';
+import { compileField, criteriaFilter, givenCriteria, str, strs, visibleAccountRegions, type DateFilter, type Field, type FieldTable } from './engine.js';
+import { decodeToken, encodeToken, pageSize, type KeyPart, type Page, type PageRequest, type TokenScope } from './paging.js';
+import type { Caller } from '../world.js';
 import type { AccountRegion, World } from '../world.js';
 
+export { visibleAccountRegions } from './engine.js';
+export { resourceFilter } from './coverage-query.js';
+
 type Shapes = components['schemas'];
-
-interface StringFilter {
-  comparison: 'EQUALS' | 'PREFIX' | 'NOT_EQUALS';
-  value: string;
-}
-interface DateFilter {
-  startInclusive?: Date;
-  endInclusive?: Date;
-}
-interface NumberFilter {
-  lowerInclusive?: number;
-  upperInclusive?: number;
-}
-interface MapFilter {
-  comparison: 'EQUALS';
-  key: string;
-  value?: string;
-}
-
-type Field<D> =
-  | { kind: 'string'; values: (doc: D) => (string | undefined)[]; /** Set when the field has one value: tested without a list. */ value?: (doc: D) => string | undefined }
-  | { kind: 'date'; value: (doc: D) => Date | undefined }
-  | { kind: 'number'; value: (doc: D) => number | undefined }
-  | { kind: 'map'; maps: (doc: D) => (Record<string, string> | undefined)[] }
-  | { kind: 'port'; value: (doc: D) => { begin: number; end: number } | undefined }
-  | { kind: 'package'; packages: (doc: D) => Shapes['VulnerablePackage'][] };
-
-/** One criterion of string filters against a document's values (EQUALS/PREFIX OR'ed, NOT_EQUALS AND'ed). */
-export function matchString(values: (string | undefined)[], filters: StringFilter[]): boolean {
-  const present = values.filter((v): v is string => v !== undefined);
-  const positive = filters.filter((f) => f.comparison !== 'NOT_EQUALS');
-  const negative = filters.filter((f) => f.comparison === 'NOT_EQUALS');
-  if (negative.some((f) => present.includes(f.value))) return false;
-  if (positive.length === 0) return true;
-  return positive.some((f) => present.some((v) => (f.comparison === 'EQUALS' ? v === f.value : v.startsWith(f.value))));
-}
-
-function inRange(value: number | undefined, low: number | undefined, high: number | undefined): boolean {
-  return value !== undefined && (low === undefined || value >= low) && (high === undefined || value <= high);
-}
-
-function matchField<D>(doc: D, field: Field<D>, filters: unknown[]): boolean {
-  switch (field.kind) {
-    case 'string':
-      return matchString(field.values(doc), filters as StringFilter[]);
-    case 'date': {
-      const value = field.value(doc)?.getTime();
-      return (filters as DateFilter[]).some((f) => inRange(value, f.startInclusive?.getTime(), f.endInclusive?.getTime()));
-    }
-    case 'number':
-      return (filters as NumberFilter[]).some((f) => inRange(field.value(doc), f.lowerInclusive, f.upperInclusive));
-    case 'map':
-      return (filters as MapFilter[]).some((f) =>
-        field.maps(doc).some((map) => map !== undefined && f.key in map && (f.value === undefined || map[f.key] === f.value)),
-      );
-    case 'port': {
-      const range = field.value(doc);
-      return (filters as Shapes['PortRangeFilter'][]).some(
-        (f) => range !== undefined && range.begin >= (f.beginInclusive ?? 0) && range.end <= (f.endInclusive ?? 65535),
-      );
-    }
-    case 'package':
-      // Every sub-filter given must hold for one and the same package.
-      return (filters as Shapes['PackageFilter'][]).some((f) =>
-        field.packages(doc).some(
-          (p) =>
-            (!f.name || matchString([p.name], [f.name as StringFilter])) &&
-            (!f.version || matchString([p.version], [f.version as StringFilter])) &&
-            (!f.epoch || inRange(p.epoch ?? 0, f.epoch.lowerInclusive, f.epoch.upperInclusive)) &&
-            (!f.release || matchString([p.release], [f.release as StringFilter])) &&
-            (!f.architecture || matchString([p.arch], [f.architecture as StringFilter])) &&
-            (!f.sourceLayerHash || matchString([p.sourceLayerHash], [f.sourceLayerHash as StringFilter])) &&
-            (!f.sourceLambdaLayerArn || matchString([p.sourceLambdaLayerArn], [f.sourceLambdaLayerArn as StringFilter])) &&
-            (!f.filePath || matchString([p.filePath], [f.filePath as StringFilter])),
-        ),
-      );
-  }
-}
-
-type Predicate<D> = (doc: D) => boolean;
-
-/** One criterion's filters as a test; string filters are sorted into sets once, not per document. */
-function compileField<D>(field: Field<D>, filters: unknown[]): Predicate<D> {
-  if (field.kind !== 'string') return (doc) => matchField(doc, field, filters);
-  const stringFilters = filters as StringFilter[];
-  const excluded = new Set(stringFilters.filter((f) => f.comparison === 'NOT_EQUALS').map((f) => f.value));
-  const equal = new Set(stringFilters.filter((f) => f.comparison === 'EQUALS').map((f) => f.value));
-  const prefixes = stringFilters.filter((f) => f.comparison === 'PREFIX').map((f) => f.value);
-  const anyPositive = equal.size > 0 || prefixes.length > 0;
-  const single = field.value;
-  if (single) {
-    return (doc) => {
-      const value = single(doc);
-      if (value === undefined) return !anyPositive;
-      if (excluded.has(value)) return false;
-      return !anyPositive || equal.has(value) || prefixes.some((p) => value.startsWith(p));
-    };
-  }
-  return (doc) => {
-    let matched = !anyPositive;
-    for (const value of field.values(doc)) {
-      if (value === undefined) continue;
-      if (excluded.has(value)) return false;
-      if (!matched && (equal.has(value) || prefixes.some((p) => value.startsWith(p)))) matched = true;
-    }
-    return matched;
-  };
-}
 
 /** The column a field is filtered on: one value (or list of values) per finding, read once per revision. */
 const columnReaders = new WeakMap<Field<Finding>, (finding: Finding) => unknown>();
@@ -142,47 +36,31 @@ function columnReader(field: Field<Finding>): ((finding: Finding) => unknown) | 
  * the other kinds (maps, ports, packages) from the document.
  */
 export function findingIndexFilter(criteria: Shapes['FilterCriteria'] | undefined, columns: FindingColumns): (index: number) => boolean {
-  const checks = Object.entries(criteria ?? {})
-    .filter(([name, filters]) => FINDING_FIELDS[name as keyof Shapes['FilterCriteria']] !== undefined && Array.isArray(filters))
-    .map(([name, filters]): ((index: number) => boolean) => {
-      const field = FINDING_FIELDS[name as keyof Shapes['FilterCriteria']];
-      const read = columnReader(field);
-      if (!read) {
-        const test = compileField(field, filters as unknown[]);
-        return (index) => test(columns.findings[index]!);
-      }
-      const column = columns.column(read);
-      // The field's test, applied to the column's value instead of the document.
-      const onValue: Field<unknown> =
-        field.kind === 'string'
-          ? field.value
-            ? { kind: 'string', values: (v) => [v as string | undefined], value: (v) => v as string | undefined }
-            : { kind: 'string', values: (v) => v as (string | undefined)[] }
-          : field.kind === 'date'
-            ? { kind: 'number', value: (v) => v as number | undefined }
-            : { kind: 'number', value: (v) => v as number | undefined };
-      const dateAsNumbers = (filters as DateFilter[]).map((f) => ({ lowerInclusive: f.startInclusive?.getTime(), upperInclusive: f.endInclusive?.getTime() }));
-      const test = compileField(onValue, field.kind === 'date' ? dateAsNumbers : (filters as unknown[]));
-      return (index) => test(column[index]);
-    });
+  const checks = givenCriteria(FINDING_FIELDS, criteria).map(({ field, filters }): ((index: number) => boolean) => {
+    const read = columnReader(field);
+    if (!read) {
+      const test = compileField(field, filters);
+      return (index) => test(columns.findings[index]!);
+    }
+    const column = columns.column(read);
+    // The field's test, applied to the column's value instead of the document.
+    const onValue: Field<unknown> =
+      field.kind === 'string'
+        ? field.value
+          ? { kind: 'string', values: (v) => [v as string | undefined], value: (v) => v as string | undefined }
+          : { kind: 'string', values: (v) => v as (string | undefined)[] }
+        : field.kind === 'date'
+          ? { kind: 'number', value: (v) => v as number | undefined }
+          : { kind: 'number', value: (v) => v as number | undefined };
+    const dateAsNumbers = (filters as DateFilter[]).map((f) => ({ lowerInclusive: f.startInclusive?.getTime(), upperInclusive: f.endInclusive?.getTime() }));
+    const test = compileField(onValue, field.kind === 'date' ? dateAsNumbers : filters);
+    return (index) => test(column[index]);
+  });
   return (index) => {
     for (const check of checks) if (!check(index)) return false;
     return true;
   };
 }
-
-/** Criteria compiled into one test, to run over many documents. */
-function compiler<D, C extends object>(table: { [K in keyof C]-?: Field<D> }) {
-  return (criteria: C | undefined): Predicate<D> => {
-    const checks = Object.entries(criteria ?? {})
-      .filter(([name, filters]) => table[name as keyof C] !== undefined && Array.isArray(filters))
-      .map(([name, filters]) => compileField(table[name as keyof C], filters as unknown[]));
-    return checks.length === 0 ? () => true : (doc) => checks.every((check) => check(doc));
-  };
-}
-
-const str = <D>(get: (doc: D) => string | undefined): Field<D> => ({ kind: 'string', values: (doc) => [get(doc)], value: get });
-const strs = <D>(get: (doc: D) => (string | undefined)[] | undefined): Field<D> => ({ kind: 'string', values: (doc) => get(doc) ?? [] });
 
 type Resource = Finding['resources'][number];
 const resources = (f: Finding): Resource[] => f.resources;
@@ -191,7 +69,7 @@ const ecr = (f: Finding) => resources(f).map((r) => r.details?.awsEcrContainerIm
 const lambda = (f: Finding) => resources(f).map((r) => r.details?.awsLambdaFunction);
 const firstDate = (dates: (Date | undefined)[]) => dates.find((d) => d !== undefined);
 
-const FINDING_FIELDS: { [K in keyof Shapes['FilterCriteria']]-?: Field<Finding> } = {
+const FINDING_FIELDS: FieldTable<Finding, Shapes['FilterCriteria']> = {
   findingArn: str((f) => f.findingArn),
   awsAccountId: str((f) => f.awsAccountId),
   findingType: str((f) => f.type),
@@ -241,69 +119,11 @@ const FINDING_FIELDS: { [K in keyof Shapes['FilterCriteria']]-?: Field<Finding> 
 };
 
 /** The test of a FilterCriteria, compiled once for a list, report or suppression rule. */
-export const findingFilter = compiler<Finding, Shapes['FilterCriteria']>(FINDING_FIELDS);
-
-const meta = (r: CoveredResource) => r.resourceMetadata;
-
-const COVERAGE_FIELDS: { [K in keyof Shapes['CoverageFilterCriteria']]-?: Field<CoveredResource> } = {
-  scanStatusCode: str((r) => r.scanStatus?.statusCode),
-  scanStatusReason: str((r) => r.scanStatus?.reason),
-  accountId: str((r) => r.accountId),
-  resourceId: str((r) => r.resourceId),
-  resourceType: str((r) => r.resourceType),
-  scanType: str((r) => r.scanType),
-  ecrRepositoryName: str((r) => meta(r)?.ecrRepository?.name),
-  ecrImageTags: strs((r) => meta(r)?.ecrImage?.tags),
-  ec2InstanceTags: { kind: 'map', maps: (r) => [meta(r)?.ec2?.tags] },
-  lambdaFunctionName: str((r) => meta(r)?.lambdaFunction?.functionName),
-  lambdaFunctionTags: { kind: 'map', maps: (r) => [meta(r)?.lambdaFunction?.functionTags] },
-  lambdaFunctionRuntime: str((r) => meta(r)?.lambdaFunction?.runtime),
-  lastScannedAt: { kind: 'date', value: (r) => r.lastScannedAt },
-  scanMode: str((r) => r.scanMode),
-  imagePulledAt: { kind: 'date', value: (r) => meta(r)?.ecrImage?.imagePulledAt },
-  ecrImageLastInUseAt: { kind: 'date', value: (r) => meta(r)?.ecrImage?.lastInUseAt },
-  ecrImageInUseCount: { kind: 'number', value: (r) => meta(r)?.ecrImage?.inUseCount },
-  codeRepositoryProjectName: str((r) => meta(r)?.codeRepository?.projectName),
-  codeRepositoryProviderType: str((r) => meta(r)?.codeRepository?.providerType),
-  codeRepositoryProviderTypeVisibility: str((r) => meta(r)?.codeRepository?.providerTypeVisibility),
-  lastScannedCommitId: str((r) => meta(r)?.codeRepository?.lastScannedCommitId),
-};
-
-/** The test of a CoverageFilterCriteria, compiled once for a list or statistics. */
-export const coverageFilter = compiler<CoveredResource, Shapes['CoverageFilterCriteria']>(COVERAGE_FIELDS);
-
-// A resource is tested by its coverage row: SBOM exports select resources, not findings.
-const RESOURCE_FIELDS: { [K in keyof Shapes['ResourceFilterCriteria']]-?: Field<CoveredResource> } = {
-  accountId: str((r) => r.accountId),
-  resourceId: str((r) => r.resourceId),
-  resourceType: str((r) => r.resourceType),
-  ecrRepositoryName: str((r) => meta(r)?.ecrRepository?.name),
-  lambdaFunctionName: str((r) => meta(r)?.lambdaFunction?.functionName),
-  ecrImageTags: strs((r) => meta(r)?.ecrImage?.tags),
-  ec2InstanceTags: { kind: 'map', maps: (r) => [meta(r)?.ec2?.tags] },
-  lambdaFunctionTags: { kind: 'map', maps: (r) => [meta(r)?.lambdaFunction?.functionTags] },
-};
-
-/** The test of a ResourceFilterCriteria (SBOM exports), compiled once for an export. */
-export const resourceFilter = compiler<CoveredResource, Shapes['ResourceFilterCriteria']>(RESOURCE_FIELDS);
-
-/**
- * The account-regions whose documents the caller sees: its own, and a delegated
- * administrator's members' too.
- */
-export function visibleAccountRegions(world: World, accountId: string, region: string): AccountRegion[] {
-  const own = world.accountRegion(accountId, region);
-  const standing = world.standing(accountId, region);
-  if (!standing.isDelegatedAdmin) return [own];
-  const members = [...standing.inspectorOrganization!.members.values()]
-    .filter((m) => standing.inspectorOrganization!.isAssociated(m.accountId))
-    .map((m) => world.accountRegion(m.accountId, region));
-  return [own, ...members];
-}
+export const findingFilter = criteriaFilter<Finding, Shapes['FilterCriteria']>(FINDING_FIELDS);
 
 const SEVERITY_RANK: Record<string, number> = { UNTRIAGED: 0, INFORMATIONAL: 1, LOW: 2, MEDIUM: 3, HIGH: 4, CRITICAL: 5 };
 
-type SortKey = string | number | undefined;
+type SortKey = KeyPart;
 const SORT_KEYS: Record<Shapes['SortField'], (f: Finding) => SortKey> = {
   AWS_ACCOUNT_ID: (f) => f.awsAccountId,
   FINDING_TYPE: (f) => f.type,
@@ -410,4 +230,44 @@ export function findingOrder(sort: Shapes['SortCriteria'] | undefined) {
         .sort((a, b) => compare(a.at, b.at))
         .map((entry) => entry.finding),
   };
+}
+
+/** The caller's visible findings that match the criteria (through the columns of the query engine). */
+export function visibleFindings(world: World, accountId: string, region: string, criteria: Shapes['FilterCriteria'] | undefined): Finding[] {
+  return visibleAccountRegions(world, accountId, region).flatMap((state) => {
+    const columns = columnsOf(state.findings);
+    const matches = findingIndexFilter(criteria, columns);
+    return columns.findings.filter((_, index) => matches(index));
+  });
+}
+
+/** The model's FindingList holds at most 25 findings: larger pages are cut to that. */
+const MAX_FINDINGS_PAGE = 25;
+
+const isPosition = (after: unknown): after is FindingPosition =>
+  typeof after === 'object' &&
+  after !== null &&
+  typeof (after as { arn?: unknown }).arn === 'string' &&
+  ['string', 'number', 'undefined'].includes(typeof (after as { key?: unknown }).key);
+
+/**
+ * A page of ListFindings: the caller's visible findings that match, in the sort's order. The
+ * token holds the last finding's place in that order (its sort value and ARN), and is good
+ * for the same sort only (defaults applied).
+ */
+export function listFindings(
+  world: World,
+  caller: Caller,
+  request: PageRequest & { filterCriteria?: Shapes['FilterCriteria']; sortCriteria?: Shapes['SortCriteria'] },
+): Page<Finding> {
+  const sort = request.sortCriteria;
+  const scope: TokenScope = { op: 'ListFindings', sort: `${sort?.field ?? 'LAST_OBSERVED_AT'}/${sort?.sortOrder ?? 'DESC'}` };
+  const after = request.nextToken ? decodeToken(scope, request.nextToken, isPosition) : undefined;
+  const size = pageSize(request, MAX_FINDINGS_PAGE, MAX_FINDINGS_PAGE);
+  // One more than the page says whether there is a next one.
+  const states = visibleAccountRegions(world, caller.accountId, caller.region);
+  const upcoming = pageOfFindings(states, request.filterCriteria, sort, size + 1, after);
+  const findings = upcoming.slice(0, size);
+  if (upcoming.length <= size) return { items: findings };
+  return { items: findings, nextToken: encodeToken(scope, findingOrder(sort).position(findings.at(-1)!)) };
 }

@@ -4,13 +4,14 @@
 // destination, and the report SUCCEEDED — or FAILED with AWS's error code, or was
 // CANCELLED. Where objects go is the object store's business (a folder, or an S3 endpoint).
 import type { components } from '../../../openapi/inspector2.js';
-import type { Caller } from '../accounts/accounts.js';
+import type { Caller } from '../world.js';
 import type { Finding } from './documents.js';
 import { WorldError } from '../platform/errors.js';
 import { nextId } from '../platform/ids.js';
 import { makeRoomForJob } from './retention.js';
 import { findingFilter, findingOrder, visibleAccountRegions } from './query.js';
 import type { World } from '../world.js';
+import { ObjectStoreError } from '../platform/object-store.js';
 import { z } from 'zod';
 import { declareState, savedCounter, savedRecords } from '../platform/state.js';
 import { registerTask, taskAccountId, taskId, taskRegion } from '../platform/tasks.js';
@@ -31,19 +32,6 @@ export interface Report {
   errorMessage?: string;
 }
 
-/** Where report objects are written. Fails with an ObjectStoreError for a known cause. */
-export interface ObjectStore {
-  put(bucket: string, key: string, body: string, contentType: string): Promise<void>;
-}
-
-export class ObjectStoreError extends Error {
-  constructor(
-    readonly code: ReportErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const KMS_KEY = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/;
 
@@ -65,6 +53,7 @@ export function createReport(
   };
   reports.set(report.reportId, report);
   world.afterTransition({ kind: 'produce-report', accountId: report.accountId, region: report.region, reportId: report.reportId });
+  world.changed();
   return report;
 }
 
@@ -80,6 +69,7 @@ export function reportOf(world: World, caller: Caller, reportId?: string): Repor
 export function cancelReport(world: World, caller: Caller, reportId: string): void {
   const report = reportOf(world, caller, reportId);
   if (report.status === 'IN_PROGRESS') report.status = 'CANCELLED';
+  world.changed();
 }
 
 /** A report or export that cannot be written: FAILED, with the model's code and why. */

@@ -13,20 +13,22 @@
 // derived from the inventory, the findings and the virtual clock: the same world gives the
 // same bytes.
 import type { components } from '../../../openapi/inspector2.js';
-import type { Caller } from '../accounts/accounts.js';
+import type { Caller } from '../world.js';
 import { DEFAULT_DEEP_INSPECTION_PATHS } from '../accounts/configuration.js';
 import type { CoveredResource, Finding } from './documents.js';
 import { WorldError } from '../platform/errors.js';
 import { sha256 } from '../platform/ids.js';
 import type { InstalledPackage } from '../inventory/inventory.js';
 import { resourceFilter, visibleAccountRegions } from './query.js';
-import { fail, ObjectStoreError, type ReportErrorCode, type ReportStatus } from './reports.js';
+import { ObjectStoreError } from '../platform/object-store.js';
+import { fail, type ReportErrorCode, type ReportStatus } from './reports.js';
 import { makeRoomForJob } from './retention.js';
 import { findImage, lambdaFunctionArn } from '../scanning/resources.js';
 import type { AccountRegion, World } from '../world.js';
 import { z } from 'zod';
 import { declareState, savedCounter, savedRecords } from '../platform/state.js';
 import { registerTask, taskAccountId, taskId, taskRegion } from '../platform/tasks.js';
+import { standingOf } from '../accounts/organizations.js';
 
 type Shapes = components['schemas'];
 export type SbomFormat = Shapes['SbomReportFormat'];
@@ -68,6 +70,7 @@ export function createSbomExport(
   };
   exports.set(exported.reportId, exported);
   world.afterTransition({ kind: 'produce-sbom-export', accountId: exported.accountId, region: exported.region, reportId: exported.reportId });
+  world.changed();
   return exported;
 }
 
@@ -82,6 +85,7 @@ export function sbomExportOf(world: World, caller: Caller, reportId: string): Sb
 export function cancelSbomExport(world: World, caller: Caller, reportId: string): void {
   const exported = sbomExportOf(world, caller, reportId);
   if (exported.status === 'IN_PROGRESS') exported.status = 'CANCELLED';
+  world.changed();
 }
 
 
@@ -212,7 +216,7 @@ function contentsOf(world: World, state: AccountRegion, row: CoveredResource): E
       // The packages the scan collects (as the scanner does): the OS's, and language packages
       // under the deep inspection paths when deep inspection runs (it needs the SSM agent).
       const deepInspection = state.configuration.deepInspection;
-      const organizationPaths = world.standing(state.accountId, state.region).inspectorOrganization?.orgPackagePaths ?? [];
+      const organizationPaths = standingOf(world, state.accountId, state.region).inspectorOrganization?.orgPackagePaths ?? [];
       const paths = [...DEFAULT_DEEP_INSPECTION_PATHS, ...deepInspection.packagePaths, ...organizationPaths];
       const deep = deepInspection.activated && row.scanMode === 'EC2_SSM_AGENT_BASED';
       const packages = instance.packages.filter(

@@ -93,4 +93,5 @@ export function loadSeed(world: World, seed: Seed, onProgress?: () => void): voi
     world.state.accountRegion(entry.accountId, entry.region).inventory = inventoryFromSeed(entry, world.clock.nowMs());
     onProgress?.();
   }
+  world.changed();
 }

@@ -29,7 +29,11 @@ export class Clock {
   /** While transitions run, time stands still at the moment they were due, so that one step of the world has one time. */
   private frozenAt?: number;
 
-  constructor(options: ClockOptions = {}) {
+  constructor(
+    options: ClockOptions = {},
+    /** Called when the clock is moved (advance, set): the clock's setting is state. */
+    private readonly onMove?: () => void,
+  ) {
     this.manual = options.manual ?? false;
     const start = options.start?.getTime() ?? Date.now();
     this.base = this.manual ? start : start - Date.now();
@@ -59,12 +63,14 @@ export class Clock {
   advance(ms: number): void {
     if (!Number.isFinite(ms) || !inClockRange(this.nowMs() + ms)) throw new ClockRangeError('the clock cannot be moved outside the years 1970 to 9999');
     this.base += ms;
+    this.onMove?.();
   }
 
   /** Sets the clock to a moment; in running mode it runs on from there at real speed. Never outside the years 1970 to 9999. */
   set(at: Date): void {
     if (!inClockRange(at.getTime())) throw new ClockRangeError('the clock cannot be set outside the years 1970 to 9999');
     this.base = this.manual ? at.getTime() : at.getTime() - Date.now();
+    this.onMove?.();
   }
 
   /** The clock's setting as data (running mode: its offset from the real clock, so time runs on across a restart). */

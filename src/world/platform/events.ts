@@ -57,7 +57,11 @@ export class EventLog {
   /** How many events were sent: ids derive from it and what the event names, never from chance. */
   private readonly counter = { sequence: 0 };
 
-  constructor(private readonly now: () => Date) {}
+  constructor(
+    private readonly now: () => Date,
+    /** Called when the log changes (the world marks itself changed). */
+    private readonly onChange?: () => void,
+  ) {}
 
   private emit(detailType: InspectorEvent['detail-type'], account: string, region: string, resources: string[], detail: Record<string, unknown>): void {
     const time = this.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -75,6 +79,7 @@ export class EventLog {
     this.events.push(event);
     // Drop the oldest in batches: shifting a long array once per event costs a large scan dearly.
     if (this.events.length > MAX_EVENTS * 1.1) this.events.splice(0, this.events.length - MAX_EVENTS);
+    this.onChange?.();
     if (this.listeners.size) {
       const rendered = render(event);
       for (const listener of this.listeners) listener(rendered);
@@ -135,6 +140,7 @@ export class EventLog {
   clear(counter = false): void {
     this.events.length = 0;
     if (counter) this.counter.sequence = 0;
+    this.onChange?.();
   }
 
   /** Calls `listener` with every event from now on; returns how to stop. */

@@ -106,6 +106,7 @@ export function restoreSnapshot(world: World, snapshot: unknown): void {
   for (const vulnerability of document.catalog) world.catalog.add(vulnerability);
   world.events.restore(document.events as SavedEventLog | InspectorEvent[]);
   world.scheduler.restore(document.scheduler as { seq: number; queue: ScheduledTask<WorldTask>[] });
+  world.changed();
 }
 
 export function encodeSnapshot(snapshot: WorldSnapshot): string {

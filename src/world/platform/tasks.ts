@@ -9,7 +9,14 @@
 // The core runs whatever is registered; it imports no domain. A task names what it acts on
 // by id and does nothing when that is gone (an account reset, a report deleted).
 import { z } from 'zod';
-import type { World } from '../world.js';
+
+/**
+ * What tasks run against. world.ts says it is the World (declaration merging), so that the
+ * platform need not import the world that imports it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface TaskContext {}
+type World = TaskContext extends { world: infer W } ? W : never;
 
 /** The arguments of each kind of task. Each domain adds its own kinds. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging

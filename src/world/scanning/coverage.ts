@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { declareState, intact } from '../platform/state.js';
 import { registerTask, taskAccountId, taskRegion, taskId } from '../platform/tasks.js';
 import type { AccountRegion, World } from '../world.js';
+import { standingOf } from '../accounts/organizations.js';
 
 type CoverageScanType = CoveredResource['scanType'];
 
@@ -282,7 +283,7 @@ function eligibleRows(world: World, state: AccountRegion): Eligibility[] {
 
 /** The configuration the account scans with: its delegated administrator's, if it is a member. */
 export function effectiveConfiguration(world: World, state: AccountRegion): ScanConfiguration {
-  const admin = world.standing(state.accountId, state.region).delegatedAdminAccountId;
+  const admin = standingOf(world, state.accountId, state.region).delegatedAdminAccountId;
   return admin ? world.accountRegion(admin, state.region).configuration : state.configuration;
 }
 
@@ -346,6 +347,7 @@ export function reconcile(world: World, state: AccountRegion): void {
   }
   // Coverage changes on its own when a window closes: look again then.
   if (Number.isFinite(nextExpiry)) world.scheduler.schedule(nextExpiry, { kind: 'reconcile', accountId: state.accountId, region: state.region });
+  world.changed();
 }
 
 function revived(state: AccountRegion, eligibility: Eligibility, expiredAt: number): boolean {
@@ -390,6 +392,7 @@ export function queueScan(world: World, state: AccountRegion, resourceId: string
     world.events.coverage(state.region, row.resource);
   }
   scheduleScan(world, state, key);
+  world.changed();
   return true;
 }
 

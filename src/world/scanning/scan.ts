@@ -15,6 +15,7 @@ import { codeRepositoryId, ecrRepositoryArn, findCodeRepository, findImage, lamb
 import type { Vulnerability } from './catalog.js';
 import type { PackageMatch } from './vulnerabilities.js';
 import type { AccountRegion, World } from '../world.js';
+import { standingOf } from '../accounts/organizations.js';
 
 type CoverageScanType = CoveredResource['scanType'];
 
@@ -80,7 +81,7 @@ function findingsFor(world: World, state: AccountRegion, resource: CoveredResour
       const details = ec2Resource(state, instance);
       if (resource.scanType === 'NETWORK') return networkFindings(state, instance, details);
       const own = state.configuration.deepInspection;
-      const organization = world.standing(state.accountId, state.region).inspectorOrganization;
+      const organization = standingOf(world, state.accountId, state.region).inspectorOrganization;
       const deepPaths = [...DEFAULT_DEEP_INSPECTION_PATHS, ...own.packagePaths, ...(organization?.orgPackagePaths ?? [])];
       // Deep inspection (language packages) is per account, and needs the SSM agent.
       const deep = own.activated && resource.scanMode === 'EC2_SSM_AGENT_BASED';

@@ -14,6 +14,8 @@ export interface PackageMatch {
 export class VulnerabilityCatalog {
   private readonly byId = new Map<string, Vulnerability>();
   private readonly byPackage = new Map<string, Vulnerability[]>();
+  /** Called on every addition after construction (the world that holds the catalog marks itself changed). */
+  onChange?: () => void;
 
   constructor(entries: readonly Vulnerability[] = []) {
     for (const entry of entries) this.add(entry);
@@ -27,6 +29,7 @@ export class VulnerabilityCatalog {
       const key = `${affected.ecosystem}:${affected.package}`;
       this.byPackage.set(key, [...(this.byPackage.get(key) ?? []), vulnerability]);
     }
+    this.onChange?.();
   }
 
   private remove(id: string): void {
