@@ -18,6 +18,7 @@ import { cisReportCsv, cisReportPdf, type CisReportRow } from './report.js';
 import { enabledState } from '../accounts/accounts.js';
 import { uuidFrom } from '../platform/ids.js';
 import {
+  scanByArn,
   selectingTags,
   type CisCheckResult,
   type CisScanConfigurationRecord,
@@ -84,8 +85,9 @@ export function configurationOrder(sortBy: Shapes['CisScanConfigurationsSortBy']
 export function visibleScans(world: World, caller: Caller, detailLevel: Shapes['ListCisScansDetailLevel'] = 'ORGANIZATION'): CisScanView[] {
   enabledState(world, caller);
   const views: CisScanView[] = [];
-  for (const scan of world.global.cis.scans.values()) {
-    if (scan.region !== caller.region) continue;
+  // ORGANIZATION: the caller's own scans; MEMBER: any account's in the region that targeted it.
+  const owners = detailLevel === 'ORGANIZATION' ? [world.accountRegion(caller.accountId, caller.region)] : world.allAccountRegions().filter((s) => s.region === caller.region);
+  for (const scan of owners.flatMap((state) => [...state.cis.scans.values()])) {
     if (detailLevel === 'ORGANIZATION') {
       if (scan.accountId === caller.accountId) views.push({ scan, resources: [...scan.resources] });
     } else if (scan.targets.accountIds.includes(caller.accountId)) {
@@ -98,7 +100,7 @@ export function visibleScans(world: World, caller: Caller, detailLevel: Shapes['
 /** A scan whose results the caller may read; `missing` says how an unknown one is refused (the operations differ). */
 export function readableScan(world: World, caller: Caller, scanArn: string, missing: WorldErrorKind): CisScanView {
   enabledState(world, caller);
-  const scan = world.global.cis.scans.get(scanArn);
+  const scan = scanByArn(world, scanArn);
   if (scan && scan.region === caller.region) {
     if (scan.accountId === caller.accountId) return { scan, resources: [...scan.resources] };
     if (scan.targets.accountIds.includes(caller.accountId)) return { scan, resources: scan.resources.filter((t) => t.accountId === caller.accountId) };
@@ -388,8 +390,9 @@ export async function cisScanReport(
   if (stranger) throw new WorldError('Invalid', `Account ${stranger} is not a target account of the CIS scan ${scanArn} that you can report on.`);
   if (view.scan.status === 'IN_PROGRESS') return { status: 'IN_PROGRESS' };
   const accounts = targetAccounts?.length ? targetAccounts : undefined;
-  const cacheKey = [caller.accountId, scanArn, format, accounts?.join(',') ?? '*'].join('|');
-  const written = world.global.cis.reports.get(cacheKey);
+  // Written once per scan, format and accounts, for the caller (in its account-region).
+  const cacheKey = [scanArn, format, accounts?.join(',') ?? '*'].join('|');
+  const written = world.existingAccountRegion(caller.accountId, caller.region)?.cis.reports.get(cacheKey);
   if (written) return { status: 'SUCCEEDED', url: written };
   const scoped: CisScanView = accounts ? { scan: view.scan, resources: view.resources.filter((t) => accounts.includes(t.accountId)) } : view;
   const rows = reportRows(scoped);
@@ -416,7 +419,7 @@ export async function cisScanReport(
     return { status: 'FAILED' };
   }
   const url = objectUrl(world.objectStore, CIS_REPORT_BUCKET, key);
-  world.global.cis.reports.set(cacheKey, url);
+  world.existingAccountRegion(caller.accountId, caller.region)?.cis.reports.set(cacheKey, url);
   world.changed();
   return { status: 'SUCCEEDED', url };
 }

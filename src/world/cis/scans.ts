@@ -118,41 +118,30 @@ export interface CisScanRecord {
   resources: CisScanTarget[];
 }
 
-/** CIS scanning in every account and region (each item names its own). */
+/** An account's CIS scanning in one region. */
 export interface CisState {
   configurations: Map<string, CisScanConfigurationRecord>;
-  /** Scans by ARN, in the order they started. */
+  /** The scans its configurations ran, by ARN, in the order they started. */
   scans: Map<string, CisScanRecord>;
-  /** The scan ARN of each scan job, by scanJobId. */
-  jobs: Map<string, string>;
-  /** Report files written, by `<account>|<scan ARN>|<format>|<accounts>`: their URL. */
+  /** Report files written for this account, by `<scan ARN>|<format>|<accounts>`: their URL. */
   reports: Map<string, string>;
-  /** Counts the ids made, so that the same calls give the same ids. */
-  sequence: number;
 }
 
-export function emptyCisState(): CisState {
-  return { configurations: new Map(), scans: new Map(), jobs: new Map(), reports: new Map(), sequence: 0 };
+/** The CIS state of the account-region an ARN names (arn:<partition>:inspector2:<region>:<account>:...), if any. */
+export function cisOfArn(world: World, arn: string): CisState | undefined {
+  const [, , , region = '', accountId = ''] = arn.split(':');
+  return world.existingAccountRegion(accountId, region)?.cis;
 }
 
-/** Forgets everything (a reset of the world). */
-export function clearCis(cis: CisState): void {
-  cis.configurations.clear();
-  cis.scans.clear();
-  cis.jobs.clear();
-  cis.reports.clear();
-  cis.sequence = 0;
+/** A scan by its ARN, wherever it lives. */
+export function scanByArn(world: World, scanArn: string): CisScanRecord | undefined {
+  return cisOfArn(world, scanArn)?.scans.get(scanArn);
 }
 
-/** Forgets one account's configurations, the scans it scheduled and its reports (a reset of the account). */
-export function forgetCisAccount(cis: CisState, accountId: string): void {
-  for (const [arn, configuration] of cis.configurations) if (configuration.accountId === accountId) cis.configurations.delete(arn);
-  for (const [arn, scan] of cis.scans) {
-    if (scan.accountId !== accountId) continue;
-    cis.scans.delete(arn);
-    for (const target of scan.resources) cis.jobs.delete(target.scanJobId);
-  }
-  for (const key of cis.reports.keys()) if (key.startsWith(`${accountId}|`)) cis.reports.delete(key);
+/** The scan a scan job belongs to (jobs are looked up across accounts: the instance's account asks). */
+function scanOfJob(world: World, scanJobId: string): CisScanRecord | undefined {
+  const scanArn = world.global.cisJobs.get(scanJobId);
+  return scanArn === undefined ? undefined : scanByArn(world, scanArn);
 }
 
 /** The plugin reports health every few minutes; a session silent this long has lost its instance. */
@@ -232,13 +221,13 @@ export interface NewCisScanConfiguration {
 /** The caller's configurations in its region, in creation order. */
 export function configurationsOf(world: World, caller: Caller): CisScanConfigurationRecord[] {
   enabledState(world, caller);
-  return [...world.global.cis.configurations.values()].filter((c) => c.accountId === caller.accountId && c.region === caller.region);
+  return [...(world.existingAccountRegion(caller.accountId, caller.region)?.cis.configurations.values() ?? [])];
 }
 
 export function configurationOf(world: World, caller: Caller, arn: string): CisScanConfigurationRecord {
   enabledState(world, caller);
-  const configuration = world.global.cis.configurations.get(arn);
-  if (!configuration || configuration.accountId !== caller.accountId || configuration.region !== caller.region) {
+  const configuration = world.existingAccountRegion(caller.accountId, caller.region)?.cis.configurations.get(arn);
+  if (!configuration) {
     throw new WorldError('NotFound', `There is no CIS scan configuration ${arn} in account ${caller.accountId} in ${caller.region}.`);
   }
   return configuration;
@@ -259,7 +248,7 @@ export function createConfiguration(world: World, caller: Caller, spec: NewCisSc
   resolveAccounts(world, caller.accountId, caller.region, spec.accountIds, true);
   const standing = standingOf(world, caller.accountId, caller.region);
   const ownerId = standing.isDelegatedAdmin ? standing.organization!.id : caller.accountId;
-  const id = nextId(world.global.cis, caller.accountId, caller.region, 'cis-configuration', spec.scanName);
+  const id = nextId(world.global.cisIds, caller.accountId, caller.region, 'cis-configuration', spec.scanName);
   const now = world.clock.now();
   const configuration: CisScanConfigurationRecord = {
     arn: `arn:aws:inspector2:${caller.region}:${caller.accountId}:owner/${ownerId}/cis-configuration/${id}`,
@@ -274,7 +263,7 @@ export function createConfiguration(world: World, caller: Caller, spec: NewCisSc
     createdAt: now,
     updatedAt: now,
   };
-  world.global.cis.configurations.set(configuration.arn, configuration);
+  world.accountRegion(caller.accountId, caller.region).cis.configurations.set(configuration.arn, configuration);
   scheduleNextRun(world, configuration);
   world.changed();
   return configuration;
@@ -305,15 +294,14 @@ export function updateConfiguration(world: World, caller: Caller, arn: string, c
 /** Deletes a configuration: no more runs; the scans it ran stay (a running one finishes). */
 export function deleteConfiguration(world: World, caller: Caller, arn: string): void {
   configurationOf(world, caller, arn);
-  world.global.cis.configurations.delete(arn);
+  world.accountRegion(caller.accountId, caller.region).cis.configurations.delete(arn);
   forgetTags(world, arn);
   world.changed();
 }
 
 /** Whether the ARN is a CIS scan configuration of the account in the region (tags can be put on it). */
 export function ownsCisScanConfiguration(world: World, accountId: string, region: string, arn: string): boolean {
-  const configuration = world.global.cis.configurations.get(arn);
-  return configuration !== undefined && configuration.accountId === accountId && configuration.region === region;
+  return world.existingAccountRegion(accountId, region)?.cis.configurations.has(arn) ?? false;
 }
 
 // ---------------------------------------------------------------- scans
@@ -328,7 +316,7 @@ export const CIS_CATCH_UP_MS = 31 * 86_400_000;
  * before now — so a jump of any length costs a daily schedule at most 32 scans.
  */
 export function runScheduledScan(world: World, configurationArn: string, dueAt: number): void {
-  const configuration = world.global.cis.configurations.get(configurationArn);
+  const configuration = cisOfArn(world, configurationArn)?.configurations.get(configurationArn);
   if (!configuration || configuration.nextRunAt !== dueAt) return;
   startScan(world, configuration, dueAt);
   configuration.nextRunAt = nextRunAfter(configuration.schedule, Math.max(dueAt, world.clock.nowMs() - CIS_CATCH_UP_MS));
@@ -339,7 +327,7 @@ export function runScheduledScan(world: World, configurationArn: string, dueAt: 
 
 function startScan(world: World, configuration: CisScanConfigurationRecord, startedAt: number): CisScanRecord {
   const targets = resolvedTargets(world, configuration);
-  const id = nextId(world.global.cis, configuration.arn, 'cis-scan', String(startedAt));
+  const id = nextId(world.global.cisIds, configuration.arn, 'cis-scan', String(startedAt));
   const scan: CisScanRecord = {
     scanArn: `arn:aws:inspector2:${configuration.region}:${configuration.accountId}:owner/${configuration.ownerId}/cis-scan/${id}`,
     configurationArn: configuration.arn,
@@ -361,7 +349,7 @@ function startScan(world: World, configuration: CisScanConfigurationRecord, star
       if (instance.state !== 'running' || !tagsSelect(instance.tags, targets.targetResourceTags)) continue;
       const benchmark = benchmarkForPlatform(instance.platform);
       const target: CisScanTarget = {
-        scanJobId: nextId(world.global.cis, scan.scanArn, accountId, instance.instanceId),
+        scanJobId: nextId(world.global.cisIds, scan.scanArn, accountId, instance.instanceId),
         accountId,
         instanceId: instance.instanceId,
         platform: instance.platform,
@@ -373,10 +361,10 @@ function startScan(world: World, configuration: CisScanConfigurationRecord, star
       else if (!benchmark) Object.assign(target, { targetStatus: 'CANCELLED', targetStatusReason: 'UNSUPPORTED_OS' });
       else target.targetStatusReason = 'SCAN_IN_PROGRESS';
       scan.resources.push(target);
-      world.global.cis.jobs.set(target.scanJobId, scan.scanArn);
+      world.global.cisJobs.set(target.scanJobId, scan.scanArn);
     }
   }
-  world.global.cis.scans.set(scan.scanArn, scan);
+  world.accountRegion(configuration.accountId, configuration.region).cis.scans.set(scan.scanArn, scan);
   world.scheduler.schedule(startedAt + world.options.scanMs, { kind: 'cis-scan-complete', scanArn: scan.scanArn });
   return scan;
 }
@@ -425,7 +413,7 @@ function finishScanIfDone(world: World, scan: CisScanRecord): void {
 
 /** The scan time has passed: jobs without an agent session get their simulated results. */
 export function completeScanRun(world: World, scanArn: string): void {
-  const scan = world.global.cis.scans.get(scanArn);
+  const scan = scanByArn(world, scanArn);
   if (scan?.status !== 'IN_PROGRESS') return;
   for (const target of scan.resources) if (running(target) && !target.session) finishTarget(scan, target, 'COMPLETED');
   finishScanIfDone(world, scan);
@@ -435,7 +423,7 @@ export function completeScanRun(world: World, scanArn: string): void {
 
 function jobOf(world: World, caller: Caller, scanJobId: string): { scan: CisScanRecord; target: CisScanTarget } {
   enabledState(world, caller);
-  const scan = world.global.cis.scans.get(world.global.cis.jobs.get(scanJobId) ?? '');
+  const scan = scanOfJob(world, scanJobId);
   const target = scan?.resources.find((t) => t.scanJobId === scanJobId);
   // The plugin runs on the instance: the job must be of the calling account, in its region.
   if (!scan || !target || target.accountId !== caller.accountId || scan.region !== caller.region) {
@@ -524,7 +512,7 @@ export function stopSession(world: World, caller: Caller, scanJobId: string, tok
 
 /** A session sent nothing for too long: its job timed out with what it reported. */
 export function timeOutSession(world: World, scanJobId: string, dueAt: number): void {
-  const scan = world.global.cis.scans.get(world.global.cis.jobs.get(scanJobId) ?? '');
+  const scan = scanOfJob(world, scanJobId);
   const target = scan?.resources.find((t) => t.scanJobId === scanJobId);
   const session = target?.session;
   if (!scan || !target || session?.state !== 'ACTIVE' || session.lastHealthAt.getTime() + CIS_SESSION_TIMEOUT_MS > dueAt) return;
@@ -535,18 +523,27 @@ export function timeOutSession(world: World, scanJobId: string, dueAt: number): 
 
 /** The scan jobs of a scan, as the service hands them to the SSM plugin of each instance. */
 export function scanJobsOf(world: World, scanArn: string): { scanJobId: string; accountId: string; instanceId: string }[] {
-  return (world.global.cis.scans.get(scanArn)?.resources ?? []).map(({ scanJobId, accountId, instanceId }) => ({ scanJobId, accountId, instanceId }));
+  return (scanByArn(world, scanArn)?.resources ?? []).map(({ scanJobId, accountId, instanceId }) => ({ scanJobId, accountId, instanceId }));
 }
 
 declare module '../platform/state.js' {
-  interface GlobalState {
-    /** CIS scan configurations, scans and scan jobs of every account and region. */
+  interface AccountRegionState {
+    /** The account's CIS scan configurations in the region, the scans they ran and the reports written. */
     cis: CisState;
+  }
+  interface GlobalState {
+    /** Counts the CIS ids made, so that the same calls give the same ids. */
+    cisIds: { sequence: number };
+    /**
+     * The scan of each scan job, by scanJobId: an index across accounts, since a member's
+     * agent reports on the administrator's scan. A job whose scan is gone is not found.
+     */
+    cisJobs: Map<string, string>;
   }
 }
 
-declareState('global', 'cis', {
-  empty: () => emptyCisState(),
+declareState('account-region', 'cis', {
+  empty: () => ({ configurations: new Map(), scans: new Map(), reports: new Map() }),
   schema: z.strictObject({
     configurations: savedRecords<CisScanConfigurationRecord>({
       arn: z.string(),
@@ -559,11 +556,18 @@ declareState('global', 'cis', {
       nextRunAt: z.number().finite().optional(),
     }),
     scans: savedRecords<CisScanRecord>({ scanArn: z.string(), configurationArn: z.string(), scanDate: savedDate, resources: z.array(z.looseObject({ scanJobId: z.string() })) }),
-    jobs: z.map(z.string().max(2048), z.string().max(2048)),
     reports: z.map(z.string().max(4096), z.string().max(4096)),
-    sequence: savedCounter,
   }),
-  forgetAccount: forgetCisAccount,
+});
+
+declareState('global', 'cisIds', {
+  empty: () => ({ sequence: 0 }),
+  schema: z.strictObject({ sequence: savedCounter }),
+});
+
+declareState('global', 'cisJobs', {
+  empty: () => new Map(),
+  schema: z.map(z.string().max(2048), z.string().max(2048)),
 });
 
 declare module '../platform/tasks.js' {
