@@ -60,8 +60,6 @@ export interface Emulator {
 const DEFAULT_CREDENTIALS = { test: 'test' };
 /** Account-regions in a seed from which its loading shows a progress bar. */
 const LARGE_SEED = 10;
-/** Operations that only read (what they settle on the way is marked by the world itself). */
-const READ_ONLY = /^(List|Get|BatchGet|Describe|Search)/;
 
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const logger = createLogger(options.logLevel ?? 'info');
@@ -195,11 +193,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       }),
     );
   }
-  // A control call that is not a read may change the state.
-  app.use('/_inspector2/*', async (c, next) => {
-    await next();
-    if (c.req.method !== 'GET' && c.res.status < 400) world.changed();
-  });
   app.route(
     '/',
     controlRoutes(world, faults, new Date(), reloadSeed, persistence, {
@@ -223,7 +216,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       incoming.socket.destroy();
       return new Response(null, { status: 502 });
     }
-    if (operation && handled.response.status < 400 && !READ_ONLY.test(operation)) world.changed();
     logger.info(
       `${operation ?? `${c.req.method} ${c.req.path}`} account=${caller?.accountId ?? '-'} region=${caller?.region ?? '-'} ` +
         `status=${handled.response.status} ${(performance.now() - started).toFixed(1)}ms requestId=${handled.requestId}`,

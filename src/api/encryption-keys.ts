@@ -2,15 +2,15 @@
 // type (e.g. Lambda code snippets): GetEncryptionKey, UpdateEncryptionKey,
 // ResetEncryptionKey. Without one, an AWS owned key is used, and GetEncryptionKey answers
 // ResourceNotFoundException, as AWS does.
+import { encryptionKeyOf, resetEncryptionKey, updateEncryptionKey } from '../world/accounts/configuration.js';
 import type { World } from '../world/world.js';
 import { modeledError } from './errors.js';
 import type { Handlers } from './types.js';
 
 export function encryptionKeyHandlers(world: World): Handlers {
-  const keyOf = (scanType: string, resourceType: string) => `${scanType}/${resourceType}`;
   return {
     GetEncryptionKey(input, { caller }) {
-      const kmsKeyId = world.accountRegion(caller.accountId, caller.region).encryptionKeys.get(keyOf(input.scanType, input.resourceType));
+      const kmsKeyId = encryptionKeyOf(world, caller, input);
       if (!kmsKeyId) {
         throw modeledError('ResourceNotFoundException', {
           message: `No customer managed key is set for ${input.scanType} scans of ${input.resourceType}: an AWS owned key is in use.`,
@@ -20,12 +20,12 @@ export function encryptionKeyHandlers(world: World): Handlers {
     },
 
     UpdateEncryptionKey(input, { caller }) {
-      world.accountRegion(caller.accountId, caller.region).encryptionKeys.set(keyOf(input.scanType, input.resourceType), input.kmsKeyId);
+      updateEncryptionKey(world, caller, input, input.kmsKeyId);
       return {};
     },
 
     ResetEncryptionKey(input, { caller }) {
-      world.accountRegion(caller.accountId, caller.region).encryptionKeys.delete(keyOf(input.scanType, input.resourceType));
+      resetEncryptionKey(world, caller, input);
       return {};
     },
   };

@@ -2,6 +2,7 @@
 // EC2 deep inspection. A member account scans with its delegated administrator's settings.
 import { z } from 'zod';
 import { declareState } from '../platform/state.js';
+import type { Caller, World } from '../world.js';
 
 export type RescanDuration = 'LIFETIME' | 'DAYS_14' | 'DAYS_30' | 'DAYS_60' | 'DAYS_90' | 'DAYS_180';
 export type PullDateRescanDuration = Exclude<RescanDuration, 'LIFETIME'>;
@@ -75,3 +76,27 @@ declareState('account-region', 'encryptionKeys', {
   empty: () => new Map(),
   schema: z.map(z.string().max(128), z.string().max(2048)),
 });
+
+/** What a customer managed key protects: data of a scan type about a resource type. */
+export interface EncryptionKeyScope {
+  scanType: string;
+  resourceType: string;
+}
+
+const keyOf = (scope: EncryptionKeyScope) => `${scope.scanType}/${scope.resourceType}`;
+
+/** The caller's customer managed key for the scope, or undefined when an AWS owned key is in use. */
+export function encryptionKeyOf(world: World, caller: Caller, scope: EncryptionKeyScope): string | undefined {
+  return world.accountRegion(caller.accountId, caller.region).encryptionKeys.get(keyOf(scope));
+}
+
+export function updateEncryptionKey(world: World, caller: Caller, scope: EncryptionKeyScope, kmsKeyId: string): void {
+  world.accountRegion(caller.accountId, caller.region).encryptionKeys.set(keyOf(scope), kmsKeyId);
+  world.changed();
+}
+
+/** Back to an AWS owned key. */
+export function resetEncryptionKey(world: World, caller: Caller, scope: EncryptionKeyScope): void {
+  world.accountRegion(caller.accountId, caller.region).encryptionKeys.delete(keyOf(scope));
+  world.changed();
+}
