@@ -30,7 +30,13 @@ async function freePort(): Promise<number> {
 async function waitFor(url: string, timeoutMs = 30_000): Promise<number> {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
-    if (await fetch(url).then(() => true, () => false)) return performance.now() - started;
+    if (
+      await fetch(url).then(
+        () => true,
+        () => false,
+      )
+    )
+      return performance.now() - started;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`${url} did not answer in ${timeoutMs} ms`);
@@ -167,21 +173,33 @@ const dataDir = `${ROOT}bench/data`;
 rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(`${ROOT}bench`, { recursive: true });
 await new Promise<void>((resolve, reject) => {
-  const generate = spawn(process.execPath, [`${ROOT}dist/cli.js`, 'generate', '--accounts', '1', '--resources', RESOURCES, '--seed', '3', '--out', world], { stdio: 'ignore' });
+  const generate = spawn(process.execPath, [`${ROOT}dist/cli.js`, 'generate', '--accounts', '1', '--resources', RESOURCES, '--seed', '3', '--out', world], {
+    stdio: 'ignore',
+  });
   generate.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`generate exited ${code}`))));
 });
 const persisted = { INSPECTOR2_SEED: world, PERSISTENCE: '1', DATA_DIR: dataDir };
 let big = await startEmulator(persisted);
 const account = (JSON.parse(readFileSync(world, 'utf8')) as { accounts: { accountId: string }[] }).accounts[0]!.accountId;
 const auth = AUTHORIZATION.replace('123456789012', account);
-const enable = await fetch(`${big.url}/enable`, { method: 'POST', headers: { authorization: auth }, body: JSON.stringify({ resourceTypes: ['EC2', 'ECR', 'LAMBDA'] }) });
+const enable = await fetch(`${big.url}/enable`, {
+  method: 'POST',
+  headers: { authorization: auth },
+  body: JSON.stringify({ resourceTypes: ['EC2', 'ECR', 'LAMBDA'] }),
+});
 if (!enable.ok) throw new Error(`enable: ${enable.status}`);
 const scanStarted = performance.now();
 const first = await fetch(`${big.url}/findings/list`, { method: 'POST', headers: { authorization: auth }, body: '{"maxResults":1}' });
 const scanMs = performance.now() - scanStarted;
 await first.text();
-const statistics = await fetch(`${big.url}/findings/aggregation/list`, { method: 'POST', headers: { authorization: auth }, body: '{"aggregationType":"ACCOUNT"}' });
-const total = ((await statistics.json()) as { responses: { accountAggregation: { severityCounts: { all: number } } }[] }).responses[0]?.accountAggregation.severityCounts.all ?? 0;
+const statistics = await fetch(`${big.url}/findings/aggregation/list`, {
+  method: 'POST',
+  headers: { authorization: auth },
+  body: '{"aggregationType":"ACCOUNT"}',
+});
+const total =
+  ((await statistics.json()) as { responses: { accountAggregation: { severityCounts: { all: number } } }[] }).responses[0]?.accountAggregation.severityCounts
+    .all ?? 0;
 const query = JSON.stringify({
   maxResults: 25,
   filterCriteria: {
@@ -210,7 +228,9 @@ const findingsAlone = await load(big, '/findings/list', query, auth, 1);
 const aggregations = await load(big, '/findings/aggregation/list', aggregationQuery, auth);
 const aggregationsAlone = await load(big, '/findings/aggregation/list', aggregationQuery, auth, 1);
 const row = (name: string, clients: number, m: Measure) =>
-  say(`| ${name}, ${clients} client${clients > 1 ? 's' : ''} | inspector2-local | ${fmt(m.rps, 0)} | ${fmt(m.p50, 2)} | ${fmt(m.p99, 2)} | ${fmt(m.rss, 0)} | ${m.errors} | – | – |`);
+  say(
+    `| ${name}, ${clients} client${clients > 1 ? 's' : ''} | inspector2-local | ${fmt(m.rps, 0)} | ${fmt(m.p50, 2)} | ${fmt(m.p99, 2)} | ${fmt(m.rss, 0)} | ${m.errors} | – | – |`,
+  );
 row(`ListFindings (3-field filter, severity sort) over ${total} ACTIVE findings`, CLIENTS, findings);
 row('the same', 1, findingsAlone);
 row('ListFindingAggregations (PACKAGE) over the same (answer cached per findings revision)', CLIENTS, aggregations);
@@ -221,13 +241,23 @@ big.process.kill('SIGTERM');
 await new Promise((resolve) => big.process.once('exit', resolve));
 const stateMb = statSync(`${dataDir}/state.json`).size / 1e6;
 big = await startEmulator(persisted, 120_000);
-const restored = await fetch(`${big.url}/findings/aggregation/list`, { method: 'POST', headers: { authorization: auth }, body: '{"aggregationType":"ACCOUNT"}' });
-const restoredTotal = ((await restored.json()) as { responses: { accountAggregation: { severityCounts: { all: number } } }[] }).responses[0]?.accountAggregation.severityCounts.all ?? 0;
+const restored = await fetch(`${big.url}/findings/aggregation/list`, {
+  method: 'POST',
+  headers: { authorization: auth },
+  body: '{"aggregationType":"ACCOUNT"}',
+});
+const restoredTotal =
+  ((await restored.json()) as { responses: { accountAggregation: { severityCounts: { all: number } } }[] }).responses[0]?.accountAggregation.severityCounts
+    .all ?? 0;
 const restoredRss = rssMb(big.process.pid!);
 say();
-say(`Start-up to healthy: ${fmt(emulator.startupMs, 0)} ms (default world); ${fmt(big.startupMs, 0)} ms from the persisted state of the generated world (${RESOURCES} resources, ${restoredTotal} ACTIVE findings restored, state file ${fmt(stateMb, 0)} MB, RSS ${fmt(restoredRss, 0)} MB after start-up). The world's first scan took ${fmt(scanMs, 0)} ms; writing its state took ${fmt(saved.lastWriteMs, 0)} ms; the first (computed) PACKAGE aggregation took ${fmt(coldAggregationMs, 0)} ms.`);
+say(
+  `Start-up to healthy: ${fmt(emulator.startupMs, 0)} ms (default world); ${fmt(big.startupMs, 0)} ms from the persisted state of the generated world (${RESOURCES} resources, ${restoredTotal} ACTIVE findings restored, state file ${fmt(stateMb, 0)} MB, RSS ${fmt(restoredRss, 0)} MB after start-up). The world's first scan took ${fmt(scanMs, 0)} ms; writing its state took ${fmt(saved.lastWriteMs, 0)} ms; the first (computed) PACKAGE aggregation took ${fmt(coldAggregationMs, 0)} ms.`,
+);
 say();
-say('Targets (issue 8): ≥ 10× moto_server on the operations both answer; ≥ 50 % of the floor on BatchGetAccountStatus; ListFindings p50 ≤ 20 ms and p99 ≤ 50 ms at 100k findings; start-up ≤ 1 s (default world) and ≤ 5 s (persisted 100k findings); RSS ≤ 600 MB at 100k findings.');
+say(
+  'Targets (issue 8): ≥ 10× moto_server on the operations both answer; ≥ 50 % of the floor on BatchGetAccountStatus; ListFindings p50 ≤ 20 ms and p99 ≤ 50 ms at 100k findings; start-up ≤ 1 s (default world) and ≤ 5 s (persisted 100k findings); RSS ≤ 600 MB at 100k findings.',
+);
 
 big.process.kill();
 moto?.process.kill();

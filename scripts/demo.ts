@@ -7,9 +7,12 @@ import { startServer } from '../src/server.js';
 const server = await startServer({ port: 0, logLevel: 'warn' });
 // Asynchronous: the emulator answers from this same process while the demo runs.
 const demo = spawn('bash', [new URL('../docker/demo.sh', import.meta.url).pathname], { stdio: 'inherit', env: { ...process.env, ENDPOINT: server.url } });
-const [code] = (await Promise.race([once(demo, 'exit'), once(demo, 'error').then(([error]) => {
-  console.error(`demo: ${(error as Error).message} (it needs bash and the AWS CLI)`);
-  return [1];
-})])) as [number | null];
+const [code] = (await Promise.race([
+  once(demo, 'exit'),
+  once(demo, 'error').then(([error]) => {
+    console.error(`demo: ${(error as Error).message} (it needs bash and the AWS CLI)`);
+    return [1];
+  }),
+])) as [number | null];
 await server.close();
 process.exit(code ?? 1);

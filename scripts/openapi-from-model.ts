@@ -89,9 +89,7 @@ function shapeSchema(shape: ModelShape): Json {
         properties,
         ...(shape.required?.length ? { required: shape.required } : {}),
         ...(shape.union ? { 'x-aws-union': true, minProperties: 1, maxProperties: 1 } : {}),
-        ...(shape.exception
-          ? { 'x-aws-error': { httpStatusCode: shape.error?.httpStatusCode ?? 400, senderFault: shape.error?.senderFault ?? false } }
-          : {}),
+        ...(shape.exception ? { 'x-aws-error': { httpStatusCode: shape.error?.httpStatusCode ?? 400, senderFault: shape.error?.senderFault ?? false } } : {}),
         ...(shape.retryable ? { 'x-aws-retryable': shape.retryable } : {}),
       };
     }

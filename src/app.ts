@@ -95,9 +95,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     loadTheSeed();
   }
   const reloadSeed = loadTheSeed;
-  world.objectStore = options.s3Endpoint
-    ? new S3ObjectStore(options.s3Endpoint)
-    : new FolderObjectStore(join(options.dataDir ?? 'data', 's3'));
+  world.objectStore = options.s3Endpoint ? new S3ObjectStore(options.s3Endpoint) : new FolderObjectStore(join(options.dataDir ?? 'data', 's3'));
 
   const sinkLimits = {
     ...(options.sinkMaxQueue !== undefined ? { maxQueue: options.sinkMaxQueue } : {}),
@@ -148,7 +146,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     intercept: ({ operation, caller, requestId }) => {
       const fault = faults.decide({ operation, account: caller.accountId, region: caller.region, requestId });
       if (!fault) return undefined;
-      logger.info(`fault injected: ${fault.kind === 'error' ? fault.code : fault.kind} on ${operation} account=${caller.accountId} region=${caller.region} requestId=${requestId}`);
+      logger.info(
+        `fault injected: ${fault.kind === 'error' ? fault.code : fault.kind} on ${operation} account=${caller.accountId} region=${caller.region} requestId=${requestId}`,
+      );
       if (fault.kind === 'latency') return { delayMs: fault.ms };
       if (fault.kind === 'drop') return { drop: true };
       const members = fault.code === 'ServiceQuotaExceededException' ? { resourceId: caller.accountId } : { retryAfterSeconds: fault.retryAfterSeconds };

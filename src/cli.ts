@@ -136,9 +136,18 @@ async function generate(args: string[]): Promise<void> {
   const summary = [
     counted(request.accounts, 'account'),
     counted(request.regions.length, 'region'),
-    counted(sum(world.accounts, (a) => a.ec2Instances.length), 'instance'),
-    counted(sum(world.accounts, (a) => sum(a.ecrRepositories, (r) => r.images.length)), 'image'),
-    counted(sum(world.accounts, (a) => a.lambdaFunctions.length), 'function'),
+    counted(
+      sum(world.accounts, (a) => a.ec2Instances.length),
+      'instance',
+    ),
+    counted(
+      sum(world.accounts, (a) => sum(a.ecrRepositories, (r) => r.images.length)),
+      'image',
+    ),
+    counted(
+      sum(world.accounts, (a) => a.lambdaFunctions.length),
+      'function',
+    ),
   ];
   console.log(`wrote ${out}: ${summary.join(', ')}, ${Buffer.byteLength(json)} bytes`);
 }

@@ -101,7 +101,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   if (env.INSPECTOR2_ALLOWED_HOSTS?.trim()) {
     options.allowedHosts = list(env.INSPECTOR2_ALLOWED_HOSTS);
     const bad = options.allowedHosts.find((host) => host !== '*' && !/^([a-z0-9_.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/i.test(host));
-    if (bad !== undefined) throw new ConfigError(`INSPECTOR2_ALLOWED_HOSTS must be host names such as inspector2 or inspector2:4566 (or *), comma-separated, got '${bad}'`);
+    if (bad !== undefined)
+      throw new ConfigError(`INSPECTOR2_ALLOWED_HOSTS must be host names such as inspector2 or inspector2:4566 (or *), comma-separated, got '${bad}'`);
   }
   if (env.INSPECTOR2_TRANSITION_MS !== undefined) {
     options.transitionMs = integer('INSPECTOR2_TRANSITION_MS', env.INSPECTOR2_TRANSITION_MS, 0, Number.MAX_SAFE_INTEGER);
@@ -117,13 +118,15 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     options.clockStart = start;
   }
   if (env.INSPECTOR2_CLOCK !== undefined) {
-    if (!['manual', 'running'].includes(env.INSPECTOR2_CLOCK)) throw new ConfigError(`INSPECTOR2_CLOCK must be manual or running, got '${env.INSPECTOR2_CLOCK}'`);
+    if (!['manual', 'running'].includes(env.INSPECTOR2_CLOCK))
+      throw new ConfigError(`INSPECTOR2_CLOCK must be manual or running, got '${env.INSPECTOR2_CLOCK}'`);
     options.manualClock = env.INSPECTOR2_CLOCK === 'manual';
   }
   if (env.DATA_DIR) options.dataDir = env.DATA_DIR;
   if (env.PERSISTENCE !== undefined) options.persistence = flag('PERSISTENCE', env.PERSISTENCE);
   if (env.INSPECTOR2_S3_ENDPOINT) {
-    if (!/^https?:\/\/\S+$/.test(env.INSPECTOR2_S3_ENDPOINT)) throw new ConfigError(`INSPECTOR2_S3_ENDPOINT must be an http(s) URL, got '${env.INSPECTOR2_S3_ENDPOINT}'`);
+    if (!/^https?:\/\/\S+$/.test(env.INSPECTOR2_S3_ENDPOINT))
+      throw new ConfigError(`INSPECTOR2_S3_ENDPOINT must be an http(s) URL, got '${env.INSPECTOR2_S3_ENDPOINT}'`);
     options.s3Endpoint = env.INSPECTOR2_S3_ENDPOINT;
   }
   for (const [name, set] of [
@@ -142,7 +145,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     options.maxMembers = integer('INSPECTOR2_MAX_MEMBERS', env.INSPECTOR2_MAX_MEMBERS, 1, 1_000_000);
   }
   if (env.INSPECTOR2_CUSTOM_REGIONS !== undefined) {
-    const regions = env.INSPECTOR2_CUSTOM_REGIONS.split(',').map((r) => r.trim()).filter((r) => r !== '');
+    const regions = env.INSPECTOR2_CUSTOM_REGIONS.split(',')
+      .map((r) => r.trim())
+      .filter((r) => r !== '');
     const bad = regions.find((r) => !REGION_SHAPE.test(r));
     if (bad !== undefined) throw new ConfigError(`INSPECTOR2_CUSTOM_REGIONS must be region names such as xx-lab-1, comma-separated, got '${bad}'`);
     options.customRegions = regions;
@@ -189,7 +194,10 @@ export function integer(name: string, text: string, min: number, max: number): n
 
 /** A comma-separated list, items trimmed, empty ones dropped. */
 function list(text: string): string[] {
-  return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function flag(name: string, text: string): boolean {

@@ -10,9 +10,18 @@ const FAULT_KINDS = ['ThrottlingException', 'InternalServerException', 'ServiceQ
 export const faultRuleSchema = z
   .object({
     id: z.string().min(1).max(64).optional(),
-    operation: z.string().regex(/^(\*|[A-Z][A-Za-z0-9]+)$/, 'must be an operation name such as ListFindings, or *').default('*'),
-    account: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id').optional(),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as eu-west-1').optional(),
+    operation: z
+      .string()
+      .regex(/^(\*|[A-Z][A-Za-z0-9]+)$/, 'must be an operation name such as ListFindings, or *')
+      .default('*'),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit account id')
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as eu-west-1')
+      .optional(),
     fault: z.enum(FAULT_KINDS),
     /** Only the first `count` matching requests are faulted. */
     count: z.number().int().positive().optional(),

@@ -15,12 +15,9 @@ export const SAMPLES: Record<string, string> = {
   UUID: '01234567-89ab-cdef-0123-456789abcdef',
   CodeSecurityUuid: '01234567-89ab-cdef-0123-456789abcdef',
   ProjectId: 'project-01234567-89ab-cdef-0123-456789abcdef',
-  ScanConfigurationArn:
-    'arn:aws:inspector2:us-east-1:111122223333:owner/111122223333/codesecurity-configuration/01234567-89ab-cdef-0123-456789abcdef',
-  CodeSecurityIntegrationArn:
-    'arn:aws:inspector2:us-east-1:111122223333:codesecurity-integration/01234567-89ab-cdef-0123-456789abcdef',
-  CisScanConfigurationArn:
-    'arn:aws:inspector2:us-east-1:111122223333:owner/111122223333/cis-configuration/01234567-89ab-cdef-0123-456789abcdef',
+  ScanConfigurationArn: 'arn:aws:inspector2:us-east-1:111122223333:owner/111122223333/codesecurity-configuration/01234567-89ab-cdef-0123-456789abcdef',
+  CodeSecurityIntegrationArn: 'arn:aws:inspector2:us-east-1:111122223333:codesecurity-integration/01234567-89ab-cdef-0123-456789abcdef',
+  CisScanConfigurationArn: 'arn:aws:inspector2:us-east-1:111122223333:owner/111122223333/cis-configuration/01234567-89ab-cdef-0123-456789abcdef',
   CisScanArn: 'arn:aws:inspector2:us-east-1:111122223333:owner/111122223333/cis-scan/01234567-89ab-cdef-0123-456789abcdef',
   ResourceId: 'i-0123456789abcdef0',
   ClusterForImageFilterCriteriaResourceIdString: 'arn:aws:ecr:us-east-1:111122223333:repository/app',
@@ -79,4 +76,3 @@ export function minimal(ref: Schema): unknown {
       throw new Error(`cannot build a value of ${name}`);
   }
 }
-

@@ -1,14 +1,7 @@
 // Account operations: Enable, Disable, BatchGetAccountStatus, BatchGetFreeTrialInfo,
 // ListAccountPermissions. The rules (who may act on which account, transitions) are the
 // world's; this file translates between them and the model's shapes.
-import {
-  accountStatuses,
-  disableAccounts,
-  enableAccounts,
-  targetsOf,
-  type AccountFailure,
-  type AccountsResult,
-} from '../world/accounts/accounts.js';
+import { accountStatuses, disableAccounts, enableAccounts, targetsOf, type AccountFailure, type AccountsResult } from '../world/accounts/accounts.js';
 import { SCAN_TYPES, type ScanType, type Status } from '../world/accounts/enablement.js';
 import { visibleAccountRegions } from '../world/findings/query.js';
 import type { AccountRegion, World } from '../world/world.js';
@@ -85,9 +78,7 @@ export function accountHandlers(world: World, clientTokens: ClientTokens): Handl
       ),
 
     Disable: (input, { caller }) =>
-      changeResult(
-        disableAccounts(world, caller, targetsOf(input.accountIds, caller), input.resourceTypes?.length ? input.resourceTypes : SCAN_TYPES),
-      ),
+      changeResult(disableAccounts(world, caller, targetsOf(input.accountIds, caller), input.resourceTypes?.length ? input.resourceTypes : SCAN_TYPES)),
 
     BatchGetAccountStatus(input, { caller }) {
       const result = accountStatuses(world, caller, targetsOf(input.accountIds, caller));
@@ -111,9 +102,7 @@ export function accountHandlers(world: World, clientTokens: ClientTokens): Handl
 
     ListUsageTotals(input, { caller, operation }) {
       // The caller's own usage and, for a delegated administrator, its members'; accounts it cannot see are left out.
-      const ids = input.accountIds?.length
-        ? input.accountIds
-        : visibleAccountRegions(world, caller.accountId, caller.region).map((state) => state.accountId);
+      const ids = input.accountIds?.length ? input.accountIds : visibleAccountRegions(world, caller.accountId, caller.region).map((state) => state.accountId);
       const states = accountStatuses(world, caller, [...new Set(ids)]).accounts;
       const now = world.clock.nowMs();
       const page = paginate(operation, states, (state) => state.accountId, input, 100);
@@ -129,9 +118,7 @@ export function accountHandlers(world: World, clientTokens: ClientTokens): Handl
     ListAccountPermissions(input, { caller, operation }) {
       // A member account cannot turn its own scans off: that is its delegated administrator's to do.
       const isMember = standingOf(world, caller.accountId, caller.region).delegatedAdminAccountId !== undefined;
-      const permissions = PERMISSIONS.filter(
-        (p) => (!input.service || p.service === input.service) && !(isMember && p.operation === 'DISABLE_SCANNING'),
-      );
+      const permissions = PERMISSIONS.filter((p) => (!input.service || p.service === input.service) && !(isMember && p.operation === 'DISABLE_SCANNING'));
       const page = paginate(operation, permissions, (p) => `${p.service}/${p.operation}`, input, PERMISSIONS.length);
       return { permissions: page.items, nextToken: page.nextToken };
     },

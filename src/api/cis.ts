@@ -129,22 +129,20 @@ export function cisHandlers(world: World): Handlers {
       return {
         ...nonEmpty(
           'scanResultDetails',
-          page.items.map(
-            (d): Shapes['CisScanResultDetails'] => ({
-              scanArn: view.scan.scanArn,
-              accountId: d.target.accountId,
-              targetResourceId: d.target.instanceId,
-              platform: d.target.platform,
-              status: d.result.status,
-              statusReason: d.result.statusReason,
-              checkId: d.check.id,
-              title: d.check.title,
-              checkDescription: checkDescription(d.benchmark, d.check),
-              remediation: d.check.remediation,
-              level: levelOf(d.check),
-              findingArn: d.findingArn,
-            }),
-          ),
+          page.items.map((d): Shapes['CisScanResultDetails'] => ({
+            scanArn: view.scan.scanArn,
+            accountId: d.target.accountId,
+            targetResourceId: d.target.instanceId,
+            platform: d.target.platform,
+            status: d.result.status,
+            statusReason: d.result.statusReason,
+            checkId: d.check.id,
+            title: d.check.title,
+            checkDescription: checkDescription(d.benchmark, d.check),
+            remediation: d.check.remediation,
+            level: levelOf(d.check),
+            findingArn: d.findingArn,
+          })),
         ),
         nextToken: page.nextToken,
       };
@@ -158,19 +156,17 @@ export function cisHandlers(world: World): Handlers {
       return {
         ...nonEmpty(
           'checkAggregations',
-          page.items.map(
-            (a): Shapes['CisCheckAggregation'] => ({
-              scanArn: view.scan.scanArn,
-              checkId: a.check.id,
-              title: a.check.title,
-              checkDescription: checkAggregateDescription(a),
-              level: levelOf(a.check),
-              // An aggregate over one account's instances names it.
-              ...(a.accountIds.size === 1 ? { accountId: [...a.accountIds][0]! } : {}),
-              statusCounts: { ...a.counts },
-              platform: a.platform,
-            }),
-          ),
+          page.items.map((a): Shapes['CisCheckAggregation'] => ({
+            scanArn: view.scan.scanArn,
+            checkId: a.check.id,
+            title: a.check.title,
+            checkDescription: checkAggregateDescription(a),
+            level: levelOf(a.check),
+            // An aggregate over one account's instances names it.
+            ...(a.accountIds.size === 1 ? { accountId: [...a.accountIds][0]! } : {}),
+            statusCounts: { ...a.counts },
+            platform: a.platform,
+          })),
         ),
         nextToken: page.nextToken,
       };

@@ -76,7 +76,15 @@ export function configurationHandlers(world: World): Handlers {
 
     BatchGetMemberEc2DeepInspectionStatus(input, { caller }) {
       const accountIds = input.accountIds?.length ? input.accountIds : [caller.accountId];
-      return memberStates(memberDeepInspection(world, caller, accountIds.map((accountId) => ({ accountId }))), world, caller.region);
+      return memberStates(
+        memberDeepInspection(
+          world,
+          caller,
+          accountIds.map((accountId) => ({ accountId })),
+        ),
+        world,
+        caller.region,
+      );
     },
 
     BatchUpdateMemberEc2DeepInspectionStatus(input, { caller }) {
@@ -108,7 +116,9 @@ export function configurationHandlers(world: World): Handlers {
               stoppedUnitCount: 0,
               clusterMetadata: cluster.arn.includes(':ecs:')
                 ? { awsEcsMetadataDetails: { detailsGroup: 'service', taskDefinitionArn: `${cluster.arn.replace(':cluster/', ':task-definition/')}:1` } }
-                : { awsEksMetadataDetails: { namespace: 'default', workloadInfoList: running.map((image) => ({ name: image.repository, type: 'Deployment' })) } },
+                : {
+                    awsEksMetadataDetails: { namespace: 'default', workloadInfoList: running.map((image) => ({ name: image.repository, type: 'Deployment' })) },
+                  },
             },
           ],
         })),

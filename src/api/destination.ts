@@ -29,7 +29,10 @@ function bucketNameProblem(name: string): string | undefined {
 export function checkDestination(destination: Shapes['Destination'], member: string): void {
   const violations: Violation[] = [];
   const violation = (name: string, value: string, constraint: string) =>
-    violations.push({ name: `${member}.${name}`, message: `Value ${render(value)} at '${member}.${name}' failed to satisfy constraint: Member must ${constraint}` });
+    violations.push({
+      name: `${member}.${name}`,
+      message: `Value ${render(value)} at '${member}.${name}' failed to satisfy constraint: Member must ${constraint}`,
+    });
   const bucket = bucketNameProblem(destination.bucketName);
   if (bucket) violation('bucketName', destination.bucketName, `satisfy S3's bucket naming rules: ${bucket}`);
   if (destination.keyPrefix !== undefined && Buffer.byteLength(destination.keyPrefix, 'utf8') > MAX_KEY_PREFIX_BYTES) {

@@ -23,7 +23,11 @@ function cisaData(vulnerability: Vulnerability): Shapes['CisaData'] | undefined 
   const added = vulnerability.exploit.cisaKevDateAdded;
   if (!added) return undefined;
   const dateAdded = new Date(`${added}T00:00:00Z`);
-  return { dateAdded, dateDue: new Date(dateAdded.getTime() + CISA_DUE_MS), action: 'Apply mitigations per vendor instructions or discontinue use of the product if mitigations are unavailable.' };
+  return {
+    dateAdded,
+    dateDue: new Date(dateAdded.getTime() + CISA_DUE_MS),
+    action: 'Apply mitigations per vendor instructions or discontinue use of the product if mitigations are unavailable.',
+  };
 }
 
 export function findingDetailHandlers(world: World): Handlers {
@@ -36,7 +40,11 @@ export function findingDetailHandlers(world: World): Handlers {
         const id = found?.finding.packageVulnerabilityDetails?.vulnerabilityId;
         const vulnerability = id ? world.catalog.get(id) : undefined;
         if (found?.finding.type === 'CODE_VULNERABILITY') {
-          findingDetails.push({ findingArn, cwes: found.finding.codeVulnerabilityDetails!.cwes, referenceUrls: found.finding.codeVulnerabilityDetails!.referenceUrls ?? [] });
+          findingDetails.push({
+            findingArn,
+            cwes: found.finding.codeVulnerabilityDetails!.cwes,
+            referenceUrls: found.finding.codeVulnerabilityDetails!.referenceUrls ?? [],
+          });
         } else if (vulnerability) {
           const cisa = cisaData(vulnerability);
           findingDetails.push({

@@ -8,7 +8,11 @@ import type { World } from '../world/world.js';
 function validation(member: string, value: string | null, constraint: string): AwsError {
   // Input is shown cut to 100 characters, as the inspector2 validator shows it.
   const shown = value === null ? 'null' : `'${value.length > 100 ? `${value.slice(0, 100)}...` : value}'`;
-  return new AwsError('ValidationError', 400, `1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: Member must ${constraint}`);
+  return new AwsError(
+    'ValidationError',
+    400,
+    `1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: Member must ${constraint}`,
+  );
 }
 
 function roleName(params: URLSearchParams): string {

@@ -37,7 +37,9 @@ export function tagHandlers(world: World): Handlers {
       }
       const tags = { ...tagsOf(world, input.resourceArn), ...input.tags };
       if (Object.keys(tags).length > MAX_TAGS) {
-        throw modeledError('BadRequestException', { message: `A resource can have at most ${MAX_TAGS} tags; this request would give it ${Object.keys(tags).length}.` });
+        throw modeledError('BadRequestException', {
+          message: `A resource can have at most ${MAX_TAGS} tags; this request would give it ${Object.keys(tags).length}.`,
+        });
       }
       setTags(world, input.resourceArn, tags);
       return {};

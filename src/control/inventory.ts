@@ -18,7 +18,15 @@ import {
   type PackageTarget,
 } from '../world/inventory/changes.js';
 import { ECOSYSTEMS } from '../world/scanning/ecosystems.js';
-import { functionFromSeed, functionSchema, imageFromSeed, imageSchema, instanceFromSeed, instanceSchema, packageSchema } from '../world/inventory/seed-inventory.js';
+import {
+  functionFromSeed,
+  functionSchema,
+  imageFromSeed,
+  imageSchema,
+  instanceFromSeed,
+  instanceSchema,
+  packageSchema,
+} from '../world/inventory/seed-inventory.js';
 import { isKnownRegion } from '../protocol/regions.js';
 import type { World } from '../world/world.js';
 import { ControlError } from './errors.js';
@@ -48,7 +56,8 @@ export function inventoryRoutes(world: World, regionAllowed: (region: string) =>
     const region = c.req.param('region') ?? '';
     if (!/^\d{12}$/.test(accountId)) throw new ControlError(400, `accountId must be a 12-digit account id, got '${shown(accountId)}'`);
     // The regions requests may be signed for (AWS's, and those opted in): no made-up region gets state.
-    if (!regionAllowed(region)) throw new ControlError(400, `region must be an AWS Region such as eu-west-1 (or one opted in with INSPECTOR2_CUSTOM_REGIONS), got '${shown(region)}'`);
+    if (!regionAllowed(region))
+      throw new ControlError(400, `region must be an AWS Region such as eu-west-1 (or one opted in with INSPECTOR2_CUSTOM_REGIONS), got '${shown(region)}'`);
     return { accountId, region };
   };
   const routes = new Hono();
@@ -127,7 +136,18 @@ export function inventoryRoutes(world: World, regionAllowed: (region: string) =>
     return c.json(vulnerability);
   });
   routes.post('/_inspector2/rescan', async (c) => {
-    const body = parse(z.object({ accountId: z.string().regex(/^\d{12}$/).optional(), region: z.string().optional() }).strict(), await jsonBody(c));
+    const body = parse(
+      z
+        .object({
+          accountId: z
+            .string()
+            .regex(/^\d{12}$/)
+            .optional(),
+          region: z.string().optional(),
+        })
+        .strict(),
+      await jsonBody(c),
+    );
     return c.json({ rescanned: rescan(world, body.accountId, body.region) });
   });
   return routes;

@@ -39,6 +39,10 @@ export async function jsonBody(c: Context, limit = MAX_CONTROL_BODY_BYTES): Prom
   if (nestsDeeperThan(body)) throw new ControlError(400, `The body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.`);
   // Nothing the control plane takes has such a member: refused, so that no schema or world code ever sees one.
   const prototypeName = prototypeNamePath(body);
-  if (prototypeName !== undefined) throw new ControlError(400, `${prototypeName.length > 200 ? `...${prototypeName.slice(-200)}` : prototypeName}: a member must not be named __proto__, constructor or prototype.`);
+  if (prototypeName !== undefined)
+    throw new ControlError(
+      400,
+      `${prototypeName.length > 200 ? `...${prototypeName.slice(-200)}` : prototypeName}: a member must not be named __proto__, constructor or prototype.`,
+    );
   return body as Record<string, unknown>;
 }

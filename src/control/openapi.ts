@@ -22,24 +22,41 @@ export const CONTROL_OPENAPI = {
     '/_localstack/health': { get: { summary: "LocalStack's health shape", responses: { '200': json('Running') } } },
     '/_inspector2/openapi.json': { get: { summary: 'This document', responses: { '200': json('The document') } } },
     '/_inspector2/reset': {
-      post: { summary: 'Forget everything (the seed reloaded) or one account', requestBody: body('{} or {"accountId"}', { accountId: '111122223333' }), responses: ok },
+      post: {
+        summary: 'Forget everything (the seed reloaded) or one account',
+        requestBody: body('{} or {"accountId"}', { accountId: '111122223333' }),
+        responses: ok,
+      },
     },
     '/_inspector2/clock': {
       get: { summary: 'The virtual clock', responses: { '200': json('now, epochSeconds, mode, pendingTransitions') } },
-      post: { summary: 'Advance or set the clock', requestBody: body('{"advance": "15m"} or {"set": "2031-01-01T00:00:00Z"}', { advance: '15m' }), responses: ok },
+      post: {
+        summary: 'Advance or set the clock',
+        requestBody: body('{"advance": "15m"} or {"set": "2031-01-01T00:00:00Z"}', { advance: '15m' }),
+        responses: ok,
+      },
     },
     '/_inspector2/accounts/{accountId}': {
       get: { summary: 'An account: organization, service-linked role, status per region', parameters: [place[0]], responses: ok },
     },
     '/_inspector2/organizations': { get: { summary: 'Organizations with their Inspector state per region', responses: { '200': json('Organizations') } } },
     '/_inspector2/organizations/{organizationId}/accounts': {
-      post: { summary: 'An account joins the organization (auto-enabled where configured)', requestBody: body('{"accountId", "name"?}', { accountId: '666666666666', name: 'new-team' }), responses: created },
+      post: {
+        summary: 'An account joins the organization (auto-enabled where configured)',
+        requestBody: body('{"accountId", "name"?}', { accountId: '666666666666', name: 'new-team' }),
+        responses: created,
+      },
     },
     '/_inspector2/organizations/{organizationId}/accounts/{accountId}': { delete: { summary: 'An account leaves the organization', responses: ok } },
     [inventory]: { get: { summary: 'The inventory of an account in a region', parameters: place, responses: ok } },
     [`${inventory}/ec2-instances`]: { post: { summary: 'Launch an instance (seed file shape)', parameters: place, responses: created } },
     [`${inventory}/ec2-instances/{instanceId}`]: {
-      patch: { summary: 'Stop, start, terminate an instance; change its tags or SSM management', parameters: place, requestBody: body('{"state"?, "ssmManaged"?, "tags"?}', { state: 'stopped' }), responses: ok },
+      patch: {
+        summary: 'Stop, start, terminate an instance; change its tags or SSM management',
+        parameters: place,
+        requestBody: body('{"state"?, "ssmManaged"?, "tags"?}', { state: 'stopped' }),
+        responses: ok,
+      },
     },
     [`${inventory}/ec2-instances/{instanceId}/packages`]: { post: { summary: 'Install or upgrade a package', parameters: place, responses: created } },
     [`${inventory}/ec2-instances/{instanceId}/packages/{ecosystem}/{package}`]: { delete: { summary: 'Remove a package', parameters: place, responses: ok } },
@@ -48,7 +65,9 @@ export const CONTROL_OPENAPI = {
       delete: { summary: 'Delete a function', parameters: place, responses: ok },
     },
     [`${inventory}/lambda-functions/{name}/packages`]: { post: { summary: "Install or upgrade a function's package", parameters: place, responses: created } },
-    [`${inventory}/lambda-functions/{name}/packages/{ecosystem}/{package}`]: { delete: { summary: "Remove a function's package", parameters: place, responses: ok } },
+    [`${inventory}/lambda-functions/{name}/packages/{ecosystem}/{package}`]: {
+      delete: { summary: "Remove a function's package", parameters: place, responses: ok },
+    },
     [`${inventory}/ecr-repositories/{repository}/images`]: { post: { summary: 'Push an image (tags move to it)', parameters: place, responses: created } },
     [`${inventory}/ecr-repositories/{repository}/images/{digest}`]: { delete: { summary: 'Delete an image', parameters: place, responses: ok } },
     '/_inspector2/vulnerabilities': { post: { summary: 'Publish a vulnerability (catalog entry shape); everything covered is rescanned', responses: created } },
@@ -56,7 +75,11 @@ export const CONTROL_OPENAPI = {
     '/_inspector2/rescan': { post: { summary: 'Rescan now: everything, or {"accountId","region"}', responses: ok } },
     '/_inspector2/snapshot': {
       get: { summary: 'The whole state as one JSON document (what PERSISTENCE=1 writes)', responses: { '200': json('The snapshot') } },
-      post: { summary: 'Replace the state by a snapshot exported before', requestBody: body('A snapshot document', { format: 'inspector2-local/world-snapshot', version: 1 }), responses: ok },
+      post: {
+        summary: 'Replace the state by a snapshot exported before',
+        requestBody: body('A snapshot document', { format: 'inspector2-local/world-snapshot', version: 1 }),
+        responses: ok,
+      },
     },
     '/_inspector2/scenario': {
       post: {
@@ -71,15 +94,29 @@ export const CONTROL_OPENAPI = {
     },
     '/_inspector2/faults': {
       get: { summary: 'Fault rules with their counts', responses: { '200': json('{"rules": [...]}') } },
-      post: { summary: 'Add a fault rule, or {"rules": [...]}', requestBody: body('A rule', { operation: 'ListFindings', fault: 'ThrottlingException', count: 2 }), responses: created },
+      post: {
+        summary: 'Add a fault rule, or {"rules": [...]}',
+        requestBody: body('A rule', { operation: 'ListFindings', fault: 'ThrottlingException', count: 2 }),
+        responses: created,
+      },
       delete: { summary: 'Remove every rule and forget what was injected', responses: { '200': json('Cleared') } },
     },
     '/_inspector2/faults/{id}': { delete: { summary: 'Remove a rule', responses: { '200': json('Removed'), '404': json('No such rule') } } },
     '/_inspector2/ui': { get: { summary: 'The local console (redirects to /_inspector2/ui/)', responses: { '302': { description: 'To the console' } } } },
-    '/_inspector2/ui/': { get: { summary: 'The local console: dashboard, findings, coverage, accounts', responses: { '200': { description: 'The page', content: { 'text/html': {} } } } } },
-    '/_inspector2/ui/{asset}': {
-      get: { summary: "The console's files (app.js, api.js, styles.css, favicon.svg)", responses: { '200': { description: 'The file' }, '404': json('No such file') } },
+    '/_inspector2/ui/': {
+      get: {
+        summary: 'The local console: dashboard, findings, coverage, accounts',
+        responses: { '200': { description: 'The page', content: { 'text/html': {} } } },
+      },
     },
-    '/_inspector2/faults/injected': { get: { summary: 'What was injected: totals by rule and operation, the latest faults', responses: { '200': json('The report') } } },
+    '/_inspector2/ui/{asset}': {
+      get: {
+        summary: "The console's files (app.js, api.js, styles.css, favicon.svg)",
+        responses: { '200': { description: 'The file' }, '404': json('No such file') },
+      },
+    },
+    '/_inspector2/faults/injected': {
+      get: { summary: 'What was injected: totals by rule and operation, the latest faults', responses: { '200': json('The report') } },
+    },
   },
 } as const;

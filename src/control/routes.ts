@@ -109,13 +109,17 @@ export function controlRoutes(
   control.post('/_inspector2/clock', async (c) => {
     const body = await jsonBody(c);
     if ((body.advance === undefined) === (body.set === undefined)) {
-      throw new ControlError(400, 'Give exactly one of "advance" (a duration such as "15m", "PT1H" or milliseconds) or "set" (an ISO 8601 time or epoch seconds).');
+      throw new ControlError(
+        400,
+        'Give exactly one of "advance" (a duration such as "15m", "PT1H" or milliseconds) or "set" (an ISO 8601 time or epoch seconds).',
+      );
     }
     // Bounded steps (10 years per advance, set within 100 years and before 10000): every date stays valid.
     if (body.advance !== undefined) world.clock.advance(checkAdvance(parseDuration(body.advance, 'advance'), world.clock.nowMs()));
     else {
       const at = checkSet(parseInstant(body.set, 'set'), world.clock.nowMs());
-      if (at.getTime() < world.clock.nowMs()) throw new ControlError(400, `set: the clock cannot go back, from ${world.clock.now().toISOString()} to ${at.toISOString()}`);
+      if (at.getTime() < world.clock.nowMs())
+        throw new ControlError(400, `set: the clock cannot go back, from ${world.clock.now().toISOString()} to ${at.toISOString()}`);
       world.clock.set(at);
     }
     world.settle();

@@ -20,14 +20,11 @@ export class AwsError extends Error {
 export const genericError = {
   incompleteSignature: (message: string) => new AwsError('IncompleteSignatureException', 403, message),
   missingAuthenticationToken: () => new AwsError('MissingAuthenticationTokenException', 403, 'Missing Authentication Token'),
-  unrecognizedClient: () =>
-    new AwsError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.'),
+  unrecognizedClient: () => new AwsError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.'),
   invalidSignature: (message: string) => new AwsError('InvalidSignatureException', 403, message),
   serialization: (message: string) => new AwsError('SerializationException', 400, message),
-  unknownOperation: (method: string, path: string) =>
-    new AwsError('UnknownOperationException', 404, `No operation of this service matches ${method} ${path}.`),
-  requestTooLarge: (limit: number) =>
-    new AwsError('RequestEntityTooLargeException', 413, `Request body is larger than the limit of ${limit} bytes.`),
+  unknownOperation: (method: string, path: string) => new AwsError('UnknownOperationException', 404, `No operation of this service matches ${method} ${path}.`),
+  requestTooLarge: (limit: number) => new AwsError('RequestEntityTooLargeException', 413, `Request body is larger than the limit of ${limit} bytes.`),
   internal: (message = 'The request processing has failed because of an unknown error, exception or failure.') =>
     new AwsError('InternalServerException', 500, message),
 };

@@ -126,7 +126,9 @@ function verify(request: SignedRequest, auth: ParsedAuthorization, options: Iden
     );
   }
   if (!amzDate.startsWith(auth.date)) {
-    throw genericError.invalidSignature(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`);
+    throw genericError.invalidSignature(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
+    );
   }
   const signedAt = Date.parse(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13)}`);
   const skew = options.maxClockSkewMs ?? 5 * 60_000;
@@ -211,5 +213,8 @@ function hmac(key: string | Buffer, data: string): Buffer {
 }
 
 function compactIso(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }

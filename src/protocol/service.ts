@@ -140,7 +140,9 @@ function parseBody(body: Uint8Array): Record<string, unknown> {
   // (a generic error every operation may answer, where not every operation models a ValidationException).
   const prototypeName = prototypeNamePath(parsed);
   if (prototypeName !== undefined) {
-    throw genericError.serialization(`The request body has a member named like a prototype property (__proto__, constructor, prototype) at ${render(prototypeName)}.`);
+    throw genericError.serialization(
+      `The request body has a member named like a prototype property (__proto__, constructor, prototype) at ${render(prototypeName)}.`,
+    );
   }
   return parsed as Record<string, unknown>;
 }

@@ -46,12 +46,7 @@ function compilePattern(pattern: string): RegExp {
 }
 
 /** Validates `value` against a shape; returns the converted value and every violation. */
-export function checkShape(
-  model: ServiceModel,
-  shapeName: string,
-  value: unknown,
-  options: CheckOptions,
-): { value: unknown; violations: Violation[] } {
+export function checkShape(model: ServiceModel, shapeName: string, value: unknown, options: CheckOptions): { value: unknown; violations: Violation[] } {
   const violations: Violation[] = [];
   const converted = walk(model, model.shape(shapeName), value, '', violations, options);
   return { value: converted, violations };
@@ -73,7 +68,9 @@ function walk(model: ServiceModel, ref: Schema, value: unknown, path: string, ou
   switch (schema.type) {
     case 'object':
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('be a structure');
-      return schema.properties ? walkStructure(model, schema, value as Record<string, unknown>, path, out, options) : walkMap(model, schema, value as Record<string, unknown>, path, out, options);
+      return schema.properties
+        ? walkStructure(model, schema, value as Record<string, unknown>, path, out, options)
+        : walkMap(model, schema, value as Record<string, unknown>, path, out, options);
     case 'array': {
       if (!Array.isArray(value)) return fail('be a list');
       checkSize(value.length, schema.minItems, schema.maxItems, fail);

@@ -71,7 +71,9 @@ export class Persistence {
       text = readFileSync(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new PersistenceError(`cannot read the saved state ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): fix its permissions, or move it away to start afresh`);
+        throw new PersistenceError(
+          `cannot read the saved state ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): fix its permissions, or move it away to start afresh`,
+        );
       }
     }
     if (text !== undefined) {
@@ -147,7 +149,8 @@ export class Persistence {
   async flush(attempts = 3): Promise<void> {
     const failuresBefore = this.failures;
     while (this.saving || this.dirty) {
-      if (this.failures - failuresBefore >= attempts) throw new PersistenceError(`the state could not be written to ${this.file}: ${this.lastError?.message ?? 'unknown error'}`);
+      if (this.failures - failuresBefore >= attempts)
+        throw new PersistenceError(`the state could not be written to ${this.file}: ${this.lastError?.message ?? 'unknown error'}`);
       this.wake?.();
       if (this.saving) await this.saving;
       else await this.saveWhileDirty();

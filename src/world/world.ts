@@ -43,7 +43,6 @@ export interface Caller {
   region: string;
 }
 
-
 export class World {
   readonly clock: Clock;
   /** Global: the EventBridge events Inspector has sent. */
@@ -82,7 +81,10 @@ export class World {
   ) {
     // The platform's parts mark their own changes: a clock move, an event, a catalog addition.
     this.clock = new Clock(clock, () => this.changed());
-    this.events = new EventLog(() => this.clock.now(), () => this.changed());
+    this.events = new EventLog(
+      () => this.clock.now(),
+      () => this.changed(),
+    );
     catalog.onChange = () => this.changed();
     this.state = new WorldState(() => this.clock.now());
   }
@@ -116,12 +118,6 @@ export class World {
   regionsOf(accountId: string): AccountRegion[] {
     return this.state.allAccountRegions().filter((s) => s.accountId === accountId);
   }
-
-
-
-
-
-
 
   /** Runs a task once the transition time has passed. */
   afterTransition(task: WorldTask): void {

@@ -103,7 +103,8 @@ describe('input validation against the model', () => {
     await expectError(await post('/enable', { resourceTypes: ['EC2', 'RDS'] }), {
       status: 400,
       type: 'ValidationException',
-      message: /Value 'RDS' at 'resourceTypes.1' failed to satisfy constraint: Member must satisfy enum value set: \[EC2, ECR, LAMBDA, LAMBDA_CODE, CODE_REPOSITORY\]/,
+      message:
+        /Value 'RDS' at 'resourceTypes.1' failed to satisfy constraint: Member must satisfy enum value set: \[EC2, ECR, LAMBDA, LAMBDA_CODE, CODE_REPOSITORY\]/,
       fields: ['resourceTypes.1'],
     });
   });

@@ -63,8 +63,12 @@ describe('accounts and organizations', () => {
     expect(organizations[0].accounts.map((a: { id: string }) => a.id)).toContain('777777777777');
     const twice = await request(listener).post(`/_inspector2/organizations/${ORG.id}/accounts`).send({ accountId: '777777777777' });
     expect(twice.status).toBe(409);
-    expect((await request(listener).delete(`/_inspector2/organizations/${ORG.id}/accounts/777777777777`).set('content-type', 'application/json')).status).toBe(200);
-    const management = await request(listener).delete(`/_inspector2/organizations/${ORG.id}/accounts/${ORG.management}`).set('content-type', 'application/json');
+    expect((await request(listener).delete(`/_inspector2/organizations/${ORG.id}/accounts/777777777777`).set('content-type', 'application/json')).status).toBe(
+      200,
+    );
+    const management = await request(listener)
+      .delete(`/_inspector2/organizations/${ORG.id}/accounts/${ORG.management}`)
+      .set('content-type', 'application/json');
     expect(management.status).toBe(400);
     expect(management.body.message).toMatch(/management account/);
   });

@@ -39,7 +39,10 @@ describe('in-process mode (msw)', () => {
     expect(role.Role?.Path).toBe('/aws-service-role/inspector2.amazonaws.com/');
     expect(connections).toBe(0);
     // The count does see a real connection attempt.
-    net.connect(9, '127.0.0.1').on('error', () => undefined).destroy();
+    net
+      .connect(9, '127.0.0.1')
+      .on('error', () => undefined)
+      .destroy();
     expect(connections).toBe(1);
   });
 

@@ -134,7 +134,11 @@ function openApiJudge(): Ajv2020 {
     schemaType: 'string',
     errors: false,
     validate: (kind: string, data: unknown) =>
-      kind === 'timestamp' ? typeof data === 'number' && data >= 0 && data < EPOCH_SECONDS_BEFORE : kind === 'blob' ? typeof data === 'string' && BASE64.test(data) : true,
+      kind === 'timestamp'
+        ? typeof data === 'number' && data >= 0 && data < EPOCH_SECONDS_BEFORE
+        : kind === 'blob'
+          ? typeof data === 'string' && BASE64.test(data)
+          : true,
   });
   ajv.addSchema(judgedDocument());
   return ajv;
@@ -172,9 +176,7 @@ function openApiErrorViolations(operation: string, name: string, status: number,
 // ---------------------------------------------------------------- the calls
 
 function commandFor(operation: string, input: unknown): Parameters<sdk.Inspector2Client['send']>[0] {
-  const Command = (sdk as unknown as Record<string, new (input: unknown) => Parameters<sdk.Inspector2Client['send']>[0]>)[
-    `${operation}Command`
-  ];
+  const Command = (sdk as unknown as Record<string, new (input: unknown) => Parameters<sdk.Inspector2Client['send']>[0]>)[`${operation}Command`];
   if (!Command) throw new Error(`the SDK has no ${operation}Command`);
   return new Command(input);
 }

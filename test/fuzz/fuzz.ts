@@ -113,10 +113,28 @@ function deepText(rand: Rand, depth: number): string {
 /** A random JSON value for control-plane bodies: scalars, objects with odd or prototype names, some depth. */
 function randomJson(rand: Rand, depth = 0): unknown {
   const kind = rand();
-  if (depth > 4 || kind < 0.35) return pick(rand, [null, true, -1, 0, 1.5, 1e308, '', 'x', '15m', 'PT1H', '111122223333', 'us-east-1', 'a'.repeat(300), '2031-01-01T00:00:00Z']);
+  if (depth > 4 || kind < 0.35)
+    return pick(rand, [null, true, -1, 0, 1.5, 1e308, '', 'x', '15m', 'PT1H', '111122223333', 'us-east-1', 'a'.repeat(300), '2031-01-01T00:00:00Z']);
   if (kind < 0.5) return Array.from({ length: Math.floor(rand() * 4) }, () => randomJson(rand, depth + 1));
   const value: Record<string, unknown> = {};
-  const names = ['accountId', 'region', 'name', 'state', 'tags', 'advance', 'set', 'operation', 'fault', 'count', 'instanceId', 'version', 'ecosystem', 'id', 'rules', ...PROTOTYPE_NAMES];
+  const names = [
+    'accountId',
+    'region',
+    'name',
+    'state',
+    'tags',
+    'advance',
+    'set',
+    'operation',
+    'fault',
+    'count',
+    'instanceId',
+    'version',
+    'ecosystem',
+    'id',
+    'rules',
+    ...PROTOTYPE_NAMES,
+  ];
   for (let i = Math.floor(rand() * 4); i > 0; i--) setOwn(value, pick(rand, names), randomJson(rand, depth + 1));
   return value;
 }
@@ -169,7 +187,8 @@ function controlRequest(rand: Rand, base: string): Request {
   };
   const path = template.replace(/:(\w+)/g, (_, name: string) => value(name));
   const r = rand();
-  const text = r < 0.1 ? deepText(rand, 100 + Math.floor(rand() * 5000)) : r < 0.15 ? pick(rand, ['{', 'null', '[]', '"x"', '{"a":']) : JSON.stringify(randomJson(rand));
+  const text =
+    r < 0.1 ? deepText(rand, 100 + Math.floor(rand() * 5000)) : r < 0.15 ? pick(rand, ['{', 'null', '[]', '"x"', '{"a":']) : JSON.stringify(randomJson(rand));
   return new Request(`${base}${path}`, {
     method,
     // Control-plane writes carry JSON, as the control plane requires.
@@ -212,7 +231,8 @@ function fill(uri: string, labels: Record<string, string>): string {
 /** One fuzzed request for an operation. */
 function request(rand: Rand, operation: OperationSpec, base: string): Request {
   const input = model.shape(operation.input);
-  const body = rand() < 0.85 ? mutate(rand, { $ref: `#/components/schemas/${operation.input}` }) : baseline({ $ref: `#/components/schemas/${operation.input}` });
+  const body =
+    rand() < 0.85 ? mutate(rand, { $ref: `#/components/schemas/${operation.input}` }) : baseline({ $ref: `#/components/schemas/${operation.input}` });
   const labels: Record<string, string> = {};
   const query = new URLSearchParams();
   for (const [name, member] of Object.entries(input.properties ?? {})) {
@@ -225,7 +245,11 @@ function request(rand: Rand, operation: OperationSpec, base: string): Request {
   let method = operation.method;
   let path = fill(operation.uri, labels);
   let text: string | undefined = JSON.stringify(body);
-  if (kind < 0.05) method = pick(rand, ['GET', 'PUT', 'DELETE', 'PATCH'].filter((m) => m !== operation.method));
+  if (kind < 0.05)
+    method = pick(
+      rand,
+      ['GET', 'PUT', 'DELETE', 'PATCH'].filter((m) => m !== operation.method),
+    );
   else if (kind < 0.08) path = `${path}/${pick(rand, ['extra', '..', '%2e%2e', ''])}`;
   else if (kind < 0.1) path = path.replace(/\/[^/]*$/, `/${pick(rand, BAD_ENCODINGS)}`);
   else if (kind < 0.15) text = pick(rand, ['{', '[]', 'null', '"text"', '{"a":', '\u0000', '{"resourceTypes": [EC2]}']);

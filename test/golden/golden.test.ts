@@ -173,19 +173,22 @@ async function runSession(): Promise<Step[]> {
     record('standalone BatchGetAccountStatus (enabling)', body(await standalone.send(new BatchGetAccountStatusCommand({}))));
 
     // The organization: the management account delegates, the administrator associates a member and enables it.
-    record('management EnableDelegatedAdminAccount', body(await management.send(new EnableDelegatedAdminAccountCommand({ delegatedAdminAccountId: ORG.admin }))));
+    record(
+      'management EnableDelegatedAdminAccount',
+      body(await management.send(new EnableDelegatedAdminAccountCommand({ delegatedAdminAccountId: ORG.admin }))),
+    );
     await advance('clock +1m (delegation)', '1m');
     record('member GetDelegatedAdminAccount', body(await as(ORG.member).send(new GetDelegatedAdminAccountCommand({}))));
     record('admin AssociateMember', body(await admin.send(new AssociateMemberCommand({ accountId: ORG.member }))));
     await advance('clock +1m (association)', '1m');
     record('admin Enable members', body(await admin.send(new EnableCommand({ accountIds: [ORG.admin, ORG.member], resourceTypes: [...SCAN_TYPES] }))));
-    record('admin UpdateOrganizationConfiguration', body(await admin.send(new UpdateOrganizationConfigurationCommand({ autoEnable: { ec2: true, ecr: true, lambda: true } }))));
+    record(
+      'admin UpdateOrganizationConfiguration',
+      body(await admin.send(new UpdateOrganizationConfigurationCommand({ autoEnable: { ec2: true, ecr: true, lambda: true } }))),
+    );
     await advance('clock +10m (scans)', '10m');
     record('admin ListMembers', body(await admin.send(new ListMembersCommand({ onlyAssociated: false }))));
-    record(
-      'admin BatchGetAccountStatus',
-      body(await admin.send(new BatchGetAccountStatusCommand({ accountIds: [ORG.admin, ORG.member] }))),
-    );
+    record('admin BatchGetAccountStatus', body(await admin.send(new BatchGetAccountStatusCommand({ accountIds: [ORG.admin, ORG.member] }))));
     record('standalone BatchGetAccountStatus (enabled)', body(await standalone.send(new BatchGetAccountStatusCommand({}))));
     const iam = new IAMClient({ endpoint: server.url, region: REGION, credentials: { accessKeyId: STANDALONE, secretAccessKey: 'test' }, maxAttempts: 1 });
     record('standalone IAM GetRole', body(await iam.send(new GetRoleCommand({ RoleName: 'AWSServiceRoleForAmazonInspector2' }))));
@@ -198,7 +201,9 @@ async function runSession(): Promise<Step[]> {
     const critical: FilterCriteria = { severity: [{ comparison: 'EQUALS', value: 'CRITICAL' }] };
     record(
       'admin ListFindings (critical, by score)',
-      await allPages((nextToken) => admin.send(new ListFindingsCommand({ nextToken, filterCriteria: critical, sortCriteria: { field: 'INSPECTOR_SCORE', sortOrder: 'DESC' } }))),
+      await allPages((nextToken) =>
+        admin.send(new ListFindingsCommand({ nextToken, filterCriteria: critical, sortCriteria: { field: 'INSPECTOR_SCORE', sortOrder: 'DESC' } })),
+      ),
     );
     const aggregations: [AggregationType, AggregationRequest][] = [
       ['ACCOUNT', { accountAggregation: {} }],
@@ -217,7 +222,10 @@ async function runSession(): Promise<Step[]> {
     }
     record('standalone ListCoverageStatistics', body(await standalone.send(new ListCoverageStatisticsCommand({}))));
     for (const groupBy of ['RESOURCE_TYPE', 'SCAN_STATUS_REASON'] as const) {
-      record(`admin ListCoverageStatistics by ${groupBy}`, await allPages((nextToken) => admin.send(new ListCoverageStatisticsCommand({ groupBy, nextToken }))));
+      record(
+        `admin ListCoverageStatistics by ${groupBy}`,
+        await allPages((nextToken) => admin.send(new ListCoverageStatisticsCommand({ groupBy, nextToken }))),
+      );
     }
 
     // A suppression rule, configuration.
@@ -234,18 +242,31 @@ async function runSession(): Promise<Step[]> {
     record('standalone ListFilters', body(await standalone.send(new ListFiltersCommand({}))));
     record(
       'standalone UpdateConfiguration',
-      body(await standalone.send(new UpdateConfigurationCommand({ ecrConfiguration: { rescanDuration: 'DAYS_30', pullDateRescanDuration: 'DAYS_90' }, ec2Configuration: { scanMode: 'EC2_SSM_AGENT_BASED' } }))),
+      body(
+        await standalone.send(
+          new UpdateConfigurationCommand({
+            ecrConfiguration: { rescanDuration: 'DAYS_30', pullDateRescanDuration: 'DAYS_90' },
+            ec2Configuration: { scanMode: 'EC2_SSM_AGENT_BASED' },
+          }),
+        ),
+      ),
     );
     record('standalone GetConfiguration', body(await standalone.send(new GetConfigurationCommand({}))));
 
     // A findings report to the folder object store, and an SBOM export.
     const report = await standalone.send(
-      new CreateFindingsReportCommand({ reportFormat: 'JSON', filterCriteria: critical, s3Destination: { bucketName: 'reports', keyPrefix: 'golden', kmsKeyArn: KMS(STANDALONE) } }),
+      new CreateFindingsReportCommand({
+        reportFormat: 'JSON',
+        filterCriteria: critical,
+        s3Destination: { bucketName: 'reports', keyPrefix: 'golden', kmsKeyArn: KMS(STANDALONE) },
+      }),
     );
     record('standalone CreateFindingsReport', body(report));
     await advance('clock +1s (report)', '1s');
     record('standalone GetFindingsReportStatus', body(await settled(() => standalone.send(new GetFindingsReportStatusCommand({ reportId: report.reportId })))));
-    const sbom = await standalone.send(new CreateSbomExportCommand({ reportFormat: 'CYCLONEDX_1_4', s3Destination: { bucketName: 'sbom', kmsKeyArn: KMS(STANDALONE) } }));
+    const sbom = await standalone.send(
+      new CreateSbomExportCommand({ reportFormat: 'CYCLONEDX_1_4', s3Destination: { bucketName: 'sbom', kmsKeyArn: KMS(STANDALONE) } }),
+    );
     record('standalone CreateSbomExport', body(sbom));
     await advance('clock +1s (sbom)', '1s');
     record('standalone GetSbomExport', body(await settled(() => standalone.send(new GetSbomExportCommand({ reportId: sbom.reportId })))));
@@ -273,10 +294,15 @@ async function runSession(): Promise<Step[]> {
     const snapshot = await fetch(`${server.url}/_inspector2/snapshot`).then((response) => response.text());
     const { restored: _restored, ...restoredAnswer } = (await control('POST', '/_inspector2/snapshot', JSON.parse(snapshot))) as { restored?: unknown };
     record('POST /_inspector2/snapshot (round trip)', restoredAnswer);
-    const csvReport = await standalone.send(new CreateFindingsReportCommand({ reportFormat: 'CSV', s3Destination: { bucketName: 'reports', kmsKeyArn: KMS(STANDALONE) } }));
+    const csvReport = await standalone.send(
+      new CreateFindingsReportCommand({ reportFormat: 'CSV', s3Destination: { bucketName: 'reports', kmsKeyArn: KMS(STANDALONE) } }),
+    );
     record('standalone CreateFindingsReport (CSV, after the round trip)', body(csvReport));
     await advance('clock +1s (csv report)', '1s');
-    record('standalone GetFindingsReportStatus (CSV)', body(await settled(() => standalone.send(new GetFindingsReportStatusCommand({ reportId: csvReport.reportId })))));
+    record(
+      'standalone GetFindingsReportStatus (CSV)',
+      body(await settled(() => standalone.send(new GetFindingsReportStatusCommand({ reportId: csvReport.reportId })))),
+    );
 
     // Finding details, vulnerabilities, tags.
     const arns = (standaloneFindings as { findings: { findingArn: string }[] }[]).flatMap((page) => page.findings.map((f) => f.findingArn)).slice(0, 5);
@@ -295,7 +321,9 @@ async function runSession(): Promise<Step[]> {
     record('standalone ListFindings (after disable)', await allPages((nextToken) => standalone.send(new ListFindingsCommand({ nextToken, maxResults: 25 }))));
     record(
       'standalone ListFindings CLOSED',
-      await allPages((nextToken) => standalone.send(new ListFindingsCommand({ nextToken, filterCriteria: { findingStatus: [{ comparison: 'EQUALS', value: 'CLOSED' }] } }))),
+      await allPages((nextToken) =>
+        standalone.send(new ListFindingsCommand({ nextToken, filterCriteria: { findingStatus: [{ comparison: 'EQUALS', value: 'CLOSED' }] } })),
+      ),
     );
     record('GET /_inspector2/events (standalone, since the log was cleared)', await control('GET', `/_inspector2/events?account=${STANDALONE}`));
     return steps;

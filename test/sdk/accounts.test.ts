@@ -1,13 +1,7 @@
 // Account enablement through the SDK v3: the state machine on the virtual clock, requests
 // during transitions, client tokens, the service-linked role (through the IAM API), free
 // trials and account permissions.
-import {
-  GetRoleCommand,
-  IAMClient,
-  ListAttachedRolePoliciesCommand,
-  ListRolesCommand,
-  NoSuchEntityException,
-} from '@aws-sdk/client-iam';
+import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolesCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
 import {
   BatchGetAccountStatusCommand,
   BatchGetFreeTrialInfoCommand,
@@ -51,9 +45,7 @@ describe('the enablement state machine on the virtual clock', () => {
     await client.send(new EnableCommand({ resourceTypes: ['ECR'] }));
     const disable = await client.send(new DisableCommand({ resourceTypes: ['ECR'] }));
     expect(disable.accounts).toEqual([]);
-    expect(disable.failedAccounts).toEqual([
-      expect.objectContaining({ accountId: '100000000002', errorCode: 'ENABLE_IN_PROGRESS', status: 'ENABLING' }),
-    ]);
+    expect(disable.failedAccounts).toEqual([expect.objectContaining({ accountId: '100000000002', errorCode: 'ENABLE_IN_PROGRESS', status: 'ENABLING' })]);
 
     await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
     expect((await client.send(new DisableCommand({ resourceTypes: ['ECR'] }))).accounts?.[0]?.resourceStatus?.ecr).toBe('DISABLING');

@@ -101,7 +101,10 @@ describe('ListFindingAggregations on the default world', () => {
   it('has a world with findings of every kind to aggregate', () => {
     expect(active.length).toBeGreaterThan(20);
     for (const type of ['AWS_EC2_INSTANCE', 'AWS_ECR_CONTAINER_IMAGE', 'AWS_LAMBDA_FUNCTION']) {
-      expect(active.some((f) => resource(f, type)), type).toBe(true);
+      expect(
+        active.some((f) => resource(f, type)),
+        type,
+      ).toBe(true);
     }
     expect(active.some((f) => f.type === 'NETWORK_REACHABILITY')).toBe(true);
   });
@@ -230,7 +233,10 @@ describe('ListFindingAggregations on the default world', () => {
     // Filters: string filters on the repository and architecture, and a number filter on the in-use count.
     const sample = ecr(byImage.values().next().value![0]!)!.details!.awsEcrContainerImage!;
     const imagesWhere = (test: (image: typeof sample) => boolean) =>
-      [...byImage].filter(([, fs]) => test(ecr(fs[0]!)!.details!.awsEcrContainerImage!)).map(([id]) => id).sort();
+      [...byImage]
+        .filter(([, fs]) => test(ecr(fs[0]!)!.details!.awsEcrContainerImage!))
+        .map(([id]) => id)
+        .sort();
     const same = await aggregate(client, 'AWS_ECR_CONTAINER', {
       aggregationRequest: {
         awsEcrContainerAggregation: {
@@ -245,7 +251,9 @@ describe('ListFindingAggregations on the default world', () => {
     const others = await aggregate(client, 'AWS_ECR_CONTAINER', {
       aggregationRequest: { awsEcrContainerAggregation: { repositories: [{ comparison: 'NOT_EQUALS', value: sample.repositoryName! }] } },
     });
-    expect(others.responses.map((r) => r.awsEcrContainerAggregation?.resourceId).sort()).toEqual(imagesWhere((i) => i.repositoryName !== sample.repositoryName));
+    expect(others.responses.map((r) => r.awsEcrContainerAggregation?.resourceId).sort()).toEqual(
+      imagesWhere((i) => i.repositoryName !== sample.repositoryName),
+    );
     const inUse = await aggregate(client, 'AWS_ECR_CONTAINER', {
       aggregationRequest: { awsEcrContainerAggregation: { inUseCount: [{ lowerInclusive: 1 }] } },
     });
@@ -270,7 +278,9 @@ describe('ListFindingAggregations on the default world', () => {
     expect(byLayer.size).toBeGreaterThan(1);
     const layers = await aggregate(client, 'IMAGE_LAYER', { maxResults: 1 });
     expect(layers.pages).toBe(byLayer.size);
-    expect(new Set(layers.responses.map((r) => `${r.imageLayerAggregation?.resourceId} ${r.imageLayerAggregation?.layerHash}`))).toEqual(new Set(byLayer.keys()));
+    expect(new Set(layers.responses.map((r) => `${r.imageLayerAggregation?.resourceId} ${r.imageLayerAggregation?.layerHash}`))).toEqual(
+      new Set(byLayer.keys()),
+    );
     for (const { imageLayerAggregation: got } of layers.responses) {
       const group = byLayer.get(`${got!.resourceId} ${got!.layerHash}`)!;
       expect(got).toEqual({
@@ -282,7 +292,9 @@ describe('ListFindingAggregations on the default world', () => {
       });
     }
     const oneLayer = layers.responses[0]!.imageLayerAggregation!.layerHash!;
-    const filtered = await aggregate(client, 'IMAGE_LAYER', { aggregationRequest: { imageLayerAggregation: { layerHashes: [{ comparison: 'EQUALS', value: oneLayer }] } } });
+    const filtered = await aggregate(client, 'IMAGE_LAYER', {
+      aggregationRequest: { imageLayerAggregation: { layerHashes: [{ comparison: 'EQUALS', value: oneLayer }] } },
+    });
     expect(filtered.responses.map((r) => r.imageLayerAggregation?.layerHash)).toEqual(
       [...byLayer.keys()].filter((key) => key.endsWith(` ${oneLayer}`)).map(() => oneLayer),
     );
@@ -315,7 +327,9 @@ describe('ListFindingAggregations on the default world', () => {
     expect(named.responses.map((r) => r.lambdaFunctionAggregation?.functionName)).toEqual([name]);
 
     const layerKey = (f: Finding) =>
-      f.packageVulnerabilityDetails?.vulnerablePackages?.map((p) => (lambda(f) && p.sourceLambdaLayerArn ? `${lambda(f)!.id} ${p.sourceLambdaLayerArn}` : undefined)) ?? [];
+      f.packageVulnerabilityDetails?.vulnerablePackages?.map((p) =>
+        lambda(f) && p.sourceLambdaLayerArn ? `${lambda(f)!.id} ${p.sourceLambdaLayerArn}` : undefined,
+      ) ?? [];
     const byLayer = groupBy(active, layerKey);
     expect(byLayer.size).toBeGreaterThan(0);
     const layers = await aggregate(client, 'LAMBDA_LAYER', {});
@@ -383,7 +397,9 @@ describe('ListFindingAggregations on the default world', () => {
 
   it('CODE_REPOSITORY: none in a world without code repositories', async () => {
     expect(active.some((f) => resource(f, 'CODE_REPOSITORY'))).toBe(false);
-    const answer = await client.send(new ListFindingAggregationsCommand({ aggregationType: 'CODE_REPOSITORY', aggregationRequest: { codeRepositoryAggregation: { sortBy: 'ALL' } } }));
+    const answer = await client.send(
+      new ListFindingAggregationsCommand({ aggregationType: 'CODE_REPOSITORY', aggregationRequest: { codeRepositoryAggregation: { sortBy: 'ALL' } } }),
+    );
     expect(answer.aggregationType).toBe('CODE_REPOSITORY');
     expect(answer.responses).toEqual([]);
   });

@@ -58,7 +58,9 @@ describe('the world marks its own changes', () => {
       new EnableDelegatedAdminAccountCommand({ delegatedAdminAccountId: ORG.securityTooling }),
     );
     await admin.send(new EnableCommand({ resourceTypes: ['EC2', 'ECR', 'LAMBDA'] }));
-    const { arn } = await admin.send(new CreateFilterCommand({ name: 'kept', action: 'NONE', filterCriteria: { severity: [{ comparison: 'EQUALS', value: 'HIGH' }] } }));
+    const { arn } = await admin.send(
+      new CreateFilterCommand({ name: 'kept', action: 'NONE', filterCriteria: { severity: [{ comparison: 'EQUALS', value: 'HIGH' }] } }),
+    );
     filterArns.push(arn!);
     await settled();
   });
@@ -99,7 +101,11 @@ describe('the world marks its own changes', () => {
         'CreateFilter',
         async () =>
           filterArns.push(
-            (await admin.send(new CreateFilterCommand({ name: 'hide-low', action: 'SUPPRESS', filterCriteria: { severity: [{ comparison: 'EQUALS', value: 'LOW' }] } }))).arn!,
+            (
+              await admin.send(
+                new CreateFilterCommand({ name: 'hide-low', action: 'SUPPRESS', filterCriteria: { severity: [{ comparison: 'EQUALS', value: 'LOW' }] } }),
+              )
+            ).arn!,
           ),
       ],
       ['UpdateFilter', () => admin.send(new UpdateFilterCommand({ filterArn: filterArns[0], description: 'high findings' }))],
@@ -110,7 +116,8 @@ describe('the world marks its own changes', () => {
       [
         'CreateFindingsReport',
         async () => {
-          reportId = (await admin.send(new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination: { bucketName: 'reports', kmsKeyArn: KMS } }))).reportId;
+          reportId = (await admin.send(new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination: { bucketName: 'reports', kmsKeyArn: KMS } })))
+            .reportId;
         },
       ],
       [

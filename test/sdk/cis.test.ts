@@ -44,7 +44,8 @@ import { scanJobsOf } from '../../src/world/cis/scans.js';
 import { control, inspectorClient, ORG, recordRawResponses, rejection, startTestServer } from '../helpers.js';
 
 const REGION = 'eu-west-1';
-const CONFIGURATION_ARN = /^arn:aws:inspector2:eu-west-1:(\d{12}):owner\/(\d{12}|o-[a-z0-9]+)\/cis-configuration\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const CONFIGURATION_ARN =
+  /^arn:aws:inspector2:eu-west-1:(\d{12}):owner\/(\d{12}|o-[a-z0-9]+)\/cis-configuration\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SCAN_ARN = /^arn:aws:inspector2:eu-west-1:(\d{12}):owner\/(\d{12}|o-[a-z0-9]+)\/cis-scan\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const FINDING_ARN = /^arn:aws:inspector2:eu-west-1:(\d{12}):owner\/\d{12}\/cis-finding\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SCAN_MS = 10 * 60_000;
@@ -111,7 +112,10 @@ async function allScans(inspector: Inspector2Client, input: ListCisScansCommandI
 }
 
 async function scansOf(inspector: Inspector2Client, configurationArn: string, input: ListCisScansCommandInput = {}): Promise<CisScan[]> {
-  return allScans(inspector, { ...input, filterCriteria: { ...input.filterCriteria, scanConfigurationArnFilters: [{ comparison: 'EQUALS', value: configurationArn }] } });
+  return allScans(inspector, {
+    ...input,
+    filterCriteria: { ...input.filterCriteria, scanConfigurationArnFilters: [{ comparison: 'EQUALS', value: configurationArn }] },
+  });
 }
 
 async function allChecks(inspector: Inspector2Client, scanArn: string): Promise<CisCheckAggregation[]> {
@@ -138,7 +142,11 @@ async function allDetails(inspector: Inspector2Client, scanArn: string, accountI
 
 function totals(rows: { statusCounts?: { passed?: number; failed?: number; skipped?: number } }[]) {
   return rows.reduce(
-    (sum, r) => ({ passed: sum.passed + (r.statusCounts?.passed ?? 0), failed: sum.failed + (r.statusCounts?.failed ?? 0), skipped: sum.skipped + (r.statusCounts?.skipped ?? 0) }),
+    (sum, r) => ({
+      passed: sum.passed + (r.statusCounts?.passed ?? 0),
+      failed: sum.failed + (r.statusCounts?.failed ?? 0),
+      skipped: sum.skipped + (r.statusCounts?.skipped ?? 0),
+    }),
     { passed: 0, failed: 0, skipped: 0 },
   );
 }
@@ -150,7 +158,9 @@ describe('an account where Inspector is not enabled', () => {
       inspector.send(new CreateCisScanConfigurationCommand(configuration('refused'))),
       inspector.send(new ListCisScanConfigurationsCommand({})),
       inspector.send(new ListCisScansCommand({})),
-      inspector.send(new StartCisSessionCommand({ scanJobId: '624b746d-e080-44ae-8c1d-48e653365a38', message: { sessionToken: '624b746d-e080-44ae-8c1d-48e653365a31' } })),
+      inspector.send(
+        new StartCisSessionCommand({ scanJobId: '624b746d-e080-44ae-8c1d-48e653365a38', message: { sessionToken: '624b746d-e080-44ae-8c1d-48e653365a31' } }),
+      ),
     ];
     for (const call of calls) {
       const error = await rejection(call);
@@ -210,7 +220,9 @@ describe('CIS scan configurations', () => {
     const names = async (input: object) => (await inspector.send(new ListCisScanConfigurationsCommand(input))).scanConfigurations!.map((c) => c.scanName);
     expect(await names({ sortBy: 'SCAN_NAME', sortOrder: 'DESC' })).toEqual(['weekly-staging', 'nightly-prod', 'audit-once']);
     const byArn = Object.entries(arns).sort(([, a], [, b]) => a.localeCompare(b));
-    expect(await names({ sortBy: 'SCAN_CONFIGURATION_ARN' })).toEqual(byArn.map(([key]) => ({ nightly: 'nightly-prod', weekly: 'weekly-staging', audit: 'audit-once' })[key]));
+    expect(await names({ sortBy: 'SCAN_CONFIGURATION_ARN' })).toEqual(
+      byArn.map(([key]) => ({ nightly: 'nightly-prod', weekly: 'weekly-staging', audit: 'audit-once' })[key]),
+    );
     const first = await inspector.send(new ListCisScanConfigurationsCommand({ maxResults: 2 }));
     expect(first.scanConfigurations!.map((c) => c.scanName)).toEqual(['audit-once', 'nightly-prod']);
     const second = await inspector.send(new ListCisScanConfigurationsCommand({ maxResults: 2, nextToken: first.nextToken }));
@@ -223,14 +235,23 @@ describe('CIS scan configurations', () => {
   it('filter by name, target tag and ARN', async () => {
     const names = async (filterCriteria: object) =>
       (await inspector.send(new ListCisScanConfigurationsCommand({ filterCriteria }))).scanConfigurations!.map((c) => c.scanName);
-    expect(await names({ scanNameFilters: [{ comparison: 'PREFIX', value: 'n' }, { comparison: 'EQUALS', value: 'audit-once' }] })).toEqual(['audit-once', 'nightly-prod']);
+    expect(
+      await names({
+        scanNameFilters: [
+          { comparison: 'PREFIX', value: 'n' },
+          { comparison: 'EQUALS', value: 'audit-once' },
+        ],
+      }),
+    ).toEqual(['audit-once', 'nightly-prod']);
     expect(await names({ scanNameFilters: [{ comparison: 'NOT_EQUALS', value: 'audit-once' }] })).toEqual(['nightly-prod', 'weekly-staging']);
     expect(await names({ targetResourceTagFilters: [{ comparison: 'EQUALS', key: 'Environment', value: 'qa' }] })).toEqual(['weekly-staging']);
     expect(await names({ scanConfigurationArnFilters: [{ comparison: 'EQUALS', value: arns.nightly }] })).toEqual(['nightly-prod']);
   });
 
   it('are updated member by member', async () => {
-    const { scanConfigurationArn } = await inspector.send(new UpdateCisScanConfigurationCommand({ scanConfigurationArn: arns.nightly, scanName: 'nightly-production', securityLevel: 'LEVEL_2' }));
+    const { scanConfigurationArn } = await inspector.send(
+      new UpdateCisScanConfigurationCommand({ scanConfigurationArn: arns.nightly, scanName: 'nightly-production', securityLevel: 'LEVEL_2' }),
+    );
     expect(scanConfigurationArn).toBe(arns.nightly);
     const { scanConfigurations } = await inspector.send(
       new ListCisScanConfigurationsCommand({ filterCriteria: { scanConfigurationArnFilters: [{ comparison: 'EQUALS', value: arns.nightly }] } }),
@@ -248,18 +269,29 @@ describe('CIS scan configurations', () => {
 
   it('refuse a time zone that is not one, and another account as a target', async () => {
     const zone = await rejection(
-      inspector.send(new CreateCisScanConfigurationCommand(configuration('bad-zone', { schedule: { daily: { startTime: { timeOfDay: '02:00', timezone: 'Mars/Olympus' } } } }))),
+      inspector.send(
+        new CreateCisScanConfigurationCommand(
+          configuration('bad-zone', { schedule: { daily: { startTime: { timeOfDay: '02:00', timezone: 'Mars/Olympus' } } } }),
+        ),
+      ),
     );
     expect(zone).toBeInstanceOf(ValidationException);
     expect(zone.$metadata?.httpStatusCode).toBe(400);
     expect(zone.message).toContain("timezone 'Mars/Olympus'");
     const stranger = await rejection(
-      inspector.send(new CreateCisScanConfigurationCommand(configuration('stranger', { targets: { accountIds: ['610000000002'], targetResourceTags: { A: ['b'] } } }))),
+      inspector.send(
+        new CreateCisScanConfigurationCommand(configuration('stranger', { targets: { accountIds: ['610000000002'], targetResourceTags: { A: ['b'] } } })),
+      ),
     );
     expect(stranger).toBeInstanceOf(AccessDeniedException);
     expect(stranger.message).toContain('only a delegated administrator can target other accounts');
     const update = await rejection(
-      inspector.send(new UpdateCisScanConfigurationCommand({ scanConfigurationArn: arns.audit, schedule: { daily: { startTime: { timeOfDay: '02:00', timezone: 'Nowhere/Land' } } } })),
+      inspector.send(
+        new UpdateCisScanConfigurationCommand({
+          scanConfigurationArn: arns.audit,
+          schedule: { daily: { startTime: { timeOfDay: '02:00', timezone: 'Nowhere/Land' } } },
+        }),
+      ),
     );
     expect(update).toBeInstanceOf(ValidationException);
   });
@@ -270,8 +302,9 @@ describe('CIS scan configurations', () => {
     await inspector.send(new TagResourceCommand({ resourceArn: arn, tags: { owner: 'alice' } }));
     await inspector.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['cost'] }));
     expect((await inspector.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual({ team: 'sec', owner: 'alice' });
-    const listed = (await inspector.send(new ListCisScanConfigurationsCommand({ filterCriteria: { scanNameFilters: [{ comparison: 'EQUALS', value: 'tagged' }] } })))
-      .scanConfigurations![0]!;
+    const listed = (
+      await inspector.send(new ListCisScanConfigurationsCommand({ filterCriteria: { scanNameFilters: [{ comparison: 'EQUALS', value: 'tagged' }] } }))
+    ).scanConfigurations![0]!;
     expect(listed.tags).toEqual({ team: 'sec', owner: 'alice' });
     await inspector.send(new DeleteCisScanConfigurationCommand({ scanConfigurationArn: arn }));
     const gone = await rejection(inspector.send(new ListTagsForResourceCommand({ resourceArn: arn })));
@@ -283,7 +316,10 @@ describe('CIS scan configurations', () => {
   it('are deleted; a deleted one is not found', async () => {
     const { scanConfigurationArn } = await inspector.send(new DeleteCisScanConfigurationCommand({ scanConfigurationArn: arns.audit }));
     expect(scanConfigurationArn).toBe(arns.audit);
-    expect((await inspector.send(new ListCisScanConfigurationsCommand({}))).scanConfigurations!.map((c) => c.scanName)).toEqual(['nightly-production', 'weekly-staging']);
+    expect((await inspector.send(new ListCisScanConfigurationsCommand({}))).scanConfigurations!.map((c) => c.scanName)).toEqual([
+      'nightly-production',
+      'weekly-staging',
+    ]);
     for (const call of [
       inspector.send(new DeleteCisScanConfigurationCommand({ scanConfigurationArn: arns.audit })),
       inspector.send(new UpdateCisScanConfigurationCommand({ scanConfigurationArn: arns.audit, scanName: 'again' })),
@@ -343,7 +379,10 @@ describe('a oneTime CIS scan', () => {
     const started = running!.scanDate!;
     // Instances that cannot be scanned are told at once; the others are in progress.
     const during = await allTargets(inspector, scanArn);
-    expect(during.find((t) => t.targetResourceId === 'i-cis00000000000001')).toMatchObject({ targetStatusReason: 'SCAN_IN_PROGRESS', statusCounts: { passed: 0, failed: 0, skipped: 0 } });
+    expect(during.find((t) => t.targetResourceId === 'i-cis00000000000001')).toMatchObject({
+      targetStatusReason: 'SCAN_IN_PROGRESS',
+      statusCounts: { passed: 0, failed: 0, skipped: 0 },
+    });
     expect(during.find((t) => t.targetResourceId === 'i-cis00000000000001')!.targetStatus).toBeUndefined();
     expect((await inspector.send(new GetCisScanReportCommand({ scanArn }))).status).toBe('IN_PROGRESS');
 
@@ -362,7 +401,13 @@ describe('a oneTime CIS scan', () => {
     const targets = await allTargets(inspector, scanArn);
     expect(targets.map((t) => t.targetResourceId)).toEqual(['i-cis00000000000001', 'i-cis00000000000002', 'i-cis00000000000003', 'i-cis00000000000004']);
     const [al2, ubuntu, unmanaged, windows] = targets;
-    expect(al2).toMatchObject({ scanArn, accountId: ACCOUNT, platform: 'AMAZON_LINUX_2', targetStatus: 'COMPLETED', targetResourceTags: { CisTarget: ['yes'] } });
+    expect(al2).toMatchObject({
+      scanArn,
+      accountId: ACCOUNT,
+      platform: 'AMAZON_LINUX_2',
+      targetStatus: 'COMPLETED',
+      targetResourceTags: { CisTarget: ['yes'] },
+    });
     expect(al2!.targetStatusReason).toBeUndefined();
     expect(ubuntu).toMatchObject({ platform: 'UBUNTU_22_04', targetStatus: 'COMPLETED' });
     expect(unmanaged).toMatchObject({ targetStatus: 'CANCELLED', targetStatusReason: 'SSM_UNMANAGED', statusCounts: { passed: 0, failed: 0, skipped: 0 } });
@@ -393,26 +438,49 @@ describe('a oneTime CIS scan', () => {
   });
 
   it('filters and sorts the aggregations', async () => {
-    const byChecks = async (input: object) => (await inspector.send(new ListCisScanResultsAggregatedByChecksCommand({ scanArn, maxResults: 100, ...input }))).checkAggregations ?? [];
+    const byChecks = async (input: object) =>
+      (await inspector.send(new ListCisScanResultsAggregatedByChecksCommand({ scanArn, maxResults: 100, ...input }))).checkAggregations ?? [];
     const ubuntu = await byChecks({ filterCriteria: { platformFilters: [{ comparison: 'EQUALS', value: 'UBUNTU_22_04' }] } });
     expect(ubuntu).toHaveLength(checksAt('UBUNTU_22_04', 'LEVEL_1').length);
     const failing = await byChecks({ filterCriteria: { failedResourcesFilters: [{ lowerInclusive: 1 }] } });
     expect(failing.every((c) => c.statusCounts!.failed! >= 1)).toBe(true);
     const sshTitles = await byChecks({ filterCriteria: { titleFilters: [{ comparison: 'PREFIX', value: 'Ensure SSH' }] }, sortBy: 'TITLE', sortOrder: 'DESC' });
     expect(sshTitles.length).toBeGreaterThan(10);
-    expect(sshTitles.map((c) => c.title)).toEqual(sshTitles.map((c) => c.title!).sort().reverse());
+    expect(sshTitles.map((c) => c.title)).toEqual(
+      sshTitles
+        .map((c) => c.title!)
+        .sort()
+        .reverse(),
+    );
     expect(await byChecks({ filterCriteria: { securityLevelFilters: [{ comparison: 'EQUALS', value: 'LEVEL_2' }] } })).toEqual([]);
     const mostFailed = await byChecks({ sortBy: 'FAILED_COUNTS', sortOrder: 'DESC' });
     expect(mostFailed[0]!.statusCounts!.failed).toBe(Math.max(...mostFailed.map((c) => c.statusCounts!.failed!)));
 
     const byTargets = async (input: object) =>
-      ((await inspector.send(new ListCisScanResultsAggregatedByTargetResourceCommand({ scanArn, ...input }))).targetResourceAggregations ?? []).map((t) => t.targetResourceId);
-    expect(await byTargets({ filterCriteria: { targetStatusReasonFilters: [{ comparison: 'EQUALS', value: 'SSM_UNMANAGED' }] } })).toEqual(['i-cis00000000000003']);
-    expect(await byTargets({ filterCriteria: { targetStatusFilters: [{ comparison: 'EQUALS', value: 'COMPLETED' }] } })).toEqual(['i-cis00000000000001', 'i-cis00000000000002']);
-    expect(await byTargets({ filterCriteria: { targetResourceTagFilters: [{ comparison: 'EQUALS', key: 'Name', value: 'ubuntu' }] } })).toEqual(['i-cis00000000000002']);
-    expect(await byTargets({ filterCriteria: { statusFilters: [{ comparison: 'EQUALS', value: 'FAILED' }] } })).toEqual(['i-cis00000000000001', 'i-cis00000000000002']);
+      ((await inspector.send(new ListCisScanResultsAggregatedByTargetResourceCommand({ scanArn, ...input }))).targetResourceAggregations ?? []).map(
+        (t) => t.targetResourceId,
+      );
+    expect(await byTargets({ filterCriteria: { targetStatusReasonFilters: [{ comparison: 'EQUALS', value: 'SSM_UNMANAGED' }] } })).toEqual([
+      'i-cis00000000000003',
+    ]);
+    expect(await byTargets({ filterCriteria: { targetStatusFilters: [{ comparison: 'EQUALS', value: 'COMPLETED' }] } })).toEqual([
+      'i-cis00000000000001',
+      'i-cis00000000000002',
+    ]);
+    expect(await byTargets({ filterCriteria: { targetResourceTagFilters: [{ comparison: 'EQUALS', key: 'Name', value: 'ubuntu' }] } })).toEqual([
+      'i-cis00000000000002',
+    ]);
+    expect(await byTargets({ filterCriteria: { statusFilters: [{ comparison: 'EQUALS', value: 'FAILED' }] } })).toEqual([
+      'i-cis00000000000001',
+      'i-cis00000000000002',
+    ]);
     // Descending throughout: by platform, then by instance.
-    expect(await byTargets({ sortBy: 'PLATFORM', sortOrder: 'DESC' })).toEqual(['i-cis00000000000004', 'i-cis00000000000003', 'i-cis00000000000002', 'i-cis00000000000001']);
+    expect(await byTargets({ sortBy: 'PLATFORM', sortOrder: 'DESC' })).toEqual([
+      'i-cis00000000000004',
+      'i-cis00000000000003',
+      'i-cis00000000000002',
+      'i-cis00000000000001',
+    ]);
     const page = await inspector.send(new ListCisScanResultsAggregatedByTargetResourceCommand({ scanArn, maxResults: 3 }));
     expect(page.targetResourceAggregations).toHaveLength(3);
     const rest = await inspector.send(new ListCisScanResultsAggregatedByTargetResourceCommand({ scanArn, maxResults: 3, nextToken: page.nextToken }));
@@ -440,7 +508,12 @@ describe('a oneTime CIS scan', () => {
     expect(details.find((d) => d.checkId === '6.1.13')).toMatchObject({ status: 'SKIPPED' });
 
     const failed = await inspector.send(
-      new GetCisScanResultDetailsCommand({ scanArn, accountId: ACCOUNT, targetResourceId: 'i-cis00000000000001', filterCriteria: { findingStatusFilters: [{ comparison: 'EQUALS', value: 'FAILED' }] } }),
+      new GetCisScanResultDetailsCommand({
+        scanArn,
+        accountId: ACCOUNT,
+        targetResourceId: 'i-cis00000000000001',
+        filterCriteria: { findingStatusFilters: [{ comparison: 'EQUALS', value: 'FAILED' }] },
+      }),
     );
     expect(failed.scanResultDetails!.every((d) => d.status === 'FAILED')).toBe(true);
     expect(failed.scanResultDetails).toHaveLength(al2!.statusCounts!.failed!);
@@ -451,7 +524,9 @@ describe('a oneTime CIS scan', () => {
     const paged: CisScanResultDetails[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await inspector.send(new GetCisScanResultDetailsCommand({ scanArn, accountId: ACCOUNT, targetResourceId: 'i-cis00000000000001', maxResults: 10, nextToken }));
+      const page = await inspector.send(
+        new GetCisScanResultDetailsCommand({ scanArn, accountId: ACCOUNT, targetResourceId: 'i-cis00000000000001', maxResults: 10, nextToken }),
+      );
       expect(page.scanResultDetails!.length).toBeLessThanOrEqual(10);
       paged.push(...page.scanResultDetails!);
       nextToken = page.nextToken;
@@ -459,7 +534,9 @@ describe('a oneTime CIS scan', () => {
     expect(paged.map((d) => d.checkId)).toEqual(details.map((d) => d.checkId));
     // An unsupported instance has no check results; an instance the scan did not cover is refused.
     expect(await allDetails(inspector, scanArn, ACCOUNT, 'i-cis00000000000004')).toEqual([]);
-    const stranger = await rejection(inspector.send(new GetCisScanResultDetailsCommand({ scanArn, accountId: ACCOUNT, targetResourceId: 'i-cis00000000000006' })));
+    const stranger = await rejection(
+      inspector.send(new GetCisScanResultDetailsCommand({ scanArn, accountId: ACCOUNT, targetResourceId: 'i-cis00000000000006' })),
+    );
     expect(stranger).toBeInstanceOf(ValidationException);
     expect(stranger.message).toContain('is not a target');
   });
@@ -472,8 +549,14 @@ describe('a oneTime CIS scan', () => {
     const checks = await allChecks(inspector, scan!.scanArn!);
     expect(checks).toHaveLength(checksAt('AMAZON_LINUX_2', 'LEVEL_2').length + checksAt('UBUNTU_22_04', 'LEVEL_2').length);
     expect(checks.length).toBeGreaterThan(checksAt('AMAZON_LINUX_2', 'LEVEL_1').length + checksAt('UBUNTU_22_04', 'LEVEL_1').length);
-    const onlyLevel2 = (await inspector.send(new ListCisScanResultsAggregatedByChecksCommand({ scanArn: scan!.scanArn!, filterCriteria: { securityLevelFilters: [{ comparison: 'EQUALS', value: 'LEVEL_2' }] } })))
-      .checkAggregations!;
+    const onlyLevel2 = (
+      await inspector.send(
+        new ListCisScanResultsAggregatedByChecksCommand({
+          scanArn: scan!.scanArn!,
+          filterCriteria: { securityLevelFilters: [{ comparison: 'EQUALS', value: 'LEVEL_2' }] },
+        }),
+      )
+    ).checkAggregations!;
     const expected = [...checksAt('AMAZON_LINUX_2', 'LEVEL_2'), ...checksAt('UBUNTU_22_04', 'LEVEL_2')].filter((c) => c.level === 2);
     expect(onlyLevel2.map((c) => c.checkId).sort()).toEqual(expected.map((c) => c.id).sort());
     // The same instance gets the same outcome for the same check in every scan.
@@ -497,9 +580,13 @@ describe('a oneTime CIS scan', () => {
     expect(await names({ scanStatusFilters: [{ comparison: 'EQUALS', value: 'IN_PROGRESS' }] })).toEqual([]);
     expect(await names({ targetResourceIdFilters: [{ comparison: 'EQUALS', value: 'i-cis00000000000002' }] })).toEqual(['once-level-2', 'once']);
     expect(await names({ targetResourceIdFilters: [{ comparison: 'EQUALS', value: 'i-cis00000000000006' }] })).toEqual([]);
-    expect(await names({ scheduledByFilters: [{ comparison: 'EQUALS', value: ACCOUNT }], targetAccountIdFilters: [{ comparison: 'EQUALS', value: ACCOUNT }] })).toHaveLength(2);
+    expect(
+      await names({ scheduledByFilters: [{ comparison: 'EQUALS', value: ACCOUNT }], targetAccountIdFilters: [{ comparison: 'EQUALS', value: ACCOUNT }] }),
+    ).toHaveLength(2);
     expect(await names({ scanAtFilters: [{ latestScanStartTime: scans[1]!.scanDate }] })).toEqual(['once']);
-    expect(await names({ failedChecksFilters: [{ lowerInclusive: scans[0]!.failedChecks, upperInclusive: scans[0]!.failedChecks }] })).toContain('once-level-2');
+    expect(await names({ failedChecksFilters: [{ lowerInclusive: scans[0]!.failedChecks, upperInclusive: scans[0]!.failedChecks }] })).toContain(
+      'once-level-2',
+    );
     const [mostFailed] = await allScans(inspector, { sortBy: 'FAILED_CHECKS', sortOrder: 'DESC' });
     expect(mostFailed!.failedChecks).toBe(Math.max(...scans.map((s) => s.failedChecks!)));
   });
@@ -559,7 +646,9 @@ describe('a oneTime CIS scan', () => {
       check('GetCisScanResultDetails');
     }
     // Nothing matches: the lists the model says are never empty are left out.
-    const none = await wire.send(new ListCisScanResultsAggregatedByChecksCommand({ scanArn, filterCriteria: { checkIdFilters: [{ comparison: 'EQUALS', value: '99.9' }] } }));
+    const none = await wire.send(
+      new ListCisScanResultsAggregatedByChecksCommand({ scanArn, filterCriteria: { checkIdFilters: [{ comparison: 'EQUALS', value: '99.9' }] } }),
+    );
     expect(none.checkAggregations).toBeUndefined();
     check('ListCisScanResultsAggregatedByChecks');
     await wire.send(new GetCisScanReportCommand({ scanArn, reportFormat: 'CSV' }));
@@ -620,9 +709,18 @@ describe('recurring CIS scans', () => {
   it('keep the time of day in their time zone, and run weekly and monthly on their days', async () => {
     // New York is on daylight saving time (UTC-4) in April.
     await setClock('2025-04-09T03:00:00Z');
-    const newYork = await create(inspector, configuration('new-york', { schedule: { daily: { startTime: { timeOfDay: '02:00', timezone: 'America/New_York' } } } }));
-    const weekly = await create(inspector, configuration('weekly', { schedule: { weekly: { startTime: { timeOfDay: '12:00', timezone: 'UTC' }, days: ['MON'] } } }));
-    const monthly = await create(inspector, configuration('monthly', { schedule: { monthly: { startTime: { timeOfDay: '08:00', timezone: 'UTC' }, day: 'TUE' } } }));
+    const newYork = await create(
+      inspector,
+      configuration('new-york', { schedule: { daily: { startTime: { timeOfDay: '02:00', timezone: 'America/New_York' } } } }),
+    );
+    const weekly = await create(
+      inspector,
+      configuration('weekly', { schedule: { weekly: { startTime: { timeOfDay: '12:00', timezone: 'UTC' }, days: ['MON'] } } }),
+    );
+    const monthly = await create(
+      inspector,
+      configuration('monthly', { schedule: { monthly: { startTime: { timeOfDay: '08:00', timezone: 'UTC' }, day: 'TUE' } } }),
+    );
     await setClock('2025-04-15T00:00:00Z');
     expect((await scansOf(inspector, newYork)).map((s) => s.scanDate!.toISOString()).sort()).toEqual([
       '2025-04-09T06:00:00.000Z',
@@ -650,7 +748,11 @@ describe('recurring CIS scans', () => {
     expect((await allTargets(inspector, scan!.scanArn!)).map((t) => t.targetResourceId)).toEqual(['i-cis00000000000012']);
     // New targets apply to the next run.
     await inspector.send(
-      new UpdateCisScanConfigurationCommand({ scanConfigurationArn: arn, targets: { targetResourceTags: { Team: ['red'] } }, schedule: { daily: { startTime: { timeOfDay: '00:00', timezone: 'UTC' } } } }),
+      new UpdateCisScanConfigurationCommand({
+        scanConfigurationArn: arn,
+        targets: { targetResourceTags: { Team: ['red'] } },
+        schedule: { daily: { startTime: { timeOfDay: '00:00', timezone: 'UTC' } } },
+      }),
     );
     await advance('1d');
     const latest = (await scansOf(inspector, arn))[0]!;
@@ -712,12 +814,16 @@ describe('the SSM plugin’s CIS sessions', () => {
         ],
       }),
     );
-    const unknown = await rejection(inspector.send(new SendCisSessionHealthCommand({ scanJobId: '00000000-0000-4000-8000-000000000000', sessionToken: TOKEN })));
+    const unknown = await rejection(
+      inspector.send(new SendCisSessionHealthCommand({ scanJobId: '00000000-0000-4000-8000-000000000000', sessionToken: TOKEN })),
+    );
     expect(unknown).toBeInstanceOf(ValidationException);
     expect(unknown.$metadata?.httpStatusCode).toBe(400);
     expect(unknown.message).toContain('There is no CIS scan job');
     // The job is the instance account's: another account cannot report it.
-    const stranger = await rejection((await enabled('610000000007')).send(new StartCisSessionCommand({ scanJobId: ubuntuJob, message: { sessionToken: TOKEN } })));
+    const stranger = await rejection(
+      (await enabled('610000000007')).send(new StartCisSessionCommand({ scanJobId: ubuntuJob, message: { sessionToken: TOKEN } })),
+    );
     expect(stranger).toBeInstanceOf(ValidationException);
   });
 
@@ -776,9 +882,19 @@ describe('the SSM plugin’s CIS sessions', () => {
     for (const job of jobs) await inspector.send(new StartCisSessionCommand({ scanJobId: job.scanJobId, message: { sessionToken: TOKEN } }));
     const interrupted = jobs.find((j) => j.instanceId === 'i-cis00000000000022')!.scanJobId;
     await inspector.send(
-      new SendCisSessionTelemetryCommand({ scanJobId: interrupted, sessionToken: TOKEN, messages: [{ ruleId: '5.2.7', status: 'PASSED', cisRuleDetails: details }] }),
+      new SendCisSessionTelemetryCommand({
+        scanJobId: interrupted,
+        sessionToken: TOKEN,
+        messages: [{ ruleId: '5.2.7', status: 'PASSED', cisRuleDetails: details }],
+      }),
     );
-    await inspector.send(new StopCisSessionCommand({ scanJobId: interrupted, sessionToken: TOKEN, message: { status: 'INTERRUPTED', reason: 'instance rebooted', progress: { totalChecks: 1 } } }));
+    await inspector.send(
+      new StopCisSessionCommand({
+        scanJobId: interrupted,
+        sessionToken: TOKEN,
+        message: { status: 'INTERRUPTED', reason: 'instance rebooted', progress: { totalChecks: 1 } },
+      }),
+    );
     await advance('29m');
     const silent = jobs.find((j) => j.instanceId === 'i-cis00000000000021')!.scanJobId;
     await inspector.send(new SendCisSessionHealthCommand({ scanJobId: silent, sessionToken: TOKEN }));
@@ -814,7 +930,11 @@ describe('CIS scans of a delegated administrator', () => {
   });
 
   it('targets its members, scheduled by its organization', async () => {
-    const refused = await rejection(admin().send(new CreateCisScanConfigurationCommand(configuration('org', { targets: { accountIds: [ORG.staging], targetResourceTags: { CisTarget: ['yes'] } } }))));
+    const refused = await rejection(
+      admin().send(
+        new CreateCisScanConfigurationCommand(configuration('org', { targets: { accountIds: [ORG.staging], targetResourceTags: { CisTarget: ['yes'] } } })),
+      ),
+    );
     expect(refused).toBeInstanceOf(AccessDeniedException);
     expect(refused.message).toContain(`Account ${ORG.staging} is not a member`);
     configurationArn = await create(admin(), configuration('org', { targets: { accountIds: ['ALL_ACCOUNTS'], targetResourceTags: { CisTarget: ['yes'] } } }));
@@ -841,10 +961,12 @@ describe('CIS scans of a delegated administrator', () => {
     expect(checks.every((c) => c.platform === 'UBUNTU_22_04' && c.accountId === ORG.production)).toBe(true);
     expect(scan!.totalChecks).toBe(checks.length);
     // The member cannot change the administrator's configuration, nor read another account's instance.
-    expect(await rejection(member.send(new DeleteCisScanConfigurationCommand({ scanConfigurationArn: configurationArn })))).toBeInstanceOf(ResourceNotFoundException);
-    expect(await rejection(member.send(new GetCisScanResultDetailsCommand({ scanArn, accountId: ORG.securityTooling, targetResourceId: 'i-cis00000000000032' })))).toBeInstanceOf(
-      ValidationException,
+    expect(await rejection(member.send(new DeleteCisScanConfigurationCommand({ scanConfigurationArn: configurationArn })))).toBeInstanceOf(
+      ResourceNotFoundException,
     );
+    expect(
+      await rejection(member.send(new GetCisScanResultDetailsCommand({ scanArn, accountId: ORG.securityTooling, targetResourceId: 'i-cis00000000000032' }))),
+    ).toBeInstanceOf(ValidationException);
     // An account outside the scan sees nothing of it.
     expect(await allScans(client(ORG.staging), { detailLevel: 'MEMBER' })).toEqual([]);
   });
@@ -855,7 +977,10 @@ describe('CIS state in a snapshot', () => {
     const ACCOUNT = '610000000008';
     const inspector = await enabled(ACCOUNT);
     await launch(ACCOUNT, 'i-cis00000000000041', 'AMAZON_LINUX_2', { CisTarget: 'yes' });
-    const arn = await create(inspector, configuration('kept', { schedule: { daily: { startTime: { timeOfDay: '03:00', timezone: 'UTC' } } }, tags: { keep: 'me' } }));
+    const arn = await create(
+      inspector,
+      configuration('kept', { schedule: { daily: { startTime: { timeOfDay: '03:00', timezone: 'UTC' } } }, tags: { keep: 'me' } }),
+    );
     await advance('1d');
     await advance('10m');
     const before = await scansOf(inspector, arn);

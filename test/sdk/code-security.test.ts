@@ -63,9 +63,7 @@ async function enabled(accountId: string, resourceTypes: ('CODE_REPOSITORY' | 'E
 /** Creates a GitHub integration and authorizes it; ACTIVE once the clock has moved a minute. */
 async function activeIntegration(inspector: Inspector2Client, name: string): Promise<string> {
   const { integrationArn } = await inspector.send(new CreateCodeSecurityIntegrationCommand({ name, type: 'GITHUB' }));
-  await inspector.send(
-    new UpdateCodeSecurityIntegrationCommand({ integrationArn, details: { github: { code: 'auth-code-1', installationId: '4711' } } }),
-  );
+  await inspector.send(new UpdateCodeSecurityIntegrationCommand({ integrationArn, details: { github: { code: 'auth-code-1', installationId: '4711' } } }));
   await advance('1m');
   return integrationArn!;
 }
@@ -74,7 +72,9 @@ async function repositoryCoverage(inspector: Inspector2Client): Promise<CoveredR
   const { coveredResources } = await inspector.send(
     new ListCoverageCommand({ filterCriteria: { resourceType: [{ comparison: 'EQUALS', value: 'CODE_REPOSITORY' }] }, maxResults: 200 }),
   );
-  return (coveredResources ?? []).sort((a, b) => a.resourceMetadata!.codeRepository!.projectName!.localeCompare(b.resourceMetadata!.codeRepository!.projectName!));
+  return (coveredResources ?? []).sort((a, b) =>
+    a.resourceMetadata!.codeRepository!.projectName!.localeCompare(b.resourceMetadata!.codeRepository!.projectName!),
+  );
 }
 
 const projectIdOf = (row: CoveredResource) => row.resourceId!.split('/').at(-1)!;
@@ -147,7 +147,9 @@ describe('code security integrations', () => {
 
     // Authorized already: the code is not taken twice.
     const again = await rejection(
-      inspector.send(new UpdateCodeSecurityIntegrationCommand({ integrationArn: created.integrationArn, details: { github: { code: 'x', installationId: '1' } } })),
+      inspector.send(
+        new UpdateCodeSecurityIntegrationCommand({ integrationArn: created.integrationArn, details: { github: { code: 'x', installationId: '1' } } }),
+      ),
     );
     expect(again).toBeInstanceOf(ConflictException);
     expect(again.$metadata?.httpStatusCode).toBe(409);
@@ -171,16 +173,24 @@ describe('code security integrations', () => {
     expect(created.authorizationUrl).toMatch(/^https:\/\/gitlab\.acme\.example\/oauth\/authorize\?response_type=code&/);
 
     const wrongProvider = await rejection(
-      inspector.send(new UpdateCodeSecurityIntegrationCommand({ integrationArn: created.integrationArn, details: { github: { code: 'c', installationId: '1' } } })),
+      inspector.send(
+        new UpdateCodeSecurityIntegrationCommand({ integrationArn: created.integrationArn, details: { github: { code: 'c', installationId: '1' } } }),
+      ),
     );
     expect(wrongProvider).toBeInstanceOf(ValidationException);
     expect(wrongProvider.message).toContain('gitlabSelfManaged');
 
-    await inspector.send(new UpdateCodeSecurityIntegrationCommand({ integrationArn: created.integrationArn, details: { gitlabSelfManaged: { authCode: 'gl-code' } } }));
+    await inspector.send(
+      new UpdateCodeSecurityIntegrationCommand({ integrationArn: created.integrationArn, details: { gitlabSelfManaged: { authCode: 'gl-code' } } }),
+    );
     await advance('1m');
     expect((await inspector.send(new GetCodeSecurityIntegrationCommand({ integrationArn: created.integrationArn }))).status).toBe('ACTIVE');
     const gitlabProjects = (await repositoryCoverage(inspector)).filter((p) => p.resourceMetadata?.codeRepository?.integrationArn === created.integrationArn);
-    expect(gitlabProjects.map((p) => p.resourceMetadata?.codeRepository?.providerType)).toEqual(['GITLAB_SELF_MANAGED', 'GITLAB_SELF_MANAGED', 'GITLAB_SELF_MANAGED']);
+    expect(gitlabProjects.map((p) => p.resourceMetadata?.codeRepository?.providerType)).toEqual([
+      'GITLAB_SELF_MANAGED',
+      'GITLAB_SELF_MANAGED',
+      'GITLAB_SELF_MANAGED',
+    ]);
 
     const duplicate = await rejection(inspector.send(new CreateCodeSecurityIntegrationCommand({ name: 'acme-gitlab', type: 'GITHUB' })));
     expect(duplicate).toBeInstanceOf(ConflictException);
@@ -206,9 +216,7 @@ describe('code security integrations', () => {
   });
 
   it('tags integrations at creation and through the tag operations', async () => {
-    const { integrationArn } = await inspector.send(
-      new CreateCodeSecurityIntegrationCommand({ name: 'tagged', type: 'GITHUB', tags: { team: 'appsec' } }),
-    );
+    const { integrationArn } = await inspector.send(new CreateCodeSecurityIntegrationCommand({ name: 'tagged', type: 'GITHUB', tags: { team: 'appsec' } }));
     expect((await inspector.send(new ListTagsForResourceCommand({ resourceArn: integrationArn }))).tags).toEqual({ team: 'appsec' });
     await inspector.send(new TagResourceCommand({ resourceArn: integrationArn, tags: { env: 'prod' } }));
     await inspector.send(new UntagResourceCommand({ resourceArn: integrationArn, tagKeys: ['team'] }));
@@ -273,12 +281,17 @@ describe('code security scan configurations', () => {
       }),
     );
     expect(scanConfigurationArn).toMatch(
-      new RegExp(`^arn:aws:inspector2:${REGION}:${ACCOUNT}:owner/${ACCOUNT}/codesecurity-configuration/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`),
+      new RegExp(
+        `^arn:aws:inspector2:${REGION}:${ACCOUNT}:owner/${ACCOUNT}/codesecurity-configuration/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`,
+      ),
     );
     const got = await inspector.send(new GetCodeSecurityScanConfigurationCommand({ scanConfigurationArn }));
     expect(got).toMatchObject({ scanConfigurationArn, name: 'weekly-full', level: 'ACCOUNT', tags: { owner: 'appsec' } });
     // Inspector chooses the day of a weekly scan when no expression is given.
-    expect(got.configuration!.periodicScanConfiguration).toMatchObject({ frequency: 'WEEKLY', frequencyExpression: expect.stringMatching(/^cron\(0 0 \? \* (SUN|MON|TUE|WED|THU|FRI|SAT) \*\)$/) });
+    expect(got.configuration!.periodicScanConfiguration).toMatchObject({
+      frequency: 'WEEKLY',
+      frequencyExpression: expect.stringMatching(/^cron\(0 0 \? \* (SUN|MON|TUE|WED|THU|FRI|SAT) \*\)$/),
+    });
     expect(got.configuration!.continuousIntegrationScanConfiguration).toEqual({ supportedEvents: ['PULL_REQUEST'] });
     expect(got.scopeSettings).toBeUndefined();
 
@@ -290,7 +303,10 @@ describe('code security scan configurations', () => {
       }),
     );
     const updated = await inspector.send(new GetCodeSecurityScanConfigurationCommand({ scanConfigurationArn }));
-    expect(updated.configuration).toEqual({ periodicScanConfiguration: { frequency: 'MONTHLY', frequencyExpression: 'cron(30 2 15 * ? *)' }, ruleSetCategories: ['SAST'] });
+    expect(updated.configuration).toEqual({
+      periodicScanConfiguration: { frequency: 'MONTHLY', frequencyExpression: 'cron(30 2 15 * ? *)' },
+      ruleSetCategories: ['SAST'],
+    });
     expect(updated.lastUpdatedAt!.getTime()).toBeGreaterThan(updated.createdAt!.getTime());
 
     const { configurations } = await inspector.send(new ListCodeSecurityScanConfigurationsCommand({}));
@@ -328,9 +344,15 @@ describe('code security scan configurations', () => {
     expect(mismatch).toBeInstanceOf(ValidationException);
     expect(mismatch.message).toContain('does not match the frequency MONTHLY');
 
-    const spec = { level: 'ACCOUNT' as const, configuration: { ruleSetCategories: ['SCA' as const] }, scopeSettings: { projectSelectionScope: 'ALL' as const } };
+    const spec = {
+      level: 'ACCOUNT' as const,
+      configuration: { ruleSetCategories: ['SCA' as const] },
+      scopeSettings: { projectSelectionScope: 'ALL' as const },
+    };
     await inspector.send(new CreateCodeSecurityScanConfigurationCommand({ name: 'default', ...spec }));
-    const sameName = await rejection(inspector.send(new CreateCodeSecurityScanConfigurationCommand({ name: 'default', level: 'ACCOUNT', configuration: { ruleSetCategories: ['SAST'] } })));
+    const sameName = await rejection(
+      inspector.send(new CreateCodeSecurityScanConfigurationCommand({ name: 'default', level: 'ACCOUNT', configuration: { ruleSetCategories: ['SAST'] } })),
+    );
     expect(sameName).toBeInstanceOf(ConflictException);
     const secondDefault = await rejection(inspector.send(new CreateCodeSecurityScanConfigurationCommand({ name: 'another-default', ...spec })));
     expect(secondDefault).toBeInstanceOf(ConflictException);
@@ -361,7 +383,10 @@ describe('code repositories: associations, coverage, findings and on-demand scan
       new CreateCodeSecurityScanConfigurationCommand({
         name: 'all-rules',
         level: 'ACCOUNT',
-        configuration: { periodicScanConfiguration: { frequency: 'WEEKLY', frequencyExpression: 'cron(0 3 ? * MON *)' }, ruleSetCategories: ['SAST', 'IAC', 'SCA'] },
+        configuration: {
+          periodicScanConfiguration: { frequency: 'WEEKLY', frequencyExpression: 'cron(0 3 ? * MON *)' },
+          ruleSetCategories: ['SAST', 'IAC', 'SCA'],
+        },
       }),
     )) as { scanConfigurationArn: string });
   });
@@ -429,7 +454,9 @@ describe('code repositories: associations, coverage, findings and on-demand scan
       scanConfiguration: { periodicScanConfigurations: [{ frequencyExpression: 'cron(0 3 ? * MON *)', ruleSetCategories: ['SAST', 'IAC', 'SCA'] }] },
     });
     const byCommit = await inspector.send(
-      new ListCoverageCommand({ filterCriteria: { lastScannedCommitId: [{ comparison: 'EQUALS', value: payments!.resourceMetadata!.codeRepository!.lastScannedCommitId! }] } }),
+      new ListCoverageCommand({
+        filterCriteria: { lastScannedCommitId: [{ comparison: 'EQUALS', value: payments!.resourceMetadata!.codeRepository!.lastScannedCommitId! }] },
+      }),
     );
     expect(byCommit.coveredResources!.map((r) => r.resourceId)).toEqual([payments!.resourceId]);
   });
@@ -468,7 +495,9 @@ describe('code repositories: associations, coverage, findings and on-demand scan
   });
 
   it('rescans with the new rule sets when a configuration changes, and closes findings when a project is disassociated', async () => {
-    await inspector.send(new UpdateCodeSecurityScanConfigurationCommand({ scanConfigurationArn: configurationArn, configuration: { ruleSetCategories: ['SAST'] } }));
+    await inspector.send(
+      new UpdateCodeSecurityScanConfigurationCommand({ scanConfigurationArn: configurationArn, configuration: { ruleSetCategories: ['SAST'] } }),
+    );
     const rows = await repositoryCoverage(inspector);
     expect(rows.filter((r) => r.scanStatus?.statusCode === 'ACTIVE').map((r) => r.scanStatus?.reason)).toEqual(['SCAN_IN_PROGRESS', 'SCAN_IN_PROGRESS']);
     await advance('1m');
@@ -536,7 +565,9 @@ describe('code repositories: associations, coverage, findings and on-demand scan
     expect(unknownProject.$metadata?.httpStatusCode).toBe(404);
     expect(unknownProject.message).toContain('project-00000000-0000-0000-0000-000000000000');
     const unknownScan = await rejection(
-      inspector.send(new GetCodeSecurityScanCommand({ resource: { projectId: projects['acme/payments-api'] }, scanId: '00000000-0000-0000-0000-000000000000' })),
+      inspector.send(
+        new GetCodeSecurityScanCommand({ resource: { projectId: projects['acme/payments-api'] }, scanId: '00000000-0000-0000-0000-000000000000' }),
+      ),
     );
     expect(unknownScan).toBeInstanceOf(ResourceNotFoundException);
   });
@@ -614,7 +645,12 @@ describe('organization-level scan configurations', () => {
     await admin.send(new EnableCommand({ accountIds: [ORG.production], resourceTypes: ['CODE_REPOSITORY'] }));
     await advance('1m');
 
-    const spec = { name: 'org-default', level: 'ORGANIZATION' as const, configuration: { ruleSetCategories: ['SAST' as const] }, scopeSettings: { projectSelectionScope: 'ALL' as const } };
+    const spec = {
+      name: 'org-default',
+      level: 'ORGANIZATION' as const,
+      configuration: { ruleSetCategories: ['SAST' as const] },
+      scopeSettings: { projectSelectionScope: 'ALL' as const },
+    };
     const tagged = await rejection(admin.send(new CreateCodeSecurityScanConfigurationCommand({ ...spec, tags: { team: 'x' } })));
     expect(tagged).toBeInstanceOf(ValidationException);
     expect(tagged.message).toContain('cannot be tagged');
@@ -665,7 +701,11 @@ describe('answers on the wire', () => {
       new CreateCodeSecurityScanConfigurationCommand({
         name: 'wire',
         level: 'ACCOUNT',
-        configuration: { periodicScanConfiguration: { frequency: 'MONTHLY' }, continuousIntegrationScanConfiguration: { supportedEvents: ['PUSH'] }, ruleSetCategories: ['SAST'] },
+        configuration: {
+          periodicScanConfiguration: { frequency: 'MONTHLY' },
+          continuousIntegrationScanConfiguration: { supportedEvents: ['PUSH'] },
+          ruleSetCategories: ['SAST'],
+        },
         scopeSettings: { projectSelectionScope: 'ALL' },
         tags: { a: 'b' },
       }),
@@ -743,7 +783,9 @@ describe('code repositories from a seed', () => {
   });
 
   it('scans a seeded repository on demand, as one an integration imported', async () => {
-    const loaded = await control(seeded.url, 'POST', '/_inspector2/scenario', { accounts: [{ accountId: ACCOUNT, region: REGION, codeRepositories: [repository] }] });
+    const loaded = await control(seeded.url, 'POST', '/_inspector2/scenario', {
+      accounts: [{ accountId: ACCOUNT, region: REGION, codeRepositories: [repository] }],
+    });
     expect(loaded.status).toBe(200);
     const inspector = inspectorClient(seeded.url, { accountId: ACCOUNT, region: REGION });
     await inspector.send(new EnableCommand({ resourceTypes: ['CODE_REPOSITORY'] }));
@@ -753,7 +795,9 @@ describe('code repositories from a seed', () => {
     const findings = await listAllFindings(inspector, { codeRepositoryProjectName: [{ comparison: 'EQUALS', value: 'seeded/api' }] });
     expect(findings.map((f) => f.type).sort()).toEqual(expect.arrayContaining(['CODE_VULNERABILITY', 'PACKAGE_VULNERABILITY']));
     expect(findings.every((f) => f.resources![0]!.id === `${integrationArn}/${projectId}`)).toBe(true);
-    const rows = await inspector.send(new ListCoverageCommand({ filterCriteria: { codeRepositoryProviderTypeVisibility: [{ comparison: 'EQUALS', value: 'PRIVATE' }] } }));
+    const rows = await inspector.send(
+      new ListCoverageCommand({ filterCriteria: { codeRepositoryProviderTypeVisibility: [{ comparison: 'EQUALS', value: 'PRIVATE' }] } }),
+    );
     expect(rows.coveredResources!.map((r) => r.resourceMetadata?.codeRepository?.lastScannedCommitId)).toEqual([headCommitId]);
   });
 });

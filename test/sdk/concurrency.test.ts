@@ -53,7 +53,13 @@ describe('concurrent clients', () => {
         if (action < 0.25) await client.send(new EnableCommand({ resourceTypes: [pick(TYPES)] }));
         else if (action < 0.35) await client.send(new DisableCommand({ resourceTypes: [pick(TYPES)] }));
         else if (action < 0.5) {
-          await client.send(new CreateFilterCommand({ name: `f-${seed}-${i}`, action: 'SUPPRESS', filterCriteria: { severity: [{ comparison: 'EQUALS', value: pick(SEVERITIES) }] } }));
+          await client.send(
+            new CreateFilterCommand({
+              name: `f-${seed}-${i}`,
+              action: 'SUPPRESS',
+              filterCriteria: { severity: [{ comparison: 'EQUALS', value: pick(SEVERITIES) }] },
+            }),
+          );
         } else if (action < 0.6) {
           const filters = (await client.send(new ListFiltersCommand({}))).filters ?? [];
           if (filters.length) await client.send(new DeleteFilterCommand({ arn: pick(filters).arn! }));

@@ -38,7 +38,9 @@ describe('encryption keys', () => {
 
   it('refuse a key that is not a KMS key ARN', async () => {
     const client = inspectorClient(server.url, { accountId: '770000000007', region: 'eu-west-1' });
-    const error = await rejection(client.send(new UpdateEncryptionKeyCommand({ scanType: 'CODE', resourceType: 'AWS_LAMBDA_FUNCTION', kmsKeyId: 'alias/mine' })));
+    const error = await rejection(
+      client.send(new UpdateEncryptionKeyCommand({ scanType: 'CODE', resourceType: 'AWS_LAMBDA_FUNCTION', kmsKeyId: 'alias/mine' })),
+    );
     expect(error).toBeInstanceOf(ValidationException);
     expect(error.fields?.[0]?.name).toBe('kmsKeyId');
   });

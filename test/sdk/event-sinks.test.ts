@@ -53,7 +53,10 @@ describe('webhook and NDJSON sinks', () => {
       expect(logged.length).toBeGreaterThan(5);
       expect(hook.received.map((e) => e.id)).toEqual(logged.map((e) => e.id));
       expect(hook.requests()).toBe(logged.length + 1);
-      const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as InspectorEvent);
+      const lines = readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as InspectorEvent);
       expect(lines.map((e) => e.id)).toEqual(logged.map((e) => e.id));
       expect(server.emulator.sinks.map((s) => s.failed)).toEqual([0, 0]);
     } finally {
@@ -103,7 +106,9 @@ describe.skipIf(noMoto)('EventBridge sink (moto_server)', () => {
     const events = new EventBridgeClient({ endpoint, region: 'us-east-1', credentials });
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'inspector-events' }));
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-    await events.send(new PutRuleCommand({ Name: 'inspector', EventPattern: JSON.stringify({ source: ['aws.inspector2'], 'detail-type': ['Inspector2 Finding'] }) }));
+    await events.send(
+      new PutRuleCommand({ Name: 'inspector', EventPattern: JSON.stringify({ source: ['aws.inspector2'], 'detail-type': ['Inspector2 Finding'] }) }),
+    );
     await events.send(new PutTargetsCommand({ Rule: 'inspector', Targets: [{ Id: 'queue', Arn: Attributes!.QueueArn! }] }));
 
     const client = inspectorClient(server.url, { accountId: '800000000003' });

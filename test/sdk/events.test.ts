@@ -49,7 +49,9 @@ describe('the events log', () => {
   it('records a finding whose status a suppression rule changes', async () => {
     await control(server.url, 'DELETE', '/_inspector2/events');
     const client = inspectorClient(server.url, { accountId: ACCOUNT, region: REGION });
-    await client.send(new CreateFilterCommand({ name: 'quiet', action: 'SUPPRESS', filterCriteria: { severity: [{ comparison: 'EQUALS', value: 'MEDIUM' }] } }));
+    await client.send(
+      new CreateFilterCommand({ name: 'quiet', action: 'SUPPRESS', filterCriteria: { severity: [{ comparison: 'EQUALS', value: 'MEDIUM' }] } }),
+    );
     const changed = await events('Inspector2 Finding');
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.every((e) => e.detail.status === 'SUPPRESSED' && e.detail.severity === 'MEDIUM')).toBe(true);

@@ -1,12 +1,7 @@
 // Fault injection through real clients: the SDK v3 retries injected throttling and server
 // errors as it retries AWS's, and gives up after its attempts; the control plane counts
 // every injected fault; a faulted request changes nothing; seeded rules repeat.
-import {
-  BatchGetAccountStatusCommand,
-  EnableCommand,
-  InternalServerException,
-  ThrottlingException,
-} from '@aws-sdk/client-inspector2';
+import { BatchGetAccountStatusCommand, EnableCommand, InternalServerException, ThrottlingException } from '@aws-sdk/client-inspector2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { optionsFromEnv } from '../../src/config.js';
 import type { RunningServer } from '../../src/server.js';
@@ -127,9 +122,7 @@ describe('rules at start-up', () => {
   });
 
   it('refuse a bad rule, naming the field', () => {
-    expect(() => optionsFromEnv({ INSPECTOR2_FAULTS: '[{"fault":"ThrottlingException","probability":3}]' })).toThrow(
-      /INSPECTOR2_FAULTS\.0\.probability/,
-    );
+    expect(() => optionsFromEnv({ INSPECTOR2_FAULTS: '[{"fault":"ThrottlingException","probability":3}]' })).toThrow(/INSPECTOR2_FAULTS\.0\.probability/);
     expect(() => optionsFromEnv({ INSPECTOR2_FAULTS: '[{"fault":"latency"}]' })).toThrow(/INSPECTOR2_FAULTS\.0\.latencyMs: a latency fault needs latencyMs/);
     expect(() => optionsFromEnv({ INSPECTOR2_FAULTS: 'not json' })).toThrow(/fault rules in INSPECTOR2_FAULTS/);
   });

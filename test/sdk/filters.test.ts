@@ -154,7 +154,11 @@ describe('suppression in an organization', () => {
     await member.send(new CreateFilterCommand({ name: 'mine', action: 'NONE', filterCriteria: critical }));
 
     await admin.send(
-      new CreateFilterCommand({ name: 'org-wide', action: 'SUPPRESS', filterCriteria: { ...critical, awsAccountId: [{ comparison: 'EQUALS', value: ORG.production }] } }),
+      new CreateFilterCommand({
+        name: 'org-wide',
+        action: 'SUPPRESS',
+        filterCriteria: { ...critical, awsAccountId: [{ comparison: 'EQUALS', value: ORG.production }] },
+      }),
     );
     const own = await findings(member, critical);
     expect(own.length).toBeGreaterThan(0);

@@ -110,7 +110,10 @@ interface Listing {
   tokens: (string | undefined)[];
 }
 
-async function listPages(client: Inspector2Client, input: { filterCriteria?: FilterCriteria; sortCriteria?: SortCriteria; maxResults?: number }): Promise<Listing> {
+async function listPages(
+  client: Inspector2Client,
+  input: { filterCriteria?: FilterCriteria; sortCriteria?: SortCriteria; maxResults?: number },
+): Promise<Listing> {
   const listing: Listing = { pages: [], tokens: [] };
   let nextToken: string | undefined;
   do {
@@ -123,7 +126,10 @@ async function listPages(client: Inspector2Client, input: { filterCriteria?: Fil
   return listing;
 }
 
-async function listAll(client: Inspector2Client, input: { filterCriteria?: FilterCriteria; sortCriteria?: SortCriteria; maxResults?: number } = {}): Promise<Finding[]> {
+async function listAll(
+  client: Inspector2Client,
+  input: { filterCriteria?: FilterCriteria; sortCriteria?: SortCriteria; maxResults?: number } = {},
+): Promise<Finding[]> {
   return (await listPages(client, input)).pages.flat();
 }
 
@@ -314,7 +320,12 @@ beforeAll(async () => {
   // The administrator's suppression rule governs the member's findings too.
   await nextStep(STEPS.suppress);
   await admin.send(
-    new CreateFilterCommand({ name: 'hide-axios-redirects', action: 'SUPPRESS', filterCriteria: { vulnerabilityId: [eq('CVE-2020-28168')] }, reason: 'accepted risk' }),
+    new CreateFilterCommand({
+      name: 'hide-axios-redirects',
+      action: 'SUPPRESS',
+      filterCriteria: { vulnerabilityId: [eq('CVE-2020-28168')] },
+      reason: 'accepted risk',
+    }),
   );
   await control(server.url, 'POST', '/_inspector2/clock', { advance: '1h' });
 
@@ -334,9 +345,21 @@ describe('the world the queries run against', () => {
     expect(new Set(arns).size).toBe(arns.length);
     expect(everything.length).toBeGreaterThan(100);
     const has = (predicate: (f: Finding) => boolean) => everything.some(predicate);
-    for (const status of ['ACTIVE', 'CLOSED', 'SUPPRESSED']) expect(has((f) => f.status === status), status).toBe(true);
-    for (const severity of ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']) expect(has((f) => f.severity === severity), severity).toBe(true);
-    for (const type of ['PACKAGE_VULNERABILITY', 'NETWORK_REACHABILITY', 'CODE_VULNERABILITY']) expect(has((f) => f.type === type), type).toBe(true);
+    for (const status of ['ACTIVE', 'CLOSED', 'SUPPRESSED'])
+      expect(
+        has((f) => f.status === status),
+        status,
+      ).toBe(true);
+    for (const severity of ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])
+      expect(
+        has((f) => f.severity === severity),
+        severity,
+      ).toBe(true);
+    for (const type of ['PACKAGE_VULNERABILITY', 'NETWORK_REACHABILITY', 'CODE_VULNERABILITY'])
+      expect(
+        has((f) => f.type === type),
+        type,
+      ).toBe(true);
     expect(new Set(everything.map((f) => f.awsAccountId))).toEqual(new Set([ADMIN, MEMBER]));
     expect(new Set(everything.map((f) => ms(f.firstObservedAt))).size).toBeGreaterThanOrEqual(4);
     expect(new Set(everything.map((f) => ms(f.updatedAt))).size).toBeGreaterThanOrEqual(5);
@@ -346,9 +369,7 @@ describe('the world the queries run against', () => {
   });
 
   it('has a finding whose packages match a name and a version only on two different packages', () => {
-    const split = everything.filter(
-      (f) => pkgs(f).some((p) => p.name === 'openssl') && pkgs(f).some((p) => p.version === '3.0.2-0ubuntu1.1'),
-    );
+    const split = everything.filter((f) => pkgs(f).some((p) => p.name === 'openssl') && pkgs(f).some((p) => p.version === '3.0.2-0ubuntu1.1'));
     expect(split.length).toBeGreaterThan(0);
     expect(split.every((f) => ec2(f).some((i) => i.imageId === EDGE.amiId))).toBe(true);
   });
@@ -365,8 +386,14 @@ interface FilterCase {
 }
 
 const date = (d: Date) => d.getTime();
-const pushedAt = (f: Finding) => ecr(f).map((i) => ms(i.pushedAt)).find((t) => t !== undefined);
-const inUseCount = (f: Finding) => ecr(f).map((i) => i.inUseCount).find((n) => n !== undefined);
+const pushedAt = (f: Finding) =>
+  ecr(f)
+    .map((i) => ms(i.pushedAt))
+    .find((t) => t !== undefined);
+const inUseCount = (f: Finding) =>
+  ecr(f)
+    .map((i) => i.inUseCount)
+    .find((n) => n !== undefined);
 const tags = (f: Finding) => resources(f).map((r) => r.tags ?? {});
 const ports = (f: Finding) => f.networkReachabilityDetails?.openPortRange;
 
@@ -375,13 +402,33 @@ const FILTER_CASES: FilterCase[] = [
   { name: 'severity EQUALS CRITICAL', criteria: { severity: [eq('CRITICAL')] }, expected: (f) => f.severity === 'CRITICAL' },
   { name: 'severity PREFIX M', criteria: { severity: [prefix('M')] }, expected: (f) => f.severity === 'MEDIUM' },
   { name: 'severity NOT_EQUALS HIGH', criteria: { severity: [ne('HIGH')] }, expected: (f) => f.severity !== 'HIGH' },
-  { name: 'severity EQUALS CRITICAL or EQUALS HIGH', criteria: { severity: [eq('CRITICAL'), eq('HIGH')] }, expected: (f) => f.severity === 'CRITICAL' || f.severity === 'HIGH' },
-  { name: 'severity NOT_EQUALS HIGH and NOT_EQUALS CRITICAL', criteria: { severity: [ne('HIGH'), ne('CRITICAL')] }, expected: (f) => f.severity !== 'HIGH' && f.severity !== 'CRITICAL' },
-  { name: 'severity EQUALS INFORMATIONAL or PREFIX LO', criteria: { severity: [eq('INFORMATIONAL'), prefix('LO')] }, expected: (f) => f.severity === 'INFORMATIONAL' || f.severity === 'LOW' },
+  {
+    name: 'severity EQUALS CRITICAL or EQUALS HIGH',
+    criteria: { severity: [eq('CRITICAL'), eq('HIGH')] },
+    expected: (f) => f.severity === 'CRITICAL' || f.severity === 'HIGH',
+  },
+  {
+    name: 'severity NOT_EQUALS HIGH and NOT_EQUALS CRITICAL',
+    criteria: { severity: [ne('HIGH'), ne('CRITICAL')] },
+    expected: (f) => f.severity !== 'HIGH' && f.severity !== 'CRITICAL',
+  },
+  {
+    name: 'severity EQUALS INFORMATIONAL or PREFIX LO',
+    criteria: { severity: [eq('INFORMATIONAL'), prefix('LO')] },
+    expected: (f) => f.severity === 'INFORMATIONAL' || f.severity === 'LOW',
+  },
   // findingType
-  { name: 'findingType EQUALS NETWORK_REACHABILITY', criteria: { findingType: [eq('NETWORK_REACHABILITY')] }, expected: (f) => f.type === 'NETWORK_REACHABILITY' },
+  {
+    name: 'findingType EQUALS NETWORK_REACHABILITY',
+    criteria: { findingType: [eq('NETWORK_REACHABILITY')] },
+    expected: (f) => f.type === 'NETWORK_REACHABILITY',
+  },
   { name: 'findingType PREFIX CODE', criteria: { findingType: [prefix('CODE')] }, expected: (f) => f.type === 'CODE_VULNERABILITY' },
-  { name: 'findingType NOT_EQUALS PACKAGE_VULNERABILITY', criteria: { findingType: [ne('PACKAGE_VULNERABILITY')] }, expected: (f) => f.type !== 'PACKAGE_VULNERABILITY' },
+  {
+    name: 'findingType NOT_EQUALS PACKAGE_VULNERABILITY',
+    criteria: { findingType: [ne('PACKAGE_VULNERABILITY')] },
+    expected: (f) => f.type !== 'PACKAGE_VULNERABILITY',
+  },
   // findingStatus
   { name: 'findingStatus EQUALS CLOSED', criteria: { findingStatus: [eq('CLOSED')] }, expected: (f) => f.status === 'CLOSED' },
   { name: 'findingStatus PREFIX SUPP', criteria: { findingStatus: [prefix('SUPP')] }, expected: (f) => f.status === 'SUPPRESSED' },
@@ -389,12 +436,32 @@ const FILTER_CASES: FilterCase[] = [
   // title
   { name: 'title EQUALS one title', criteria: { title: [eq('CVE-2023-5363 - openssl-libs')] }, expected: (f) => f.title === 'CVE-2023-5363 - openssl-libs' },
   { name: 'title PREFIX Port', criteria: { title: [prefix('Port ')] }, expected: (f) => f.title?.startsWith('Port ') === true },
-  { name: 'title NOT_EQUALS is case-sensitive', criteria: { title: [ne('cwe-798 - hardcoded credentials')], findingType: [eq('CODE_VULNERABILITY')] }, expected: (f) => f.type === 'CODE_VULNERABILITY' },
+  {
+    name: 'title NOT_EQUALS is case-sensitive',
+    criteria: { title: [ne('cwe-798 - hardcoded credentials')], findingType: [eq('CODE_VULNERABILITY')] },
+    expected: (f) => f.type === 'CODE_VULNERABILITY',
+  },
   // resourceType, resourceId
-  { name: 'resourceType EQUALS AWS_LAMBDA_FUNCTION', criteria: { resourceType: [eq('AWS_LAMBDA_FUNCTION')] }, expected: (f) => resources(f).some((r) => r.type === 'AWS_LAMBDA_FUNCTION') },
-  { name: 'resourceType PREFIX AWS_EC', criteria: { resourceType: [prefix('AWS_EC')] }, expected: (f) => resources(f).some((r) => r.type?.startsWith('AWS_EC')) },
-  { name: 'resourceType NOT_EQUALS AWS_EC2_INSTANCE', criteria: { resourceType: [ne('AWS_EC2_INSTANCE')] }, expected: (f) => !resources(f).some((r) => r.type === 'AWS_EC2_INSTANCE') },
-  { name: 'resourceId EQUALS an instance', criteria: { resourceId: [eq(EDGE.instanceId)] }, expected: (f) => resources(f).some((r) => r.id === EDGE.instanceId) },
+  {
+    name: 'resourceType EQUALS AWS_LAMBDA_FUNCTION',
+    criteria: { resourceType: [eq('AWS_LAMBDA_FUNCTION')] },
+    expected: (f) => resources(f).some((r) => r.type === 'AWS_LAMBDA_FUNCTION'),
+  },
+  {
+    name: 'resourceType PREFIX AWS_EC',
+    criteria: { resourceType: [prefix('AWS_EC')] },
+    expected: (f) => resources(f).some((r) => r.type?.startsWith('AWS_EC')),
+  },
+  {
+    name: 'resourceType NOT_EQUALS AWS_EC2_INSTANCE',
+    criteria: { resourceType: [ne('AWS_EC2_INSTANCE')] },
+    expected: (f) => !resources(f).some((r) => r.type === 'AWS_EC2_INSTANCE'),
+  },
+  {
+    name: 'resourceId EQUALS an instance',
+    criteria: { resourceId: [eq(EDGE.instanceId)] },
+    expected: (f) => resources(f).some((r) => r.id === EDGE.instanceId),
+  },
   {
     name: 'resourceId PREFIX the member’s web-app images',
     criteria: { resourceId: [prefix(`arn:aws:ecr:${REGION}:${MEMBER}:repository/web-app/`)] },
@@ -407,8 +474,16 @@ const FILTER_CASES: FilterCase[] = [
   },
   // vulnerabilityId
   { name: 'vulnerabilityId EQUALS CVE-2021-44228', criteria: { vulnerabilityId: [eq('CVE-2021-44228')] }, expected: (f) => vulnId(f) === 'CVE-2021-44228' },
-  { name: 'vulnerabilityId PREFIX CVE-2099-', criteria: { vulnerabilityId: [prefix('CVE-2099-')] }, expected: (f) => vulnId(f)?.startsWith('CVE-2099-') === true },
-  { name: 'vulnerabilityId NOT_EQUALS keeps findings without one', criteria: { vulnerabilityId: [ne('CVE-2023-5363')] }, expected: (f) => vulnId(f) !== 'CVE-2023-5363' },
+  {
+    name: 'vulnerabilityId PREFIX CVE-2099-',
+    criteria: { vulnerabilityId: [prefix('CVE-2099-')] },
+    expected: (f) => vulnId(f)?.startsWith('CVE-2099-') === true,
+  },
+  {
+    name: 'vulnerabilityId NOT_EQUALS keeps findings without one',
+    criteria: { vulnerabilityId: [ne('CVE-2023-5363')] },
+    expected: (f) => vulnId(f) !== 'CVE-2023-5363',
+  },
   {
     name: 'vulnerabilityId PREFIX CVE-2022 and NOT_EQUALS CVE-2022-1292',
     criteria: { vulnerabilityId: [prefix('CVE-2022'), ne('CVE-2022-1292')] },
@@ -420,28 +495,72 @@ const FILTER_CASES: FilterCase[] = [
   { name: 'exploitAvailable EQUALS YES', criteria: { exploitAvailable: [eq('YES')] }, expected: (f) => f.exploitAvailable === 'YES' },
   { name: 'exploitAvailable PREFIX N', criteria: { exploitAvailable: [prefix('N')] }, expected: (f) => f.exploitAvailable?.startsWith('N') === true },
   // ECR
-  { name: 'ecrImageRepositoryName EQUALS web-app', criteria: { ecrImageRepositoryName: [eq('web-app')] }, expected: (f) => ecr(f).some((i) => i.repositoryName === 'web-app') },
-  { name: 'ecrImageRepositoryName NOT_EQUALS web-app', criteria: { ecrImageRepositoryName: [ne('web-app')] }, expected: (f) => !ecr(f).some((i) => i.repositoryName === 'web-app') },
-  { name: 'ecrImageTags EQUALS canary (any tag)', criteria: { ecrImageTags: [eq('canary')] }, expected: (f) => ecr(f).some((i) => i.imageTags?.includes('canary')) },
-  { name: 'ecrImageTags PREFIX v (any tag)', criteria: { ecrImageTags: [prefix('v')] }, expected: (f) => ecr(f).some((i) => i.imageTags?.some((t) => t.startsWith('v'))) },
-  { name: 'ecrImageTags NOT_EQUALS latest (no tag equal)', criteria: { ecrImageTags: [ne('latest')] }, expected: (f) => !ecr(f).some((i) => i.imageTags?.includes('latest')) },
+  {
+    name: 'ecrImageRepositoryName EQUALS web-app',
+    criteria: { ecrImageRepositoryName: [eq('web-app')] },
+    expected: (f) => ecr(f).some((i) => i.repositoryName === 'web-app'),
+  },
+  {
+    name: 'ecrImageRepositoryName NOT_EQUALS web-app',
+    criteria: { ecrImageRepositoryName: [ne('web-app')] },
+    expected: (f) => !ecr(f).some((i) => i.repositoryName === 'web-app'),
+  },
+  {
+    name: 'ecrImageTags EQUALS canary (any tag)',
+    criteria: { ecrImageTags: [eq('canary')] },
+    expected: (f) => ecr(f).some((i) => i.imageTags?.includes('canary')),
+  },
+  {
+    name: 'ecrImageTags PREFIX v (any tag)',
+    criteria: { ecrImageTags: [prefix('v')] },
+    expected: (f) => ecr(f).some((i) => i.imageTags?.some((t) => t.startsWith('v'))),
+  },
+  {
+    name: 'ecrImageTags NOT_EQUALS latest (no tag equal)',
+    criteria: { ecrImageTags: [ne('latest')] },
+    expected: (f) => !ecr(f).some((i) => i.imageTags?.includes('latest')),
+  },
   {
     name: 'ecrImageTags EQUALS v2 or EQUALS v3',
     criteria: { ecrImageTags: [eq('v2'), eq('v3')] },
     expected: (f) => ecr(f).some((i) => i.imageTags?.includes('v2') || i.imageTags?.includes('v3')),
   },
   // Lambda
-  { name: 'lambdaFunctionName EQUALS reports-job', criteria: { lambdaFunctionName: [eq('reports-job')] }, expected: (f) => lambda(f).some((l) => l.functionName === 'reports-job') },
-  { name: 'lambdaFunctionName PREFIX orders', criteria: { lambdaFunctionName: [prefix('orders')] }, expected: (f) => lambda(f).some((l) => l.functionName?.startsWith('orders')) },
-  { name: 'lambdaFunctionRuntime EQUALS PYTHON_3_10', criteria: { lambdaFunctionRuntime: [eq('PYTHON_3_10')] }, expected: (f) => lambda(f).some((l) => l.runtime === 'PYTHON_3_10') },
-  { name: 'lambdaFunctionRuntime PREFIX PYTHON', criteria: { lambdaFunctionRuntime: [prefix('PYTHON')] }, expected: (f) => lambda(f).some((l) => l.runtime?.startsWith('PYTHON')) },
+  {
+    name: 'lambdaFunctionName EQUALS reports-job',
+    criteria: { lambdaFunctionName: [eq('reports-job')] },
+    expected: (f) => lambda(f).some((l) => l.functionName === 'reports-job'),
+  },
+  {
+    name: 'lambdaFunctionName PREFIX orders',
+    criteria: { lambdaFunctionName: [prefix('orders')] },
+    expected: (f) => lambda(f).some((l) => l.functionName?.startsWith('orders')),
+  },
+  {
+    name: 'lambdaFunctionRuntime EQUALS PYTHON_3_10',
+    criteria: { lambdaFunctionRuntime: [eq('PYTHON_3_10')] },
+    expected: (f) => lambda(f).some((l) => l.runtime === 'PYTHON_3_10'),
+  },
+  {
+    name: 'lambdaFunctionRuntime PREFIX PYTHON',
+    criteria: { lambdaFunctionRuntime: [prefix('PYTHON')] },
+    expected: (f) => lambda(f).some((l) => l.runtime?.startsWith('PYTHON')),
+  },
   {
     name: 'lambdaFunctionRuntime NOT_EQUALS NODEJS_18_X, among Lambda findings',
     criteria: { lambdaFunctionRuntime: [ne('NODEJS_18_X')], resourceType: [eq('AWS_LAMBDA_FUNCTION')] },
     expected: (f) => resources(f).some((r) => r.type === 'AWS_LAMBDA_FUNCTION') && !lambda(f).some((l) => l.runtime === 'NODEJS_18_X'),
   },
-  { name: 'lambdaFunctionLayers EQUALS one layer (any layer)', criteria: { lambdaFunctionLayers: [eq(layer('py-http:7'))] }, expected: (f) => lambda(f).some((l) => l.layers?.includes(layer('py-http:7'))) },
-  { name: 'lambdaFunctionLayers PREFIX', criteria: { lambdaFunctionLayers: [prefix(layer('py-'))] }, expected: (f) => lambda(f).some((l) => l.layers?.some((a) => a.startsWith(layer('py-')))) },
+  {
+    name: 'lambdaFunctionLayers EQUALS one layer (any layer)',
+    criteria: { lambdaFunctionLayers: [eq(layer('py-http:7'))] },
+    expected: (f) => lambda(f).some((l) => l.layers?.includes(layer('py-http:7'))),
+  },
+  {
+    name: 'lambdaFunctionLayers PREFIX',
+    criteria: { lambdaFunctionLayers: [prefix(layer('py-'))] },
+    expected: (f) => lambda(f).some((l) => l.layers?.some((a) => a.startsWith(layer('py-')))),
+  },
   {
     name: 'lambdaFunctionLayers NOT_EQUALS one layer (no layer equal)',
     criteria: { lambdaFunctionLayers: [ne(layer('py-yaml:2'))] },
@@ -449,7 +568,11 @@ const FILTER_CASES: FilterCase[] = [
   },
   // EC2
   { name: 'ec2InstanceImageId EQUALS', criteria: { ec2InstanceImageId: [eq(EDGE.amiId)] }, expected: (f) => ec2(f).some((i) => i.imageId === EDGE.amiId) },
-  { name: 'ec2InstanceImageId PREFIX', criteria: { ec2InstanceImageId: [prefix('ami-0edge')] }, expected: (f) => ec2(f).some((i) => i.imageId?.startsWith('ami-0edge')) },
+  {
+    name: 'ec2InstanceImageId PREFIX',
+    criteria: { ec2InstanceImageId: [prefix('ami-0edge')] },
+    expected: (f) => ec2(f).some((i) => i.imageId?.startsWith('ami-0edge')),
+  },
   { name: 'ec2InstanceImageId NOT_EQUALS', criteria: { ec2InstanceImageId: [ne(EDGE.amiId)] }, expected: (f) => !ec2(f).some((i) => i.imageId === EDGE.amiId) },
   { name: 'ec2InstanceVpcId EQUALS', criteria: { ec2InstanceVpcId: [eq(EDGE.vpcId)] }, expected: (f) => ec2(f).some((i) => i.vpcId === EDGE.vpcId) },
   {
@@ -465,7 +588,11 @@ const FILTER_CASES: FilterCase[] = [
     criteria: { componentType: [eq('AWS::EC2::SecurityGroup')] },
     expected: (f) => steps(f).some((s) => s.componentType === 'AWS::EC2::SecurityGroup'),
   },
-  { name: 'componentType PREFIX', criteria: { componentType: [prefix('AWS::EC2::Internet')] }, expected: (f) => steps(f).some((s) => s.componentType?.startsWith('AWS::EC2::Internet')) },
+  {
+    name: 'componentType PREFIX',
+    criteria: { componentType: [prefix('AWS::EC2::Internet')] },
+    expected: (f) => steps(f).some((s) => s.componentType?.startsWith('AWS::EC2::Internet')),
+  },
   {
     name: 'componentType NOT_EQUALS (no step equal)',
     criteria: { componentType: [ne('AWS::EC2::Instance')] },
@@ -489,7 +616,11 @@ const FILTER_CASES: FilterCase[] = [
   },
   // vendorSeverity
   { name: 'vendorSeverity EQUALS LOW', criteria: { vendorSeverity: [eq('LOW')] }, expected: (f) => f.packageVulnerabilityDetails?.vendorSeverity === 'LOW' },
-  { name: 'vendorSeverity NOT_EQUALS CRITICAL', criteria: { vendorSeverity: [ne('CRITICAL')] }, expected: (f) => f.packageVulnerabilityDetails?.vendorSeverity !== 'CRITICAL' },
+  {
+    name: 'vendorSeverity NOT_EQUALS CRITICAL',
+    criteria: { vendorSeverity: [ne('CRITICAL')] },
+    expected: (f) => f.packageVulnerabilityDetails?.vendorSeverity !== 'CRITICAL',
+  },
   // awsAccountId
   { name: 'awsAccountId EQUALS the member', criteria: { awsAccountId: [eq(MEMBER)] }, expected: (f) => f.awsAccountId === MEMBER },
   { name: 'awsAccountId PREFIX 2222', criteria: { awsAccountId: [prefix('2222')] }, expected: (f) => f.awsAccountId === ADMIN },
@@ -511,8 +642,16 @@ const FILTER_CASES: FilterCase[] = [
   },
   // numbers
   { name: 'inspectorScore lowerInclusive 9 (a value)', criteria: { inspectorScore: [{ lowerInclusive: 9 }] }, expected: (f) => within(f.inspectorScore, 9) },
-  { name: 'inspectorScore upperInclusive 5.3 (a value)', criteria: { inspectorScore: [{ upperInclusive: 5.3 }] }, expected: (f) => within(f.inspectorScore, undefined, 5.3) },
-  { name: 'inspectorScore 7.3..7.5', criteria: { inspectorScore: [{ lowerInclusive: 7.3, upperInclusive: 7.5 }] }, expected: (f) => within(f.inspectorScore, 7.3, 7.5) },
+  {
+    name: 'inspectorScore upperInclusive 5.3 (a value)',
+    criteria: { inspectorScore: [{ upperInclusive: 5.3 }] },
+    expected: (f) => within(f.inspectorScore, undefined, 5.3),
+  },
+  {
+    name: 'inspectorScore 7.3..7.5',
+    criteria: { inspectorScore: [{ lowerInclusive: 7.3, upperInclusive: 7.5 }] },
+    expected: (f) => within(f.inspectorScore, 7.3, 7.5),
+  },
   {
     name: 'inspectorScore two ranges OR',
     criteria: { inspectorScore: [{ upperInclusive: 2 }, { lowerInclusive: 9.9, upperInclusive: 10 }] },
@@ -520,13 +659,33 @@ const FILTER_CASES: FilterCase[] = [
   },
   { name: 'epssScore lowerInclusive 0.42 (a value)', criteria: { epssScore: [{ lowerInclusive: 0.42 }] }, expected: (f) => within(f.epss?.score, 0.42) },
   { name: 'epssScore upperInclusive 0.1', criteria: { epssScore: [{ upperInclusive: 0.1 }] }, expected: (f) => within(f.epss?.score, undefined, 0.1) },
-  { name: 'epssScore 0.0123..0.42 (both values)', criteria: { epssScore: [{ lowerInclusive: 0.0123, upperInclusive: 0.42 }] }, expected: (f) => within(f.epss?.score, 0.0123, 0.42) },
+  {
+    name: 'epssScore 0.0123..0.42 (both values)',
+    criteria: { epssScore: [{ lowerInclusive: 0.0123, upperInclusive: 0.42 }] },
+    expected: (f) => within(f.epss?.score, 0.0123, 0.42),
+  },
   { name: 'ecrImageInUseCount lowerInclusive 3', criteria: { ecrImageInUseCount: [{ lowerInclusive: 3 }] }, expected: (f) => within(inUseCount(f), 3) },
-  { name: 'ecrImageInUseCount upperInclusive 2 (a value)', criteria: { ecrImageInUseCount: [{ upperInclusive: 2 }] }, expected: (f) => within(inUseCount(f), undefined, 2) },
-  { name: 'ecrImageInUseCount 2..5 (both values)', criteria: { ecrImageInUseCount: [{ lowerInclusive: 2, upperInclusive: 5 }] }, expected: (f) => within(inUseCount(f), 2, 5) },
+  {
+    name: 'ecrImageInUseCount upperInclusive 2 (a value)',
+    criteria: { ecrImageInUseCount: [{ upperInclusive: 2 }] },
+    expected: (f) => within(inUseCount(f), undefined, 2),
+  },
+  {
+    name: 'ecrImageInUseCount 2..5 (both values)',
+    criteria: { ecrImageInUseCount: [{ lowerInclusive: 2, upperInclusive: 5 }] },
+    expected: (f) => within(inUseCount(f), 2, 5),
+  },
   // dates
-  { name: 'firstObservedAt startInclusive on a value', criteria: { firstObservedAt: [{ startInclusive: STEPS.push }] }, expected: (f) => within(ms(f.firstObservedAt), date(STEPS.push)) },
-  { name: 'firstObservedAt endInclusive on T0', criteria: { firstObservedAt: [{ endInclusive: new Date(T0) }] }, expected: (f) => within(ms(f.firstObservedAt), undefined, T0) },
+  {
+    name: 'firstObservedAt startInclusive on a value',
+    criteria: { firstObservedAt: [{ startInclusive: STEPS.push }] },
+    expected: (f) => within(ms(f.firstObservedAt), date(STEPS.push)),
+  },
+  {
+    name: 'firstObservedAt endInclusive on T0',
+    criteria: { firstObservedAt: [{ endInclusive: new Date(T0) }] },
+    expected: (f) => within(ms(f.firstObservedAt), undefined, T0),
+  },
   {
     name: 'firstObservedAt between two values, both inclusive',
     criteria: { firstObservedAt: [{ startInclusive: STEPS.push, endInclusive: STEPS.launch }] },
@@ -537,8 +696,16 @@ const FILTER_CASES: FilterCase[] = [
     criteria: { firstObservedAt: [{ endInclusive: new Date(T0) }, { startInclusive: STEPS.publishMedium }] },
     expected: (f) => within(ms(f.firstObservedAt), undefined, T0) || within(ms(f.firstObservedAt), date(STEPS.publishMedium)),
   },
-  { name: 'lastObservedAt startInclusive on a value', criteria: { lastObservedAt: [{ startInclusive: STEPS.deploy }] }, expected: (f) => within(ms(f.lastObservedAt), date(STEPS.deploy)) },
-  { name: 'updatedAt startInclusive on a value', criteria: { updatedAt: [{ startInclusive: STEPS.upgrade }] }, expected: (f) => within(ms(f.updatedAt), date(STEPS.upgrade)) },
+  {
+    name: 'lastObservedAt startInclusive on a value',
+    criteria: { lastObservedAt: [{ startInclusive: STEPS.deploy }] },
+    expected: (f) => within(ms(f.lastObservedAt), date(STEPS.deploy)),
+  },
+  {
+    name: 'updatedAt startInclusive on a value',
+    criteria: { updatedAt: [{ startInclusive: STEPS.upgrade }] },
+    expected: (f) => within(ms(f.updatedAt), date(STEPS.upgrade)),
+  },
   { name: 'updatedAt endInclusive on T0', criteria: { updatedAt: [{ endInclusive: new Date(T0) }] }, expected: (f) => within(ms(f.updatedAt), undefined, T0) },
   {
     name: 'updatedAt from and to the same instant',
@@ -550,7 +717,11 @@ const FILTER_CASES: FilterCase[] = [
     criteria: { ecrImagePushedAt: [{ startInclusive: new Date(date(STEPS.push) - 30 * 60_000) }] },
     expected: (f) => within(pushedAt(f), date(STEPS.push) - 30 * 60_000),
   },
-  { name: 'ecrImagePushedAt endInclusive', criteria: { ecrImagePushedAt: [{ endInclusive: new Date(T0 - 86_400_000) }] }, expected: (f) => within(pushedAt(f), undefined, T0 - 86_400_000) },
+  {
+    name: 'ecrImagePushedAt endInclusive',
+    criteria: { ecrImagePushedAt: [{ endInclusive: new Date(T0 - 86_400_000) }] },
+    expected: (f) => within(pushedAt(f), undefined, T0 - 86_400_000),
+  },
   {
     name: 'ecrImagePushedAt both bounds on one value',
     criteria: { ecrImagePushedAt: [{ startInclusive: new Date(T0 - 2 * 86_400_000), endInclusive: new Date(T0 - 2 * 86_400_000) }] },
@@ -565,17 +736,31 @@ const FILTER_CASES: FilterCase[] = [
   { name: 'resourceTags key only', criteria: { resourceTags: [{ comparison: 'EQUALS', key: 'Team' }] }, expected: (f) => tags(f).some((t) => 'Team' in t) },
   {
     name: 'resourceTags two maps OR',
-    criteria: { resourceTags: [{ comparison: 'EQUALS', key: 'Service', value: 'orders' }, { comparison: 'EQUALS', key: 'Tier' }] },
+    criteria: {
+      resourceTags: [
+        { comparison: 'EQUALS', key: 'Service', value: 'orders' },
+        { comparison: 'EQUALS', key: 'Tier' },
+      ],
+    },
     expected: (f) => tags(f).some((t) => t.Service === 'orders' || 'Tier' in t),
   },
-  { name: 'resourceTags value that no resource has', criteria: { resourceTags: [{ comparison: 'EQUALS', key: 'Environment', value: 'Production' }] }, expected: () => false, none: true },
+  {
+    name: 'resourceTags value that no resource has',
+    criteria: { resourceTags: [{ comparison: 'EQUALS', key: 'Environment', value: 'Production' }] },
+    expected: () => false,
+    none: true,
+  },
   // ports
   {
     name: 'portRange 400..9000 (open range within)',
     criteria: { portRange: [{ beginInclusive: 400, endInclusive: 9000 }] },
     expected: (f) => ports(f) !== undefined && ports(f)!.begin! >= 400 && ports(f)!.end! <= 9000,
   },
-  { name: 'portRange beginInclusive only', criteria: { portRange: [{ beginInclusive: 5000 }] }, expected: (f) => ports(f) !== undefined && ports(f)!.begin! >= 5000 },
+  {
+    name: 'portRange beginInclusive only',
+    criteria: { portRange: [{ beginInclusive: 5000 }] },
+    expected: (f) => ports(f) !== undefined && ports(f)!.begin! >= 5000,
+  },
   { name: 'portRange endInclusive only', criteria: { portRange: [{ endInclusive: 443 }] }, expected: (f) => ports(f) !== undefined && ports(f)!.end! <= 443 },
   {
     name: 'portRange exactly one port',
@@ -589,8 +774,16 @@ const FILTER_CASES: FilterCase[] = [
     none: true,
   },
   // packages
-  { name: 'vulnerablePackages name EQUALS curl', criteria: { vulnerablePackages: [{ name: eq('curl') }] }, expected: (f) => pkgs(f).some((p) => p.name === 'curl') },
-  { name: 'vulnerablePackages name PREFIX lib', criteria: { vulnerablePackages: [{ name: prefix('lib') }] }, expected: (f) => pkgs(f).some((p) => p.name?.startsWith('lib')) },
+  {
+    name: 'vulnerablePackages name EQUALS curl',
+    criteria: { vulnerablePackages: [{ name: eq('curl') }] },
+    expected: (f) => pkgs(f).some((p) => p.name === 'curl'),
+  },
+  {
+    name: 'vulnerablePackages name PREFIX lib',
+    criteria: { vulnerablePackages: [{ name: prefix('lib') }] },
+    expected: (f) => pkgs(f).some((p) => p.name?.startsWith('lib')),
+  },
   {
     name: 'vulnerablePackages name and version of one package',
     criteria: { vulnerablePackages: [{ name: eq('libssl3'), version: eq('3.0.2-0ubuntu1.6') }] },

@@ -44,8 +44,13 @@ describe('a seeded inventory and its changes', () => {
   const base = `/_inspector2/inventory/${ACCOUNT}/${REGION}`;
   const coverage = async () => (await client.send(new ListCoverageCommand({}))).coveredResources ?? [];
   const openFindings = async (resourceId: string) =>
-    (await client.send(new ListFindingsCommand({ filterCriteria: { resourceId: [{ comparison: 'EQUALS', value: resourceId }], findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }] } })))
-      .findings ?? [];
+    (
+      await client.send(
+        new ListFindingsCommand({
+          filterCriteria: { resourceId: [{ comparison: 'EQUALS', value: resourceId }], findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }] },
+        }),
+      )
+    ).findings ?? [];
   beforeAll(async () => {
     server = await startTestServer({ seed: seedFile() });
     client = inspectorClient(server.url, { accountId: ACCOUNT, region: REGION });

@@ -127,9 +127,7 @@ describe('delegated administrator', () => {
 
   it('manages its members’ scans; members act on themselves only', async () => {
     const admin = as(ORG.securityTooling);
-    const enabled = await admin.send(
-      new EnableCommand({ resourceTypes: ['EC2', 'ECR'], accountIds: [ORG.production, ORG.sandbox, '999900001111'] }),
-    );
+    const enabled = await admin.send(new EnableCommand({ resourceTypes: ['EC2', 'ECR'], accountIds: [ORG.production, ORG.sandbox, '999900001111'] }));
     expect(enabled.accounts?.map((a) => a.accountId)).toEqual([ORG.production]);
     expect(enabled.failedAccounts?.map((f) => [f.accountId, f.errorCode])).toEqual([
       [ORG.sandbox, 'ACCESS_DENIED'],

@@ -43,7 +43,13 @@ describe('persistence across a restart', () => {
     let pending = inspectorClient(server.url, { accountId: '710000000002' });
     await enabled.send(new EnableCommand({ resourceTypes: ['EC2', 'ECR', 'LAMBDA'] }));
     await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
-    await enabled.send(new CreateFilterCommand({ name: 'quiet-ec2', action: 'SUPPRESS', filterCriteria: { resourceType: [{ comparison: 'EQUALS', value: 'AWS_EC2_INSTANCE' }] } }));
+    await enabled.send(
+      new CreateFilterCommand({
+        name: 'quiet-ec2',
+        action: 'SUPPRESS',
+        filterCriteria: { resourceType: [{ comparison: 'EQUALS', value: 'AWS_EC2_INSTANCE' }] },
+      }),
+    );
     const findingsBefore = await listAllFindings(enabled);
     const coverageBefore = (await enabled.send(new ListCoverageCommand({}))).coveredResources;
     expect(findingsBefore.length).toBeGreaterThan(5);
@@ -72,9 +78,7 @@ describe('persistence across a restart', () => {
     const server = await persistent(dataDir);
     const client = inspectorClient(server.url, { accountId: '710000000003' });
     await client.send(new EnableCommand({ resourceTypes: ['EC2'] }));
-    await Promise.all(
-      Array.from({ length: 100 }, (_, i) => client.send(new CreateFilterCommand({ name: `burst-${i}`, action: 'NONE', filterCriteria: low }))),
-    );
+    await Promise.all(Array.from({ length: 100 }, (_, i) => client.send(new CreateFilterCommand({ name: `burst-${i}`, action: 'NONE', filterCriteria: low }))));
     await server.emulator.persistence!.flush();
     const writes = server.emulator.persistence!.writes;
     expect(writes).toBeGreaterThan(0);
@@ -182,7 +186,10 @@ describe('a SIGKILL during a stream of writes', () => {
       const mustHave = acknowledged.filter((a) => a.at < savedAt).map((a) => a.name);
       expect(acknowledged.length, `run ${run}: the stream of writes ran`).toBeGreaterThan(0);
       checkedAcknowledged += mustHave.length;
-      expect(mustHave.filter((name) => !inFile.has(name)), `run ${run}: acknowledged before ${saved.savedAt} but lost`).toEqual([]);
+      expect(
+        mustHave.filter((name) => !inFile.has(name)),
+        `run ${run}: acknowledged before ${saved.savedAt} but lost`,
+      ).toEqual([]);
       // What earlier runs left survived every kill since.
       for (const earlier of acknowledgedByRun.slice(0, -1)) {
         expect(filterNames(saved.state, earlier.accountId).sort(), `run ${run}: account ${earlier.accountId}`).toEqual(earlier.restored);
@@ -243,7 +250,16 @@ describe('snapshots and scenarios through the control plane', () => {
     const scenariosDir = tempDir();
     const server = await startTestServer({ scenariosDir });
     const scenario = {
-      organizations: [{ id: 'o-scenario0001', managementAccountId: '730000000001', accounts: [{ id: '730000000001', name: 'management' }, { id: '730000000002', name: 'workload' }] }],
+      organizations: [
+        {
+          id: 'o-scenario0001',
+          managementAccountId: '730000000001',
+          accounts: [
+            { id: '730000000001', name: 'management' },
+            { id: '730000000002', name: 'workload' },
+          ],
+        },
+      ],
       accounts: [
         {
           accountId: '730000000002',

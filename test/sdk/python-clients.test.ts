@@ -124,7 +124,9 @@ describe.skipIf(noCli)('AWS CLI on accounts and organizations', () => {
 
   it('finds the service-linked role with iam get-role after the first enable, and not before', async () => {
     const missing = await failure(cli('131313131313', 'iam', 'get-role', '--role-name', 'AWSServiceRoleForAmazonInspector2'));
-    expect(missing?.stderr).toMatch(/\(NoSuchEntity\) when calling the GetRole operation: The role with name AWSServiceRoleForAmazonInspector2 cannot be found/);
+    expect(missing?.stderr).toMatch(
+      /\(NoSuchEntity\) when calling the GetRole operation: The role with name AWSServiceRoleForAmazonInspector2 cannot be found/,
+    );
     await cli('131313131313', 'inspector2', 'enable', '--resource-types', 'EC2');
     const role = JSON.parse((await cli('131313131313', 'iam', 'get-role', '--role-name', 'AWSServiceRoleForAmazonInspector2')).stdout).Role;
     expect(role).toMatchObject({ RoleName: 'AWSServiceRoleForAmazonInspector2', Path: '/aws-service-role/inspector2.amazonaws.com/' });
@@ -170,7 +172,12 @@ except botocore.exceptions.ClientError as e:
 print(json.dumps(out))
 `;
     // After the first call, every ListAccountPermissions fails.
-    await control(faulty.url, 'POST', '/_inspector2/faults', { id: 'always', operation: 'ListAccountPermissions', fault: 'InternalServerException', retryAfterSeconds: 0 });
+    await control(faulty.url, 'POST', '/_inspector2/faults', {
+      id: 'always',
+      operation: 'ListAccountPermissions',
+      fault: 'InternalServerException',
+      retryAfterSeconds: 0,
+    });
     const { stdout } = await run('python3', ['-c', script, faulty.url], { env: awsEnv('400000000001', 'eu-west-1') });
     expect(JSON.parse(stdout)).toEqual({ retries: 2, error: 'InternalServerException', errorRetries: 2 });
     expect((await report()).byRule).toEqual({ twice: 2, always: 3 });
@@ -184,7 +191,12 @@ print(json.dumps(out))
     const status = JSON.parse((await cli('batch-get-account-status')).stdout);
     expect(status.accounts[0].accountId).toBe('400000000002');
 
-    await control(faulty.url, 'POST', '/_inspector2/faults', { id: 'always', operation: 'ListAccountPermissions', fault: 'ThrottlingException', retryAfterSeconds: 0 });
+    await control(faulty.url, 'POST', '/_inspector2/faults', {
+      id: 'always',
+      operation: 'ListAccountPermissions',
+      fault: 'ThrottlingException',
+      retryAfterSeconds: 0,
+    });
     const failure = await cli('list-account-permissions').then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,

@@ -15,16 +15,7 @@ import {
 } from '@aws-sdk/client-inspector2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import {
-  advanceClock,
-  inspectorClient,
-  jobOutcome,
-  motoServerMissing,
-  skipWithout,
-  startMotoServer,
-  startTestServer,
-  useTempDirs,
-} from '../helpers.js';
+import { advanceClock, inspectorClient, jobOutcome, motoServerMissing, skipWithout, startMotoServer, startTestServer, useTempDirs } from '../helpers.js';
 
 const ACCOUNT = '790000000009';
 const KMS = `arn:aws:kms:us-east-1:${ACCOUNT}:key/01234567-89ab-cdef-0123-456789abcdef`;
@@ -38,7 +29,9 @@ async function activeFindings(client: Inspector2Client, criteria: object = {}): 
   const arns: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await client.send(new ListFindingsCommand({ nextToken, filterCriteria: { ...criteria, findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }] } }));
+    const page = await client.send(
+      new ListFindingsCommand({ nextToken, filterCriteria: { ...criteria, findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }] } }),
+    );
     arns.push(...page.findings!.map((f) => f.findingArn!));
     nextToken = page.nextToken;
   } while (nextToken);
@@ -74,7 +67,11 @@ describe('findings reports to a folder', () => {
 
   it('writes the matching ACTIVE findings as JSON under bucket/prefix/<reportId>.json', async () => {
     const { reportId } = await client.send(
-      new CreateFindingsReportCommand({ reportFormat: 'JSON', filterCriteria: critical, s3Destination: { bucketName: 'reports', keyPrefix: 'inspector', kmsKeyArn: KMS } }),
+      new CreateFindingsReportCommand({
+        reportFormat: 'JSON',
+        filterCriteria: critical,
+        s3Destination: { bucketName: 'reports', keyPrefix: 'inspector', kmsKeyArn: KMS },
+      }),
     );
     expect(reportId).toMatch(/^[0-9a-f-]{36}$/);
     const status = await finished(client, server.url, reportId!);
@@ -88,7 +85,9 @@ describe('findings reports to a folder', () => {
   it('writes CSV with a header and one line per finding', async () => {
     const { reportId } = await client.send(new CreateFindingsReportCommand({ reportFormat: 'CSV', s3Destination: { bucketName: 'reports', kmsKeyArn: KMS } }));
     await finished(client, server.url, reportId!);
-    const lines = readFileSync(join(dataDir, 's3', 'reports', `${reportId}.csv`), 'utf8').trimEnd().split('\r\n');
+    const lines = readFileSync(join(dataDir, 's3', 'reports', `${reportId}.csv`), 'utf8')
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]).toMatch(/^AWS Account Id,Severity,Fix Available,Finding Type,Title/);
     expect(lines.length - 1).toBe((await activeFindings(client)).length);
     expect(lines.slice(1).every((line) => line.startsWith(`${ACCOUNT},`))).toBe(true);
@@ -96,7 +95,11 @@ describe('findings reports to a folder', () => {
 
   it('fails with AWS’s error codes, and can be cancelled while in progress', async () => {
     const none = await client.send(
-      new CreateFindingsReportCommand({ reportFormat: 'JSON', filterCriteria: { vulnerabilityId: [{ comparison: 'EQUALS', value: 'CVE-1999-0001' }] }, s3Destination: { bucketName: 'reports', kmsKeyArn: KMS } }),
+      new CreateFindingsReportCommand({
+        reportFormat: 'JSON',
+        filterCriteria: { vulnerabilityId: [{ comparison: 'EQUALS', value: 'CVE-1999-0001' }] },
+        s3Destination: { bucketName: 'reports', kmsKeyArn: KMS },
+      }),
     );
     expect(await finished(client, server.url, none.reportId!)).toMatchObject({ status: 'FAILED', errorCode: 'NO_FINDINGS_FOUND' });
     const badKey = await client.send(new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination: { bucketName: 'reports', kmsKeyArn: 'my-key' } }));
@@ -105,7 +108,9 @@ describe('findings reports to a folder', () => {
     const slow = await startTestServer(clocked);
     try {
       const slowClient = inspectorClient(slow.url, { accountId: ACCOUNT });
-      const { reportId } = await slowClient.send(new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination: { bucketName: 'reports', kmsKeyArn: KMS } }));
+      const { reportId } = await slowClient.send(
+        new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination: { bucketName: 'reports', kmsKeyArn: KMS } }),
+      );
       expect((await slowClient.send(new GetFindingsReportStatusCommand({ reportId }))).status).toBe('IN_PROGRESS');
       await slowClient.send(new CancelFindingsReportCommand({ reportId: reportId! }));
       expect((await slowClient.send(new GetFindingsReportStatusCommand({ reportId }))).status).toBe('CANCELLED');
@@ -150,7 +155,9 @@ describe.skipIf(noMoto)('findings reports to an S3 endpoint (moto_server)', () =
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.findings.every((f: { status: string }) => f.status === 'ACTIVE')).toBe(true);
 
-    const missing = await client.send(new CreateFindingsReportCommand({ reportFormat: 'CSV', s3Destination: { bucketName: 'no-such-bucket', kmsKeyArn: KMS } }));
+    const missing = await client.send(
+      new CreateFindingsReportCommand({ reportFormat: 'CSV', s3Destination: { bucketName: 'no-such-bucket', kmsKeyArn: KMS } }),
+    );
     expect(await finished(client, server.url, missing.reportId!)).toMatchObject({ status: 'FAILED', errorCode: 'BUCKET_NOT_FOUND' });
   });
 });

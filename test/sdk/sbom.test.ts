@@ -118,7 +118,10 @@ const keyOf = (format: string, r: { resourceId: string; resourceType: string; ac
 
 const property = (doc: any, name: string) => doc.metadata.properties.find((p: { name: string }) => p.name === name)?.value;
 
-async function exportSbom(client: Inspector2Client, input: Omit<CreateSbomExportCommandInput, 's3Destination'> & { bucketName?: string; keyPrefix?: string; kmsKeyArn?: string }) {
+async function exportSbom(
+  client: Inspector2Client,
+  input: Omit<CreateSbomExportCommandInput, 's3Destination'> & { bucketName?: string; keyPrefix?: string; kmsKeyArn?: string },
+) {
   const { bucketName = 'sbom', keyPrefix, kmsKeyArn, ...rest } = input;
   const accountId = (await client.config.credentials()).accessKeyId;
   const { reportId } = await client.send(
@@ -134,8 +137,22 @@ describe('the shipped schemas', () => {
   it('reject documents that break them (so a passing validation means something)', () => {
     expect(schemas.cycloneDx({ bomFormat: 'CycloneDX', specVersion: '1.4', version: 1, serialNumber: 'not-a-urn' })).toBe(false);
     expect(schemas.cycloneDx({ bomFormat: 'CycloneDX', specVersion: '1.4', components: [{ type: 'library' }] })).toBe(false);
-    expect(schemas.cycloneDx({ bomFormat: 'CycloneDX', specVersion: '1.4', components: [{ type: 'library', name: 'x', licenses: [{ license: { id: 'no-such-license' } }] }] })).toBe(false);
-    expect(schemas.spdx({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'x', documentNamespace: 'https://x', creationInfo: { created: CLOCK, creators: ['Tool: x'] } })).toBe(false);
+    expect(
+      schemas.cycloneDx({
+        bomFormat: 'CycloneDX',
+        specVersion: '1.4',
+        components: [{ type: 'library', name: 'x', licenses: [{ license: { id: 'no-such-license' } }] }],
+      }),
+    ).toBe(false);
+    expect(
+      schemas.spdx({
+        spdxVersion: 'SPDX-2.3',
+        SPDXID: 'SPDXRef-DOCUMENT',
+        name: 'x',
+        documentNamespace: 'https://x',
+        creationInfo: { created: CLOCK, creators: ['Tool: x'] },
+      }),
+    ).toBe(false);
     expect(
       schemas.spdx({
         spdxVersion: 'SPDX-2.3',
@@ -199,7 +216,11 @@ describe('SBOM exports to a folder', () => {
 
     // An image: its layers' packages, with package URLs, and the vulnerabilities of its ACTIVE findings.
     const [imageFile, image] = [...docs].find(([, doc]) => property(doc, 'repositoryName') === 'web-app')!;
-    expect(imageFile).toMatch(new RegExp(`^account=${ACCOUNT}/resource=AWS_ECR_CONTAINER_IMAGE/arn:aws:ecr:us-east-1:${ACCOUNT}:repository_web-app_sha256:[0-9a-f]{64}_CYCLONEDX_1_4\\.json$`));
+    expect(imageFile).toMatch(
+      new RegExp(
+        `^account=${ACCOUNT}/resource=AWS_ECR_CONTAINER_IMAGE/arn:aws:ecr:us-east-1:${ACCOUNT}:repository_web-app_sha256:[0-9a-f]{64}_CYCLONEDX_1_4\\.json$`,
+      ),
+    );
     expect(property(image, 'imageId')).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(property(image, 'architecture')).toBe('amd64');
     const purls = image.components.map((c: { purl: string }) => c.purl);
@@ -213,7 +234,10 @@ describe('SBOM exports to a folder', () => {
     );
     expect(image.components.find((c: { name: string }) => c.name === 'lodash')).toMatchObject({ type: 'library', version: '4.17.15' });
     expect(image.components.find((c: { name: string }) => c.name === 'libssl3')).toMatchObject({ type: 'application', version: '3.0.9-1' });
-    const imageId = imageFile.split('/')[2]!.replace(/_CYCLONEDX_1_4\.json$/, '').replace('repository_web-app_', 'repository/web-app/');
+    const imageId = imageFile
+      .split('/')[2]!
+      .replace(/_CYCLONEDX_1_4\.json$/, '')
+      .replace('repository_web-app_', 'repository/web-app/');
     const active = await listAllFindings(client, {
       resourceId: [{ comparison: 'EQUALS', value: imageId }],
       findingType: [{ comparison: 'EQUALS', value: 'PACKAGE_VULNERABILITY' }],
@@ -230,7 +254,9 @@ describe('SBOM exports to a folder', () => {
     );
 
     // An instance: OS packages of its distribution, and the jar deep inspection finds.
-    const web = [...docs.values()].find((doc) => property(doc, 'platform') === 'UBUNTU_22_04' && doc.components.some((c: { name: string }) => c.name === 'sudo'))!;
+    const web = [...docs.values()].find(
+      (doc) => property(doc, 'platform') === 'UBUNTU_22_04' && doc.components.some((c: { name: string }) => c.name === 'sudo'),
+    )!;
     expect(web.components.map((c: { purl: string }) => c.purl)).toEqual(
       expect.arrayContaining([
         'pkg:deb/ubuntu/sudo@1.9.9-1ubuntu2?arch=amd64&distro=ubuntu-22.04',
@@ -240,7 +266,11 @@ describe('SBOM exports to a folder', () => {
     );
     // A function: its own packages and its layers'.
     const orders = [...docs.values()].find((doc) => property(doc, 'functionName') === 'orders-api')!;
-    expect(orders.components.map((c: { purl: string }) => c.purl).sort()).toEqual(['pkg:pypi/pyyaml@5.3.1', 'pkg:pypi/requests@2.25.1', 'pkg:pypi/urllib3@1.26.4']);
+    expect(orders.components.map((c: { purl: string }) => c.purl).sort()).toEqual([
+      'pkg:pypi/pyyaml@5.3.1',
+      'pkg:pypi/requests@2.25.1',
+      'pkg:pypi/urllib3@1.26.4',
+    ]);
     const thumbnailer = [...docs.values()].find((doc) => property(doc, 'functionName') === 'thumbnailer')!;
     expect(thumbnailer.components.map((c: { purl: string }) => c.purl).sort()).toEqual(['pkg:npm/jsonwebtoken@8.5.1', 'pkg:npm/semver@7.5.1']);
   });
@@ -253,23 +283,35 @@ describe('SBOM exports to a folder', () => {
     const namespaces = new Set<string>();
     for (const [file, doc] of docs) {
       expectValid(schemas.spdx, doc, file);
-      expect(doc).toMatchObject({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', creationInfo: { created: CLOCK, creators: ['Tool: inspector2-local'] } });
+      expect(doc).toMatchObject({
+        spdxVersion: 'SPDX-2.3',
+        SPDXID: 'SPDXRef-DOCUMENT',
+        creationInfo: { created: CLOCK, creators: ['Tool: inspector2-local'] },
+      });
       expect(file.endsWith(`${doc.name.replace(/\//g, '_')}_SPDX_2_3.json`)).toBe(true);
       namespaces.add(doc.documentNamespace);
       const [root, ...packages] = doc.packages;
       expect(root.name).toBe(doc.name);
       expect(doc.relationships[0]).toEqual({ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: root.SPDXID });
-      expect(doc.relationships.slice(1)).toEqual(packages.map((p: { SPDXID: string }) => ({ spdxElementId: root.SPDXID, relationshipType: 'CONTAINS', relatedSpdxElement: p.SPDXID })));
+      expect(doc.relationships.slice(1)).toEqual(
+        packages.map((p: { SPDXID: string }) => ({ spdxElementId: root.SPDXID, relationshipType: 'CONTAINS', relatedSpdxElement: p.SPDXID })),
+      );
       expect(new Set(doc.packages.map((p: { SPDXID: string }) => p.SPDXID)).size).toBe(doc.packages.length);
       for (const p of packages) {
-        expect(p.externalRefs).toEqual([{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: expect.stringMatching(/^pkg:[a-z]+\//) }]);
+        expect(p.externalRefs).toEqual([
+          { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: expect.stringMatching(/^pkg:[a-z]+\//) },
+        ]);
         expect(p.versionInfo).toBeTruthy();
       }
     }
     expect(namespaces.size).toBe(docs.size);
     const image = [...docs.values()].find((doc) => doc.packages[0].primaryPackagePurpose === 'CONTAINER' && doc.name.includes('web-app'))!;
     const lodash = image.packages.find((p: { name: string }) => p.name === 'lodash');
-    expect(lodash).toMatchObject({ versionInfo: '4.17.15', primaryPackagePurpose: 'LIBRARY', sourceInfo: expect.stringMatching(/^found in image layer sha256:/) });
+    expect(lodash).toMatchObject({
+      versionInfo: '4.17.15',
+      primaryPackagePurpose: 'LIBRARY',
+      sourceInfo: expect.stringMatching(/^found in image layer sha256:/),
+    });
     expect(lodash.externalRefs[0].referenceLocator).toBe('pkg:npm/lodash@4.17.15');
   });
 
@@ -282,28 +324,40 @@ describe('SBOM exports to a folder', () => {
     expect(docs.size).toBe(1);
     expect(property([...docs.values()][0], 'imageTags')).toBe('latest,v2');
 
-    const byTag = await exportSbom(client, { reportFormat: 'SPDX_2_3', resourceFilterCriteria: { ec2InstanceTags: [{ comparison: 'EQUALS', key: 'Name', value: 'web-1' }] } });
+    const byTag = await exportSbom(client, {
+      reportFormat: 'SPDX_2_3',
+      resourceFilterCriteria: { ec2InstanceTags: [{ comparison: 'EQUALS', key: 'Name', value: 'web-1' }] },
+    });
     const tagged = documents(dataDir, 'sbom', `SPDX_2_3_outputs_${byTag.reportId}`);
     expect([...tagged.keys()]).toHaveLength(1);
     expect([...tagged.keys()][0]).toMatch(new RegExp(`^account=${ACCOUNT}/resource=AWS_EC2_INSTANCE/i-[0-9a-f]{17}_SPDX_2_3\\.json$`));
 
     const noInstances = await exportSbom(client, {
       reportFormat: 'CYCLONEDX_1_4',
-      resourceFilterCriteria: { resourceType: [{ comparison: 'NOT_EQUALS', value: 'AWS_EC2_INSTANCE' }], lambdaFunctionTags: [{ comparison: 'EQUALS', key: 'Service' }] },
+      resourceFilterCriteria: {
+        resourceType: [{ comparison: 'NOT_EQUALS', value: 'AWS_EC2_INSTANCE' }],
+        lambdaFunctionTags: [{ comparison: 'EQUALS', key: 'Service' }],
+      },
     });
     const functions = documents(dataDir, 'sbom', `CYCLONEDX_1_4_outputs_${noInstances.reportId}`);
     expect([...functions.values()].map((doc) => property(doc, 'functionName')).sort()).toEqual(['orders-api', 'thumbnailer']);
   });
 
   it('leaves out the vulnerabilities of findings that are no longer ACTIVE', async () => {
-    const before = await exportSbom(client, { reportFormat: 'CYCLONEDX_1_4', resourceFilterCriteria: { lambdaFunctionName: [{ comparison: 'EQUALS', value: 'orders-api' }] } });
+    const before = await exportSbom(client, {
+      reportFormat: 'CYCLONEDX_1_4',
+      resourceFilterCriteria: { lambdaFunctionName: [{ comparison: 'EQUALS', value: 'orders-api' }] },
+    });
     const [doc] = documents(dataDir, 'sbom', `CYCLONEDX_1_4_outputs_${before.reportId}`).values();
     const ids: string[] = doc.vulnerabilities.map((v: { id: string }) => v.id);
     expect(ids.length).toBeGreaterThan(1);
     await client.send(
       new CreateFilterCommand({ name: 'accept-one', action: 'SUPPRESS', filterCriteria: { vulnerabilityId: [{ comparison: 'EQUALS', value: ids[0]! }] } }),
     );
-    const after = await exportSbom(client, { reportFormat: 'CYCLONEDX_1_4', resourceFilterCriteria: { lambdaFunctionName: [{ comparison: 'EQUALS', value: 'orders-api' }] } });
+    const after = await exportSbom(client, {
+      reportFormat: 'CYCLONEDX_1_4',
+      resourceFilterCriteria: { lambdaFunctionName: [{ comparison: 'EQUALS', value: 'orders-api' }] },
+    });
     const [again] = documents(dataDir, 'sbom', `CYCLONEDX_1_4_outputs_${after.reportId}`).values();
     expect(again.vulnerabilities.map((v: { id: string }) => v.id)).toEqual(ids.slice(1));
     expect(again.components).toEqual(doc.components);
@@ -342,9 +396,9 @@ describe('SBOM exports to a folder', () => {
       expect(error.message).toBe(`There is no SBOM export ${reportId}.`);
     }
     // Nor from another region of the same account.
-    expect(await rejection(inspectorClient(server.url, { accountId: ACCOUNT, region: 'eu-west-1' }).send(new GetSbomExportCommand({ reportId })))).toBeInstanceOf(
-      ResourceNotFoundException,
-    );
+    expect(
+      await rejection(inspectorClient(server.url, { accountId: ACCOUNT, region: 'eu-west-1' }).send(new GetSbomExportCommand({ reportId }))),
+    ).toBeInstanceOf(ResourceNotFoundException);
     expect((await client.send(new GetSbomExportCommand({ reportId }))).status).toBe('SUCCEEDED');
     const malformed = await rejection(client.send(new GetSbomExportCommand({ reportId: 'report-1' })));
     expect(malformed).toBeInstanceOf(ValidationException);
@@ -366,7 +420,9 @@ describe('SBOM exports over the virtual clock', () => {
   afterAll(() => server.close());
 
   it('is IN_PROGRESS until the transition time has passed, then SUCCEEDED', async () => {
-    const { reportId } = await client.send(new CreateSbomExportCommand({ reportFormat: 'CYCLONEDX_1_4', s3Destination: { bucketName: 'sbom', kmsKeyArn: KMS(ACCOUNT) } }));
+    const { reportId } = await client.send(
+      new CreateSbomExportCommand({ reportFormat: 'CYCLONEDX_1_4', s3Destination: { bucketName: 'sbom', kmsKeyArn: KMS(ACCOUNT) } }),
+    );
     expect((await client.send(new GetSbomExportCommand({ reportId }))).status).toBe('IN_PROGRESS');
     await advanceClock(server.url, '30s');
     expect((await client.send(new GetSbomExportCommand({ reportId }))).status).toBe('IN_PROGRESS');
@@ -379,7 +435,9 @@ describe('SBOM exports over the virtual clock', () => {
   });
 
   it('is CANCELLED by CancelSbomExport while in progress, and writes nothing; a finished export stays as it is', async () => {
-    const { reportId } = await client.send(new CreateSbomExportCommand({ reportFormat: 'SPDX_2_3', s3Destination: { bucketName: 'sbom', kmsKeyArn: KMS(ACCOUNT) } }));
+    const { reportId } = await client.send(
+      new CreateSbomExportCommand({ reportFormat: 'SPDX_2_3', s3Destination: { bucketName: 'sbom', kmsKeyArn: KMS(ACCOUNT) } }),
+    );
     expect(await client.send(new CancelSbomExportCommand({ reportId: reportId! }))).toMatchObject({ reportId });
     expect((await client.send(new GetSbomExportCommand({ reportId }))).status).toBe('CANCELLED');
     await advanceClock(server.url, '2m');
@@ -454,7 +512,9 @@ function fakeS3(buckets: string[]): Promise<{ endpoint: string; keys: string[]; 
       const [, bucket, ...key] = new URL(request.url!, 'http://s3').pathname.split('/');
       if (request.method !== 'PUT' || !buckets.includes(bucket!)) {
         response.writeHead(404, { 'content-type': 'application/xml' });
-        response.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>${bucket}</BucketName></Error>`);
+        response.end(
+          `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>${bucket}</BucketName></Error>`,
+        );
         return;
       }
       keys.push(decodeURIComponent(key.join('/')));
@@ -462,7 +522,9 @@ function fakeS3(buckets: string[]): Promise<{ endpoint: string; keys: string[]; 
       response.end();
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, keys, server })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, keys, server })),
+  );
 }
 
 describe('SBOM exports to an S3 endpoint', () => {
@@ -485,7 +547,8 @@ describe('SBOM exports to an S3 endpoint', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(s3.keys.sort()).toEqual(
       ['orders-api', 'thumbnailer'].map(
-        (name) => `nightly/CYCLONEDX_1_4_outputs_${reportId}/account=${ACCOUNT}/resource=AWS_LAMBDA_FUNCTION/arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}:$LATEST_CYCLONEDX_1_4.json`,
+        (name) =>
+          `nightly/CYCLONEDX_1_4_outputs_${reportId}/account=${ACCOUNT}/resource=AWS_LAMBDA_FUNCTION/arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}:$LATEST_CYCLONEDX_1_4.json`,
       ),
     );
 

@@ -85,9 +85,7 @@ describe('scanning the default world', () => {
 
     const stats = await client.send(new ListCoverageStatisticsCommand({ groupBy: 'RESOURCE_TYPE' }));
     expect(stats.totalCounts).toBe(rows.length);
-    const inactive = await client.send(
-      new ListCoverageCommand({ filterCriteria: { scanStatusCode: [{ comparison: 'EQUALS', value: 'INACTIVE' }] } }),
-    );
+    const inactive = await client.send(new ListCoverageCommand({ filterCriteria: { scanStatusCode: [{ comparison: 'EQUALS', value: 'INACTIVE' }] } }));
     expect(inactive.coveredResources?.every((r) => r.scanStatus?.statusCode === 'INACTIVE')).toBe(true);
   });
 
@@ -131,12 +129,17 @@ describe('scanning the default world', () => {
     expect(before.map((f) => f.status)).toEqual(['ACTIVE']);
 
     const upgrade = { name: 'org.apache.logging.log4j:log4j-core', version: '2.17.1', ecosystem: 'maven', filePath: '/usr/lib/app/lib/log4j-core-2.14.1.jar' };
-    expect((await control(server.url, 'POST', `/_inspector2/inventory/${ACCOUNT}/${REGION}/ec2-instances/${web.instanceId}/packages`, upgrade)).status).toBe(201);
+    expect((await control(server.url, 'POST', `/_inspector2/inventory/${ACCOUNT}/${REGION}/ec2-instances/${web.instanceId}/packages`, upgrade)).status).toBe(
+      201,
+    );
     await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
     const after = await allFindings(client, { vulnerabilityId: [{ comparison: 'EQUALS', value: 'CVE-2021-44228' }] });
     expect(after.map((f) => [f.findingArn, f.status])).toEqual([[before[0]!.findingArn, 'CLOSED']]);
 
-    await control(server.url, 'POST', `/_inspector2/inventory/${ACCOUNT}/${REGION}/ec2-instances/${web.instanceId}/packages`, { ...upgrade, version: '2.14.1' });
+    await control(server.url, 'POST', `/_inspector2/inventory/${ACCOUNT}/${REGION}/ec2-instances/${web.instanceId}/packages`, {
+      ...upgrade,
+      version: '2.14.1',
+    });
     await control(server.url, 'POST', '/_inspector2/clock', { advance: '1m' });
     const reopened = await allFindings(client, { vulnerabilityId: [{ comparison: 'EQUALS', value: 'CVE-2021-44228' }] });
     expect(reopened.map((f) => [f.findingArn, f.status])).toEqual([[before[0]!.findingArn, 'ACTIVE']]);
@@ -147,7 +150,10 @@ describe('scanning the default world', () => {
     const world = await inventory();
     const old = world.ecrRepositories.find((r: { name: string }) => r.name === 'web-app').images.find((i: { tags: string[] }) => i.tags.includes('latest'));
     const oldArn = `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/web-app/${old.digest}`;
-    const open = await allFindings(client, { resourceId: [{ comparison: 'EQUALS', value: oldArn }], findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }] });
+    const open = await allFindings(client, {
+      resourceId: [{ comparison: 'EQUALS', value: oldArn }],
+      findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }],
+    });
     expect(open.length).toBeGreaterThan(0);
 
     const fixed = {
@@ -163,7 +169,9 @@ describe('scanning the default world', () => {
 
     const closed = await allFindings(client, { resourceId: [{ comparison: 'EQUALS', value: oldArn }] });
     expect(closed.map((f) => f.status)).toEqual(open.map(() => 'CLOSED'));
-    const fresh = await allFindings(client, { resourceId: [{ comparison: 'PREFIX', value: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/web-app/sha256:fff` }] });
+    const fresh = await allFindings(client, {
+      resourceId: [{ comparison: 'PREFIX', value: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/web-app/sha256:fff` }],
+    });
     expect(fresh.filter((f) => f.packageVulnerabilityDetails?.vulnerablePackages?.some((p) => p.name === 'lodash'))).toEqual([]);
   });
 
@@ -191,11 +199,19 @@ describe('scanning the default world', () => {
     const world = await inventory();
     const legacy = world.ec2Instances.find((i: { tags: { Name: string } }) => i.tags.Name === 'legacy-1').instanceId;
     const legacyRow = async () =>
-      (await client.send(new ListCoverageCommand({ filterCriteria: { resourceId: [{ comparison: 'EQUALS', value: legacy }], scanType: [{ comparison: 'EQUALS', value: 'PACKAGE' }] } })))
-        .coveredResources?.[0];
+      (
+        await client.send(
+          new ListCoverageCommand({
+            filterCriteria: { resourceId: [{ comparison: 'EQUALS', value: legacy }], scanType: [{ comparison: 'EQUALS', value: 'PACKAGE' }] },
+          }),
+        )
+      ).coveredResources?.[0];
 
     await client.send(new UpdateConfigurationCommand({ ec2Configuration: { scanMode: 'EC2_SSM_AGENT_BASED' } }));
-    expect((await client.send(new GetConfigurationCommand({}))).ec2Configuration?.scanModeState).toEqual({ scanMode: 'EC2_SSM_AGENT_BASED', scanModeStatus: 'SUCCESS' });
+    expect((await client.send(new GetConfigurationCommand({}))).ec2Configuration?.scanModeState).toEqual({
+      scanMode: 'EC2_SSM_AGENT_BASED',
+      scanModeStatus: 'SUCCESS',
+    });
     expect(await legacyRow()).toMatchObject({ scanStatus: { statusCode: 'INACTIVE', reason: 'UNMANAGED_EC2_INSTANCE' } });
     const closed = await allFindings(client, { resourceId: [{ comparison: 'EQUALS', value: legacy }] });
     expect(closed.length).toBeGreaterThan(0);
@@ -281,7 +297,11 @@ describe('organization-wide scanning', () => {
     // The administrator's configuration governs its members.
     await admin.send(new UpdateConfigurationCommand({ ecrConfiguration: { rescanDuration: 'DAYS_30' } }));
     const member = await as('333333333333').send(new GetConfigurationCommand({}));
-    expect(member.ecrConfiguration?.rescanDurationState).toMatchObject({ rescanDuration: 'DAYS_30', pullDateRescanDuration: 'DAYS_14', pullDateRescanMode: 'LAST_IN_USE_AT' });
+    expect(member.ecrConfiguration?.rescanDurationState).toMatchObject({
+      rescanDuration: 'DAYS_30',
+      pullDateRescanDuration: 'DAYS_14',
+      pullDateRescanMode: 'LAST_IN_USE_AT',
+    });
   });
 
   it('manages deep inspection: the account’s paths, the organization’s, the members’ status', async () => {
@@ -295,7 +315,12 @@ describe('organization-wide scanning', () => {
     expect(cannot.name).toBe('AccessDeniedException');
 
     const updated = await admin.send(
-      new BatchUpdateMemberEc2DeepInspectionStatusCommand({ accountIds: [{ accountId: '333333333333', activateDeepInspection: false }, { accountId: '555555555555', activateDeepInspection: true }] }),
+      new BatchUpdateMemberEc2DeepInspectionStatusCommand({
+        accountIds: [
+          { accountId: '333333333333', activateDeepInspection: false },
+          { accountId: '555555555555', activateDeepInspection: true },
+        ],
+      }),
     );
     expect(updated.accountIds).toEqual([{ accountId: '333333333333', status: 'DEACTIVATED' }]);
     expect(updated.failedAccountIds?.[0]).toMatchObject({ accountId: '555555555555', errorMessage: expect.stringContaining('not a member') });
@@ -340,10 +365,20 @@ describe('leaving coverage', () => {
     const imageRows = async () =>
       (await allCoverage(client)).filter((r) => r.resourceType === 'AWS_ECR_CONTAINER_IMAGE' && r.resourceId?.includes('/web-app/'));
     const active = (await imageRows()).find((r) => r.scanStatus?.statusCode === 'ACTIVE')!;
-    expect((await allFindings(client, { resourceId: [{ comparison: 'EQUALS', value: active.resourceId! }], findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }] })).length).toBeGreaterThan(0);
+    expect(
+      (
+        await allFindings(client, {
+          resourceId: [{ comparison: 'EQUALS', value: active.resourceId! }],
+          findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }],
+        })
+      ).length,
+    ).toBeGreaterThan(0);
     // Pushed 2 days ago, last in use 12 hours ago: out of both 14-day windows in 15 days.
     await control(server.url, 'POST', '/_inspector2/clock', { advance: '15d' });
-    expect((await imageRows()).find((r) => r.resourceId === active.resourceId)?.scanStatus).toEqual({ statusCode: 'INACTIVE', reason: 'SCAN_ELIGIBILITY_EXPIRED' });
+    expect((await imageRows()).find((r) => r.resourceId === active.resourceId)?.scanStatus).toEqual({
+      statusCode: 'INACTIVE',
+      reason: 'SCAN_ELIGIBILITY_EXPIRED',
+    });
     const after = await allFindings(client, { resourceId: [{ comparison: 'EQUALS', value: active.resourceId! }] });
     expect(after.every((f) => f.status === 'CLOSED')).toBe(true);
   });

@@ -47,9 +47,7 @@ describe('SDK v3 against a listening server', () => {
     await inspectorClient(server.url, { accountId: account, region: 'eu-west-1' }).send(new EnableCommand({ resourceTypes: ['LAMBDA'] }));
     const otherRegion = await inspectorClient(server.url, { accountId: account, region: 'us-west-2' }).send(new BatchGetAccountStatusCommand({}));
     expect(otherRegion.accounts?.[0]).toMatchObject({ accountId: account, state: { status: 'DISABLED' } });
-    const otherAccount = await inspectorClient(server.url, { accountId: '333344445555', region: 'eu-west-1' }).send(
-      new BatchGetAccountStatusCommand({}),
-    );
+    const otherAccount = await inspectorClient(server.url, { accountId: '333344445555', region: 'eu-west-1' }).send(new BatchGetAccountStatusCommand({}));
     expect(otherAccount.accounts?.[0]).toMatchObject({ accountId: '333344445555', state: { status: 'DISABLED' } });
     const sameRegion = await inspectorClient(server.url, { accountId: account, region: 'eu-west-1' }).send(new BatchGetAccountStatusCommand({}));
     expect(sameRegion.accounts?.[0]?.resourceState?.lambda?.status).toBe('ENABLED');

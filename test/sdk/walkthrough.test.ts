@@ -59,7 +59,10 @@ describe('the multi-account tutorial', () => {
     await advance('30s');
     const statuses = await admin.send(new BatchGetAccountStatusCommand({ accountIds: everyone }));
     for (const account of statuses.accounts ?? []) {
-      expect(Object.values(account.resourceState ?? {}).map((s) => s.status), account.accountId).toEqual(ALL_TYPES.map(() => 'ENABLED'));
+      expect(
+        Object.values(account.resourceState ?? {}).map((s) => s.status),
+        account.accountId,
+      ).toEqual(ALL_TYPES.map(() => 'ENABLED'));
     }
 
     // 4. Auto-enable for accounts that join later; one joins.

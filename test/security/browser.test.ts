@@ -26,14 +26,17 @@ interface Raw {
 function raw(url: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Raw> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: hostname, port, method, path, headers: body === undefined ? headers : { 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) });
-      });
-    });
+    const req = httpRequest(
+      { host: hostname, port, method, path, headers: body === undefined ? headers : { 'content-length': String(Buffer.byteLength(body)), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -108,7 +111,13 @@ describe('DNS rebinding (a Host that is not loopback)', () => {
       ['POST', '/status/batch/get'],
       ['GET', '/_inspector2/ui/'],
     ] as const) {
-      const response = await raw(server.url, method, path, { host: `evil.example:${port}`, 'content-type': 'application/json' }, method === 'POST' ? '{}' : undefined);
+      const response = await raw(
+        server.url,
+        method,
+        path,
+        { host: `evil.example:${port}`, 'content-type': 'application/json' },
+        method === 'POST' ? '{}' : undefined,
+      );
       expect(response.status, path).toBe(403);
       expect(response.json().message, path).toMatch(/Host is not allowed/);
       expect(response.body, path).not.toContain('o-exampleorg01');
@@ -117,7 +126,16 @@ describe('DNS rebinding (a Host that is not loopback)', () => {
 
   it('loopback names and the configured ones are answered', async () => {
     const port = new URL(server.url).port;
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `app.localhost:${port}`, `[::1]:${port}`, `127.1.2.3:${port}`, `inspector2:${port}`, 'inspector2', 'emulator.test:4566']) {
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `app.localhost:${port}`,
+      `[::1]:${port}`,
+      `127.1.2.3:${port}`,
+      `inspector2:${port}`,
+      'inspector2',
+      'emulator.test:4566',
+    ]) {
       expect((await raw(server.url, 'GET', '/_inspector2/health', { host })).status, host).toBe(200);
     }
     // A name configured with a port is that port only.
@@ -167,7 +185,16 @@ describe('a browser app on localhost (CORS)', () => {
     expect(response.headers['access-control-allow-origin']).toBe(origin);
     expect(response.headers['access-control-allow-methods']).toMatch(/POST/);
     const allowed = String(response.headers['access-control-allow-headers']).split(', ');
-    for (const header of ['authorization', 'x-amz-date', 'x-amz-content-sha256', 'x-amz-security-token', 'x-amz-user-agent', 'amz-sdk-invocation-id', 'amz-sdk-request', 'content-type']) {
+    for (const header of [
+      'authorization',
+      'x-amz-date',
+      'x-amz-content-sha256',
+      'x-amz-security-token',
+      'x-amz-user-agent',
+      'amz-sdk-invocation-id',
+      'amz-sdk-request',
+      'content-type',
+    ]) {
       expect(allowed, header).toContain(header);
     }
     const exposed = String(response.headers['access-control-expose-headers']).toLowerCase();
@@ -218,7 +245,12 @@ describe('control-plane writes need Content-Type: application/json', () => {
 
   it('refuses anything else with a 415, and changes nothing', async () => {
     const clockBefore = (await raw(server.url, 'GET', '/_inspector2/clock')).json();
-    for (const headers of [{} as Record<string, string>, { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, { 'content-type': 'multipart/form-data; boundary=x' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      { 'content-type': 'multipart/form-data; boundary=x' },
+    ]) {
       const response = await raw(server.url, 'POST', '/_inspector2/clock', headers, '{"advance":"1d"}');
       expect(response.status, JSON.stringify(headers)).toBe(415);
       expect(response.json().message).toMatch(/application\/json/);
@@ -252,7 +284,12 @@ describe('strict mode covers the control plane', () => {
   });
   afterAll(() => server.close());
 
-  async function signed(method: string, path: string, body: string | undefined, options: { service?: string; signHost?: boolean } = {}): Promise<Record<string, string>> {
+  async function signed(
+    method: string,
+    path: string,
+    body: string | undefined,
+    options: { service?: string; signHost?: boolean } = {},
+  ): Promise<Record<string, string>> {
     const signer = new SignatureV4({
       service: options.service ?? 'inspector2',
       region: 'us-east-1',

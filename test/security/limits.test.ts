@@ -367,7 +367,10 @@ describe('clock moves', () => {
     );
     const answer = await move({ advance: '3653d' });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    const scans = emulator.emulator.world.allAccountRegions().flatMap((state) => [...state.cis.scans.values()]).filter((scan) => scan.configurationArn === scanConfigurationArn);
+    const scans = emulator.emulator.world
+      .allAccountRegions()
+      .flatMap((state) => [...state.cis.scans.values()])
+      .filter((scan) => scan.configurationArn === scanConfigurationArn);
     // 3,653 runs were missed: the first and those of the last 31 days ran, not all of them.
     expect(scans.length).toBeGreaterThanOrEqual(1);
     expect(scans.length).toBeLessThanOrEqual(33);

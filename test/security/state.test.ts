@@ -56,13 +56,29 @@ describe('snapshot import', () => {
       [snapshot((d) => (d.state.global = { accountRegion: 1 })), 'no such state'],
       [snapshot((d) => (d.catalog = [null])), 'catalog.0'],
       [snapshot((d) => (d.clock.base = 1e16)), 'clock'],
-      [snapshot((d) => (d.state.global.organizations = { organizations: [{ id: 'o-exampleorg01', managementAccountId: 'x', accounts: [] }], regional: [] })), 'organizations'],
+      [
+        snapshot((d) => (d.state.global.organizations = { organizations: [{ id: 'o-exampleorg01', managementAccountId: 'x', accounts: [] }], regional: [] })),
+        'organizations',
+      ],
       [snapshot((d) => (d.state.accountRegions = { '710000000101/us-east-1': { enablement: { scanTypes: 7 } } })), 'enablement'],
       [snapshot((d) => (d.state.accountRegions = { 'not/a/key': {} })), 'accountRegions'],
-      [snapshot((d) => (d.scheduler.queue = [{ at: 0, seq: 0, task: { kind: 'complete-transition', accountId: '710000000101', region: 'us-east-1', scanType: 'NOPE', dueAt: 0 } }])), 'scanType'],
+      [
+        snapshot(
+          (d) =>
+            (d.scheduler.queue = [
+              { at: 0, seq: 0, task: { kind: 'complete-transition', accountId: '710000000101', region: 'us-east-1', scanType: 'NOPE', dueAt: 0 } },
+            ]),
+        ),
+        'scanType',
+      ],
       [snapshot((d) => (d.scheduler.queue = [{ at: 0, seq: 0, task: { kind: 'no-such-kind' } }])), 'no such task kind'],
       // A member named __proto__ (JSON.parse keeps it as an own member; reviving must not set a prototype with it).
-      [snapshot((d) => (d.state.accountRegions = { '710000000101/us-east-1': { filters: { $map: [['arn', { criteria: { PROTO: { polluted: true } } }]] } } })).replace('PROTO', '__proto__'), 'prototype'],
+      [
+        snapshot(
+          (d) => (d.state.accountRegions = { '710000000101/us-east-1': { filters: { $map: [['arn', { criteria: { PROTO: { polluted: true } } }]] } } }),
+        ).replace('PROTO', '__proto__'),
+        'prototype',
+      ],
     ];
     for (const [text, where] of attacks) {
       const answer = await importSnapshot(server.url, text);
@@ -79,8 +95,21 @@ describe('snapshot import', () => {
   it('does not echo the values a document holds', async () => {
     const server = await startTestServer();
     const secret = 'SECRET-VALUE-0123456789';
-    const role = { roleName: 'r', roleId: 'AROA1', arn: 'arn:aws:iam::710000000104:role/r', path: '/', createDate: { $date: 0 }, description: '', assumeRolePolicyDocument: '{}', maxSessionDuration: secret, attachedPolicies: [] };
-    const bad = await importSnapshot(server.url, snapshot((d) => (d.state.accounts = { '710000000104': { roles: { $map: [['r', role]] } } })));
+    const role = {
+      roleName: 'r',
+      roleId: 'AROA1',
+      arn: 'arn:aws:iam::710000000104:role/r',
+      path: '/',
+      createDate: { $date: 0 },
+      description: '',
+      assumeRolePolicyDocument: '{}',
+      maxSessionDuration: secret,
+      attachedPolicies: [],
+    };
+    const bad = await importSnapshot(
+      server.url,
+      snapshot((d) => (d.state.accounts = { '710000000104': { roles: { $map: [['r', role]] } } })),
+    );
     expect(bad.status).toBe(400);
     expect(bad.message).toContain('maxSessionDuration');
     expect(bad.message).not.toContain(secret);
@@ -108,7 +137,9 @@ describe('persistence failures', () => {
   it('refuses to start on a DATA_DIR it cannot write, saying which and what to do', async () => {
     const file = join(tempFolder(), 'a-file');
     writeFileSync(file, 'not a folder');
-    await expect(startServer({ port: 0, logLevel: 'silent', persistence: true, dataDir: join(file, 'data') })).rejects.toThrow(/DATA_DIR .*a-file\/data is not a folder this process can write/);
+    await expect(startServer({ port: 0, logLevel: 'silent', persistence: true, dataDir: join(file, 'data') })).rejects.toThrow(
+      /DATA_DIR .*a-file\/data is not a folder this process can write/,
+    );
   });
 
   it('exits with code 2 and one line naming the file when the saved state is corrupt', () => {
@@ -137,7 +168,9 @@ describe('persistence failures', () => {
     const stateFile = join(dataDir, STATE_FILE);
     rmSync(stateFile);
     mkdirSync(stateFile);
-    await client.send(new CreateFilterCommand({ name: 'pending-one', action: 'NONE', filterCriteria: { severity: [{ comparison: 'EQUALS', value: 'HIGH' }] } }));
+    await client.send(
+      new CreateFilterCommand({ name: 'pending-one', action: 'NONE', filterCriteria: { severity: [{ comparison: 'EQUALS', value: 'HIGH' }] } }),
+    );
     await vi.waitFor(
       async () => {
         const health = (await control(server.url, 'GET', '/_inspector2/health')).body.persistence;

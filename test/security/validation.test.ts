@@ -58,11 +58,19 @@ describe('input that names prototype members, nests deep or is badly encoded', (
       expect(JSON.parse(answer.text).message).toMatch(/named like a prototype property/);
     }
     // A map key too (tags).
-    const tagged = await api(server.url, '/filters/create', '{"name":"proto-tags","action":"SUPPRESS","filterCriteria":{"severity":[{"comparison":"EQUALS","value":"HIGH"}]},"tags":{"__proto__":"x"}}');
+    const tagged = await api(
+      server.url,
+      '/filters/create',
+      '{"name":"proto-tags","action":"SUPPRESS","filterCriteria":{"severity":[{"comparison":"EQUALS","value":"HIGH"}]},"tags":{"__proto__":"x"}}',
+    );
     expect(tagged.status).toBe(400);
     expect(JSON.parse(tagged.text).message).toContain("'tags.__proto__'");
     // Members the model does not know are no way around it.
-    const hidden = await api(server.url, '/filters/create', '{"name":"proto-hidden","action":"SUPPRESS","filterCriteria":{"severity":[{"comparison":"EQUALS","value":"HIGH"}]},"unknown":{"a":[{"constructor":1}]}}');
+    const hidden = await api(
+      server.url,
+      '/filters/create',
+      '{"name":"proto-hidden","action":"SUPPRESS","filterCriteria":{"severity":[{"comparison":"EQUALS","value":"HIGH"}]},"unknown":{"a":[{"constructor":1}]}}',
+    );
     expect(hidden.status).toBe(400);
     // The control plane refuses them too.
     expect((await control(server.url, 'POST', '/_inspector2/rescan', '{"__proto__":{"accountId":"x"}}')).status).toBe(400);
@@ -102,7 +110,11 @@ describe('input that names prototype members, nests deep or is badly encoded', (
   });
 
   it('renders input values in messages bounded in size and depth', async () => {
-    const answer = await api(server.url, '/filters/create', `{"name":"x","action":"SUPPRESS","filterCriteria":{"severity":[[{"a":{"b":{"c":"${'z'.repeat(5000)}"}}}]]}}`);
+    const answer = await api(
+      server.url,
+      '/filters/create',
+      `{"name":"x","action":"SUPPRESS","filterCriteria":{"severity":[[{"a":{"b":{"c":"${'z'.repeat(5000)}"}}}]]}}`,
+    );
     expect(answer.status).toBe(400);
     const { message } = JSON.parse(answer.text) as { message: string };
     expect(message.length).toBeLessThan(600);
@@ -128,7 +140,10 @@ describe('input that names prototype members, nests deep or is badly encoded', (
       `/_inspector2/vulnerabilities/%25zz`,
       `/_inspector2/faults/%zz`,
     ]) {
-      const response = await fetch(`${server.url}${path}`, { method: path.includes('vulnerabilities') ? 'GET' : 'DELETE', headers: { 'content-type': 'application/json' } });
+      const response = await fetch(`${server.url}${path}`, {
+        method: path.includes('vulnerabilities') ? 'GET' : 'DELETE',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(response.status, path).toBe(400);
       expect(((await response.json()) as { message: string }).message).toMatch(/path/);
     }
@@ -189,10 +204,16 @@ describe('caps on what requests create', () => {
       for (const region of ['us-east-1', 'eu-west-1']) {
         await inspectorClient(server.url, { accountId: '730000000001', region }).send(new EnableCommand({ resourceTypes: ['EC2'] }));
       }
-      const refused = await rejection(inspectorClient(server.url, { accountId: '730000000001', region: 'eu-west-2' }).send(new EnableCommand({ resourceTypes: ['EC2'] })));
+      const refused = await rejection(
+        inspectorClient(server.url, { accountId: '730000000001', region: 'eu-west-2' }).send(new EnableCommand({ resourceTypes: ['EC2'] })),
+      );
       expect(refused.name).toBe('AccessDeniedException');
       expect(refused.message).toMatch(/INSPECTOR2_MAX_ACCOUNT_REGIONS/);
-      const controlled = await control(server.url, 'POST', '/_inspector2/inventory/730000000002/us-east-1/ec2-instances', { instanceId: 'i-0123456789abcdef0', amiId: 'ami-0123456789abcdef0', platform: 'UBUNTU_22_04' });
+      const controlled = await control(server.url, 'POST', '/_inspector2/inventory/730000000002/us-east-1/ec2-instances', {
+        instanceId: 'i-0123456789abcdef0',
+        amiId: 'ami-0123456789abcdef0',
+        platform: 'UBUNTU_22_04',
+      });
       expect(controlled.status).toBe(403);
       const served = await inspectorClient(server.url, { accountId: '730000000001', region: 'eu-west-1' }).send(new ListFindingsCommand({}));
       expect(served.$metadata.httpStatusCode).toBe(200);
@@ -216,7 +237,9 @@ describe('caps on what requests create', () => {
         const error = await rejection(client.send(new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination })));
         expect(error.name, JSON.stringify(s3Destination).slice(0, 80)).toBe('ValidationException');
       }
-      const created = await client.send(new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination: { bucketName: 'reports', keyPrefix: 'p'.repeat(1024), kmsKeyArn } }));
+      const created = await client.send(
+        new CreateFindingsReportCommand({ reportFormat: 'JSON', s3Destination: { bucketName: 'reports', keyPrefix: 'p'.repeat(1024), kmsKeyArn } }),
+      );
       expect(created.reportId).toBeDefined();
     } finally {
       await server.close();

@@ -41,7 +41,9 @@ describe.skipIf(noChromium)('the local console', () => {
     workload = inspectorClient(server.url, { accountId: WORKLOAD });
     await workload.send(new EnableCommand({ resourceTypes: [...SCAN_TYPES] }));
     // An organization with a delegated administrator and one member, for the Accounts page.
-    await inspectorClient(server.url, { accountId: ORG.management }).send(new EnableDelegatedAdminAccountCommand({ delegatedAdminAccountId: ORG.securityTooling }));
+    await inspectorClient(server.url, { accountId: ORG.management }).send(
+      new EnableDelegatedAdminAccountCommand({ delegatedAdminAccountId: ORG.securityTooling }),
+    );
     await inspectorClient(server.url, { accountId: ORG.securityTooling }).send(new AssociateMemberCommand({ accountId: WORKLOAD }));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -129,7 +131,11 @@ describe.skipIf(noChromium)('the local console', () => {
     // The most vulnerable packages: the one with the most critical findings comes first.
     await ready(page, 'top-packages');
     const packages = await workload.send(
-      new ListFindingAggregationsCommand({ aggregationType: 'PACKAGE', aggregationRequest: { packageAggregation: { sortBy: 'CRITICAL', sortOrder: 'DESC' } }, maxResults: 100 }),
+      new ListFindingAggregationsCommand({
+        aggregationType: 'PACKAGE',
+        aggregationRequest: { packageAggregation: { sortBy: 'CRITICAL', sortOrder: 'DESC' } },
+        maxResults: 100,
+      }),
     );
     const mostCritical = Math.max(...packages.responses!.map((r) => r.packageAggregation!.severityCounts?.critical ?? 0));
     const firstRow = page.getByTestId('top-packages').getByTestId('top-row').first();
@@ -143,7 +149,8 @@ describe.skipIf(noChromium)('the local console', () => {
     await item.locator('a.finding-link').click();
     await ready(page, 'finding-detail');
     expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#/findings/${findingArn}`);
-    const finding = (await workload.send(new ListFindingsCommand({ filterCriteria: { findingArn: [{ comparison: 'EQUALS', value: findingArn }] } }))).findings![0]!;
+    const finding = (await workload.send(new ListFindingsCommand({ filterCriteria: { findingArn: [{ comparison: 'EQUALS', value: findingArn }] } })))
+      .findings![0]!;
     const vulnerability = finding.packageVulnerabilityDetails!;
     expect(await text(page, 'detail-title')).toBe(finding.title);
     expect(await text(page, 'detail-severity')).toBe('Critical');
@@ -177,7 +184,10 @@ describe.skipIf(noChromium)('the local console', () => {
     await replacing(page, 'findings-table', () => page.getByTestId('apply-filters').click());
     expect(new URL(page.url()).hash).toContain('severity=HIGH');
 
-    const high = await listAllFindings(workload, { severity: [{ comparison: 'EQUALS', value: 'HIGH' }], findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }] });
+    const high = await listAllFindings(workload, {
+      severity: [{ comparison: 'EQUALS', value: 'HIGH' }],
+      findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }],
+    });
     expect(high.length).toBeGreaterThan(25);
     const shown: string[] = [];
     for (let pageNumber = 1; ; pageNumber++) {
@@ -192,7 +202,10 @@ describe.skipIf(noChromium)('the local console', () => {
       await ready(page, 'findings-table');
     }
     // Every HIGH finding once, in the API's order (severity, then the API's tie-break).
-    const sorted = await listAllFindings(workload, { severity: [{ comparison: 'EQUALS', value: 'HIGH' }], findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }] });
+    const sorted = await listAllFindings(workload, {
+      severity: [{ comparison: 'EQUALS', value: 'HIGH' }],
+      findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }],
+    });
     expect(new Set(shown)).toEqual(new Set(sorted.map((f) => f.findingArn)));
     expect(shown).toHaveLength(high.length);
 

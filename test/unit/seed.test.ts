@@ -23,7 +23,14 @@ describe('seed files', () => {
     const file = seedFile(
       JSON.stringify({
         organizations: [
-          { id: 'o-exampleorg01', managementAccountId: '111111111111', accounts: [{ id: '111111111111', name: 'm' }, { id: '12', name: 'x' }] },
+          {
+            id: 'o-exampleorg01',
+            managementAccountId: '111111111111',
+            accounts: [
+              { id: '111111111111', name: 'm' },
+              { id: '12', name: 'x' },
+            ],
+          },
           { id: 'org', managementAccountId: '999999999999', accounts: [{ id: '111111111111', name: 'again' }] },
         ],
       }),

@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { decodeSnapshot, encodeSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type WorldSnapshot } from '../../src/world/platform/snapshot.js';
 
 function snapshotOf(state: unknown): WorldSnapshot {
-  return { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, savedAt: '2026-11-29T00:00:00.000Z', clock: { manual: true, base: 0 }, catalog: [], scheduler: { seq: 0, queue: [] }, events: [], state: state as WorldSnapshot['state'] };
+  return {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    savedAt: '2026-11-29T00:00:00.000Z',
+    clock: { manual: true, base: 0 },
+    catalog: [],
+    scheduler: { seq: 0, queue: [] },
+    events: [],
+    state: state as WorldSnapshot['state'],
+  };
 }
 
 describe('snapshot codec', () => {

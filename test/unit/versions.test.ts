@@ -112,16 +112,7 @@ describe('rpm ordering', () => {
 
 describe('npm ordering', () => {
   it('follows the semver 2.0 precedence example', () => {
-    expectAscending('npm', [
-      '1.0.0-alpha',
-      '1.0.0-alpha.1',
-      '1.0.0-alpha.beta',
-      '1.0.0-beta',
-      '1.0.0-beta.2',
-      '1.0.0-beta.11',
-      '1.0.0-rc.1',
-      '1.0.0',
-    ]);
+    expectAscending('npm', ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0']);
   });
 
   it('compares major, minor and patch as numbers', () => {
@@ -237,12 +228,54 @@ describe('maven ordering', () => {
 
   it("agrees with Maven's own ComparableVersionTest orderings", () => {
     expectAscending('maven', [
-      '1-alpha2snapshot', '1-alpha2', '1-alpha-123', '1-beta-2', '1-beta123', '1-m2', '1-m11', '1-rc', '1-cr2', '1-rc123',
-      '1-SNAPSHOT', '1', '1-sp', '1-sp2', '1-sp123', '1-abc', '1-def', '1-pom-1', '1-1-snapshot', '1-1', '1-2', '1-123',
+      '1-alpha2snapshot',
+      '1-alpha2',
+      '1-alpha-123',
+      '1-beta-2',
+      '1-beta123',
+      '1-m2',
+      '1-m11',
+      '1-rc',
+      '1-cr2',
+      '1-rc123',
+      '1-SNAPSHOT',
+      '1',
+      '1-sp',
+      '1-sp2',
+      '1-sp123',
+      '1-abc',
+      '1-def',
+      '1-pom-1',
+      '1-1-snapshot',
+      '1-1',
+      '1-2',
+      '1-123',
     ]);
     expectAscending('maven', [
-      '2.0', '2.0.a', '2-1', '2.0.2', '2.0.123', '2.1.0', '2.1-a', '2.1b', '2.1-c', '2.1-1', '2.1.0.1', '2.2',
-      '2.123', '11.a2', '11.a11', '11.b2', '11.b11', '11.m2', '11.m11', '11', '11.a', '11b', '11c', '11m',
+      '2.0',
+      '2.0.a',
+      '2-1',
+      '2.0.2',
+      '2.0.123',
+      '2.1.0',
+      '2.1-a',
+      '2.1b',
+      '2.1-c',
+      '2.1-1',
+      '2.1.0.1',
+      '2.2',
+      '2.123',
+      '11.a2',
+      '11.a11',
+      '11.b2',
+      '11.b11',
+      '11.m2',
+      '11.m11',
+      '11',
+      '11.a',
+      '11b',
+      '11c',
+      '11m',
     ]);
   });
 });
@@ -284,10 +317,35 @@ describe('pypi ordering', () => {
 
   it("agrees with packaging's reference ordering", () => {
     expectAscending('pypi', [
-      '1.0.dev456', '1.0a1', '1.0a2.dev456', '1.0a12.dev456', '1.0a12', '1.0b1.dev456', '1.0b2', '1.0b2.post345.dev456',
-      '1.0b2.post345', '1.0b2-346', '1.0c1.dev456', '1.0c1', '1.0rc2', '1.0c3', '1.0', '1.0.post456.dev34', '1.0.post456',
-      '1.1.dev1', '1.2+123abc', '1.2+123abc456', '1.2+abc', '1.2+abc123', '1.2+abc123def', '1.2+1234.abc', '1.2+123456',
-      '1.2.r32+123456', '1.2.rev33+123456', '1!1.0b2.post345.dev456', '1!1.0',
+      '1.0.dev456',
+      '1.0a1',
+      '1.0a2.dev456',
+      '1.0a12.dev456',
+      '1.0a12',
+      '1.0b1.dev456',
+      '1.0b2',
+      '1.0b2.post345.dev456',
+      '1.0b2.post345',
+      '1.0b2-346',
+      '1.0c1.dev456',
+      '1.0c1',
+      '1.0rc2',
+      '1.0c3',
+      '1.0',
+      '1.0.post456.dev34',
+      '1.0.post456',
+      '1.1.dev1',
+      '1.2+123abc',
+      '1.2+123abc456',
+      '1.2+abc',
+      '1.2+abc123',
+      '1.2+abc123def',
+      '1.2+1234.abc',
+      '1.2+123456',
+      '1.2.r32+123456',
+      '1.2.rev33+123456',
+      '1!1.0b2.post345.dev456',
+      '1!1.0',
     ]);
   });
 
@@ -398,11 +456,7 @@ describe('isAffected', () => {
   });
 
   it('matches any of several ranges and nothing between them', () => {
-    const ranges = [
-      { introduced: 'v1.0.0', fixed: 'v1.2.5' },
-      { introduced: 'v1.3.0', fixed: 'v1.3.2' },
-      { introduced: 'v2.0.0-rc.1' },
-    ];
+    const ranges = [{ introduced: 'v1.0.0', fixed: 'v1.2.5' }, { introduced: 'v1.3.0', fixed: 'v1.3.2' }, { introduced: 'v2.0.0-rc.1' }];
     expect(isAffected('go', 'v0.9.0', ranges)).toBe(false);
     expect(isAffected('go', 'v1.2.4', ranges)).toBe(true);
     expect(isAffected('go', 'v1.2.5', ranges)).toBe(false);

@@ -21,7 +21,9 @@ describe('matching installed packages', () => {
   });
 
   it('reports the fixed version of the range that matched', () => {
-    const log4shell = catalog.matches({ name: 'org.apache.logging.log4j:log4j-core', version: '2.14.1', ecosystem: 'maven' }).find((m) => m.vulnerability.id === 'CVE-2021-44228');
+    const log4shell = catalog
+      .matches({ name: 'org.apache.logging.log4j:log4j-core', version: '2.14.1', ecosystem: 'maven' })
+      .find((m) => m.vulnerability.id === 'CVE-2021-44228');
     expect(log4shell?.fixedInVersion).toBe('2.15.0');
     expect(ids({ name: 'org.apache.logging.log4j:log4j-core', version: '2.17.1', ecosystem: 'maven' })).not.toContain('CVE-2021-44228');
   });

@@ -12,12 +12,7 @@ import { registerTask, taskAccountId, taskRegion, taskTime } from '../platform/t
 import { reconcile } from '../scanning/coverage.js';
 import { standingOf } from './organizations.js';
 
-export type AccountErrorCode =
-  | 'ACCESS_DENIED'
-  | 'RESOURCE_NOT_FOUND'
-  | 'ENABLE_IN_PROGRESS'
-  | 'DISABLE_IN_PROGRESS'
-  | 'DISASSOCIATE_ALL_MEMBERS';
+export type AccountErrorCode = 'ACCESS_DENIED' | 'RESOURCE_NOT_FOUND' | 'ENABLE_IN_PROGRESS' | 'DISABLE_IN_PROGRESS' | 'DISASSOCIATE_ALL_MEMBERS';
 
 export interface AccountFailure {
   accountId: string;
@@ -31,7 +26,6 @@ export interface AccountsResult {
   accounts: AccountRegion[];
   failed: AccountFailure[];
 }
-
 
 /** Why the caller may not act on the target account in its region, or undefined when it may. */
 function refusal(world: World, caller: Caller, target: string): AccountFailure | undefined {
@@ -62,9 +56,7 @@ export function targetsOf(accountIds: readonly string[] | undefined, caller: Cal
 export function enableAccounts(world: World, caller: Caller, accountIds: string[], types: readonly ScanType[]): AccountsResult {
   // Lambda code scanning builds on Lambda standard scanning: it needs LAMBDA on, or asked for now.
   if (types.includes('LAMBDA_CODE') && !types.includes('LAMBDA')) {
-    const without = accountIds.filter(
-      (id) => !refusal(world, caller, id) && !world.accountRegion(id, caller.region).enablement.isEnabledOrEnabling('LAMBDA'),
-    );
+    const without = accountIds.filter((id) => !refusal(world, caller, id) && !world.accountRegion(id, caller.region).enablement.isEnabledOrEnabling('LAMBDA'));
     if (without.length) {
       throw new WorldError(
         'Invalid',
@@ -112,12 +104,7 @@ export function accountStatuses(world: World, caller: Caller, accountIds: string
  * Applies `act` to each account the caller may act on; the others, and those `act`
  * refuses, are answered as failures.
  */
-function onEachAccount(
-  world: World,
-  caller: Caller,
-  accountIds: string[],
-  act: (state: AccountRegion) => AccountFailure | undefined,
-): AccountsResult {
+function onEachAccount(world: World, caller: Caller, accountIds: string[], act: (state: AccountRegion) => AccountFailure | undefined): AccountsResult {
   const result: AccountsResult = { accounts: [], failed: [] };
   for (const accountId of accountIds) {
     const refused = refusal(world, caller, accountId);

@@ -5,7 +5,16 @@
 // as it was.
 import { SCAN_TYPES, type ScanType } from './enablement.js';
 import { WorldError } from '../platform/errors.js';
-import { type InspectorOrganization, type Membership, type Organization, inspectorOrganization, inspectorOrganizationById, inspectorOrganizationsOf, organizationOf, standingOf } from './organizations.js';
+import {
+  type InspectorOrganization,
+  type Membership,
+  type Organization,
+  inspectorOrganization,
+  inspectorOrganizationById,
+  inspectorOrganizationsOf,
+  organizationOf,
+  standingOf,
+} from './organizations.js';
 import type { World } from '../world.js';
 import type { Caller } from '../world.js';
 import { startEnabling } from './accounts.js';
@@ -18,10 +27,7 @@ const DELEGATED_ADMIN_SCAN_TYPES: readonly ScanType[] = ['EC2', 'ECR', 'LAMBDA']
 function organizationManagedBy(world: World, caller: Caller, action: string): Organization {
   const organization = organizationOf(world, caller.accountId);
   if (!organization || organization.managementAccountId !== caller.accountId) {
-    throw new WorldError(
-      'AccessDenied',
-      `Only the management account of an organization can ${action}; ${caller.accountId} is not one.`,
-    );
+    throw new WorldError('AccessDenied', `Only the management account of an organization can ${action}; ${caller.accountId} is not one.`);
   }
   return organization;
 }
@@ -172,7 +178,8 @@ export function getMember(world: World, caller: Caller, accountId: string): Memb
     throw new WorldError('AccessDenied', 'Invoking account does not have access to get member account');
   }
   const membership = regional.members.get(accountId);
-  if (!membership) throw new WorldError('NotFound', `Account ${accountId} is not a member of the delegated administrator ${regional.delegatedAdmin!.accountId}.`);
+  if (!membership)
+    throw new WorldError('NotFound', `Account ${accountId} is not a member of the delegated administrator ${regional.delegatedAdmin!.accountId}.`);
   return memberView(regional, membership);
 }
 
@@ -185,7 +192,11 @@ export function listMembers(world: World, caller: Caller, onlyAssociated: boolea
     const membership = regional.members.get(account);
     if (onlyAssociated && !regional.isAssociated(account)) continue;
     // An organization account never associated is listed as CREATED: known, not yet a member.
-    members.push(membership ? memberView(regional, membership) : { accountId: account, relationshipStatus: 'CREATED', updatedAt: regional.organization.accounts.get(account)!.joinedAt });
+    members.push(
+      membership
+        ? memberView(regional, membership)
+        : { accountId: account, relationshipStatus: 'CREATED', updatedAt: regional.organization.accounts.get(account)!.joinedAt },
+    );
   }
   return members;
 }
@@ -232,7 +243,11 @@ export function joinOrganization(world: World, organization: Organization, accou
     if (regional.delegatedAdmin?.status !== 'ENABLED' || regional.autoEnable.size === 0) continue;
     if (regional.associatedCount() >= world.options.maxMembers) continue;
     startAssociation(world, regional, accountId);
-    startEnabling(world, world.accountRegion(accountId, regional.region), SCAN_TYPES.filter((t) => regional.autoEnable.has(t)));
+    startEnabling(
+      world,
+      world.accountRegion(accountId, regional.region),
+      SCAN_TYPES.filter((t) => regional.autoEnable.has(t)),
+    );
   }
 }
 

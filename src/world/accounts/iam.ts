@@ -59,7 +59,9 @@ export function roleOf(world: World, accountId: string, roleName: string): Role 
 
 /** The account's roles in IAM's order (by path, then name). */
 export function rolesOf(world: World, accountId: string): Role[] {
-  return [...(world.state.existingAccount(accountId)?.roles.values() ?? [])].sort((a, b) => a.path.localeCompare(b.path) || a.roleName.localeCompare(b.roleName));
+  return [...(world.state.existingAccount(accountId)?.roles.values() ?? [])].sort(
+    (a, b) => a.path.localeCompare(b.path) || a.roleName.localeCompare(b.roleName),
+  );
 }
 
 /** Creates Inspector's service-linked role in the account unless it exists. */

@@ -27,7 +27,10 @@ function governed(world: World, caller: Caller): AccountRegion[] {
 
 function refuseMembers(world: World, caller: Caller, what: string): void {
   if (standingOf(world, caller.accountId, caller.region).delegatedAdminAccountId) {
-    throw new WorldError('AccessDenied', `Member accounts in an organization cannot ${what}; account ${caller.accountId} is a member of ${standingOf(world, caller.accountId, caller.region).delegatedAdminAccountId}.`);
+    throw new WorldError(
+      'AccessDenied',
+      `Member accounts in an organization cannot ${what}; account ${caller.accountId} is a member of ${standingOf(world, caller.accountId, caller.region).delegatedAdminAccountId}.`,
+    );
   }
 }
 

@@ -5,12 +5,7 @@ import { z } from 'zod';
 import { declareState } from '../platform/state.js';
 
 export type UsageType =
-  | 'EC2_INSTANCE_HOURS'
-  | 'EC2_AGENTLESS_INSTANCE_HOURS'
-  | 'ECR_INITIAL_SCAN'
-  | 'ECR_RESCAN'
-  | 'LAMBDA_FUNCTION_HOURS'
-  | 'LAMBDA_FUNCTION_CODE_HOURS';
+  'EC2_INSTANCE_HOURS' | 'EC2_AGENTLESS_INSTANCE_HOURS' | 'ECR_INITIAL_SCAN' | 'ECR_RESCAN' | 'LAMBDA_FUNCTION_HOURS' | 'LAMBDA_FUNCTION_CODE_HOURS';
 
 export const USAGE_WINDOW_MS = 30 * 86_400_000;
 const HOUR_MS = 3_600_000;

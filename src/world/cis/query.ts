@@ -86,7 +86,10 @@ export function visibleScans(world: World, caller: Caller, detailLevel: Shapes['
   enabledState(world, caller);
   const views: CisScanView[] = [];
   // ORGANIZATION: the caller's own scans; MEMBER: any account's in the region that targeted it.
-  const owners = detailLevel === 'ORGANIZATION' ? [world.accountRegion(caller.accountId, caller.region)] : world.allAccountRegions().filter((s) => s.region === caller.region);
+  const owners =
+    detailLevel === 'ORGANIZATION'
+      ? [world.accountRegion(caller.accountId, caller.region)]
+      : world.allAccountRegions().filter((s) => s.region === caller.region);
   for (const scan of owners.flatMap((state) => [...state.cis.scans.values()])) {
     if (detailLevel === 'ORGANIZATION') {
       if (scan.accountId === caller.accountId) views.push({ scan, resources: [...scan.resources] });
@@ -164,7 +167,9 @@ export function scanOrder(sortBy: Shapes['ListCisScansSortBy'] | undefined, orde
 
 /** A CIS finding's ARN: one per instance and check, the same in every scan. */
 export function cisFindingArn(region: string, target: CisScanTarget, checkId: string): string {
-  const hex = createHash('sha256').update(`${target.accountId}|${region}|${target.instanceId}|${target.benchmarkId ?? ''}|${checkId}`).digest('hex');
+  const hex = createHash('sha256')
+    .update(`${target.accountId}|${region}|${target.instanceId}|${target.benchmarkId ?? ''}|${checkId}`)
+    .digest('hex');
   return `arn:aws:inspector2:${region}:${target.accountId}:owner/${target.accountId}/cis-finding/${uuidFrom(hex)}`;
 }
 

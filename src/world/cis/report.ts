@@ -82,7 +82,10 @@ function reportLines(summary: CisReportSummary, rows: CisReportRow[]): string[] 
   for (const resource of resources) {
     const own = rows.filter((r) => `${r.accountId}/${r.resourceId}` === resource);
     const first = own[0]!;
-    lines.push('', `${first.resourceId}  account ${first.accountId}  ${first.platform}  ${first.targetStatus}${first.targetStatusReason ? ` (${first.targetStatusReason})` : ''}`);
+    lines.push(
+      '',
+      `${first.resourceId}  account ${first.accountId}  ${first.platform}  ${first.targetStatus}${first.targetStatusReason ? ` (${first.targetStatusReason})` : ''}`,
+    );
     for (const row of own.filter((r) => r.checkId)) lines.push(`  ${row.status.padEnd(7)} ${row.checkId.padEnd(9)} L${row.level.slice(-1)}  ${row.title}`);
   }
   return lines.map((line) => ascii(line).slice(0, CHARS_PER_LINE));

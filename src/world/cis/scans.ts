@@ -150,10 +150,6 @@ export const CIS_SESSION_TIMEOUT_MS = 30 * 60_000;
 const CONFIGURATION_RESOURCE = 'AWS::Inspector2::CisScanConfiguration';
 const SCAN_JOB_RESOURCE = 'CIS_SCAN_JOB';
 
-
-
-
-
 // ---------------------------------------------------------------- targets
 
 /** The accounts a delegated administrator may target besides itself: its associated members. */
@@ -465,7 +461,10 @@ export function startSession(world: World, caller: Caller, scanJobId: string, to
     );
   }
   if (scan.status !== 'IN_PROGRESS' || !running(target)) {
-    throw conflict(scanJobId, `Scan job ${scanJobId} is not running: it is ${target.targetStatus ?? 'done'}${target.targetStatusReason ? ` (${target.targetStatusReason})` : ''}.`);
+    throw conflict(
+      scanJobId,
+      `Scan job ${scanJobId} is not running: it is ${target.targetStatus ?? 'done'}${target.targetStatusReason ? ` (${target.targetStatusReason})` : ''}.`,
+    );
   }
   const now = world.clock.now();
   target.session = { token, state: 'ACTIVE', startedAt: now, lastHealthAt: now, rules: {} };
@@ -555,7 +554,12 @@ declareState('account-region', 'cis', {
       updatedAt: savedDate,
       nextRunAt: z.number().finite().optional(),
     }),
-    scans: savedRecords<CisScanRecord>({ scanArn: z.string(), configurationArn: z.string(), scanDate: savedDate, resources: z.array(z.looseObject({ scanJobId: z.string() })) }),
+    scans: savedRecords<CisScanRecord>({
+      scanArn: z.string(),
+      configurationArn: z.string(),
+      scanDate: savedDate,
+      resources: z.array(z.looseObject({ scanJobId: z.string() })),
+    }),
     reports: z.map(z.string().max(4096), z.string().max(4096)),
   }),
 });
@@ -585,6 +589,4 @@ registerTask('cis-scan-due', z.strictObject({ configurationArn: taskId, dueAt: t
   runScheduledScan(world, task.configurationArn, task.dueAt),
 );
 registerTask('cis-scan-complete', z.strictObject({ scanArn: taskId }), (world, task) => completeScanRun(world, task.scanArn));
-registerTask('cis-session-timeout', z.strictObject({ scanJobId: taskId, dueAt: taskTime }), (world, task) =>
-  timeOutSession(world, task.scanJobId, task.dueAt),
-);
+registerTask('cis-session-timeout', z.strictObject({ scanJobId: taskId, dueAt: taskTime }), (world, task) => timeOutSession(world, task.scanJobId, task.dueAt));

@@ -55,7 +55,10 @@ function instantOf(year: number, month: number, day: number, hour: number, minut
 export function checkSchedule(schedule: CisSchedule): void {
   const kinds = (['oneTime', 'daily', 'weekly', 'monthly'] as const).filter((kind) => schedule[kind] !== undefined);
   if (kinds.length !== 1) {
-    throw new WorldError('Invalid', `A schedule has exactly one of oneTime, daily, weekly or monthly; this one has ${kinds.length ? kinds.join(', ') : 'none'}.`);
+    throw new WorldError(
+      'Invalid',
+      `A schedule has exactly one of oneTime, daily, weekly or monthly; this one has ${kinds.length ? kinds.join(', ') : 'none'}.`,
+    );
   }
   const startTime = schedule.daily?.startTime ?? schedule.weekly?.startTime ?? schedule.monthly?.startTime;
   if (!startTime) return;

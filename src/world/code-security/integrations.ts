@@ -57,10 +57,14 @@ export function createIntegration(world: World, caller: Caller, spec: NewIntegra
     });
   }
   if (own.length >= MAX_INTEGRATIONS) {
-    throw new WorldError('QuotaExceeded', `Account ${caller.accountId} has reached the limit of ${MAX_INTEGRATIONS} code security integrations in ${caller.region}.`, {
-      id: caller.accountId,
-      type: INTEGRATION_RESOURCE,
-    });
+    throw new WorldError(
+      'QuotaExceeded',
+      `Account ${caller.accountId} has reached the limit of ${MAX_INTEGRATIONS} code security integrations in ${caller.region}.`,
+      {
+        id: caller.accountId,
+        type: INTEGRATION_RESOURCE,
+      },
+    );
   }
   const id = nextId(world.global.codeSecurityIds, caller.accountId, caller.region, 'integration', spec.name);
   const arn = `arn:aws:inspector2:${caller.region}:${caller.accountId}:codesecurity-integration/${id}`;
@@ -101,16 +105,23 @@ export interface IntegrationAuthorization {
 export function authorizeIntegration(world: World, caller: Caller, arn: string, details: IntegrationAuthorization): CodeSecurityIntegration {
   const integration = integrationOf(world, caller, arn);
   if (integration.status !== 'PENDING' && integration.status !== 'INACTIVE') {
-    throw new WorldError('Conflict', `The code security integration ${arn} is ${integration.status}: only a PENDING or INACTIVE integration takes an authorization code.`, {
-      id: arn,
-      type: INTEGRATION_RESOURCE,
-    });
+    throw new WorldError(
+      'Conflict',
+      `The code security integration ${arn} is ${integration.status}: only a PENDING or INACTIVE integration takes an authorization code.`,
+      {
+        id: arn,
+        type: INTEGRATION_RESOURCE,
+      },
+    );
   }
   if (integration.type === 'GITHUB' && !details.github) {
     throw new WorldError('Invalid', 'A GITHUB integration is authorized with details.github: the code and installationId that GitHub returns.');
   }
   if (integration.type === 'GITLAB_SELF_MANAGED' && !details.gitlabSelfManaged) {
-    throw new WorldError('Invalid', 'A GITLAB_SELF_MANAGED integration is authorized with details.gitlabSelfManaged: the authCode that the GitLab instance returns.');
+    throw new WorldError(
+      'Invalid',
+      'A GITLAB_SELF_MANAGED integration is authorized with details.gitlabSelfManaged: the authCode that the GitLab instance returns.',
+    );
   }
   integration.status = 'IN_PROGRESS';
   integration.statusReason = 'Authorized: the repositories the provider grants access to are being imported.';
@@ -178,6 +189,4 @@ declare module '../platform/tasks.js' {
 registerTask('activate-code-security-integration', z.strictObject({ integrationArn: taskId }), (world, task) =>
   activateIntegration(world, task.integrationArn),
 );
-registerTask('remove-code-security-integration', z.strictObject({ integrationArn: taskId }), (world, task) =>
-  removeIntegration(world, task.integrationArn),
-);
+registerTask('remove-code-security-integration', z.strictObject({ integrationArn: taskId }), (world, task) => removeIntegration(world, task.integrationArn));

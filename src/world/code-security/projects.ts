@@ -28,7 +28,10 @@ export function projectScanning(
   const configurations = configurationsOfProject(world, state.region, repository.projectId);
   const periodic = configurations
     .filter((c) => c.configuration.periodicScanConfiguration?.frequencyExpression !== undefined)
-    .map((c) => ({ frequencyExpression: c.configuration.periodicScanConfiguration!.frequencyExpression!, ruleSetCategories: c.configuration.ruleSetCategories }));
+    .map((c) => ({
+      frequencyExpression: c.configuration.periodicScanConfiguration!.frequencyExpression!,
+      ruleSetCategories: c.configuration.ruleSetCategories,
+    }));
   const continuous = configurations.flatMap((c) =>
     (c.configuration.continuousIntegrationScanConfiguration?.supportedEvents ?? []).map((supportedEvent) => ({
       supportedEvent,

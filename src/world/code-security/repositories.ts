@@ -67,7 +67,11 @@ const npm = (name: string, version: string): InstalledPackage => ({ name, versio
  * vulnerable dependency versions.
  */
 export function importedRepositories(integration: CodeSecurityIntegration): CodeRepository[] {
-  const owner = integration.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'organization';
+  const owner =
+    integration.name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'organization';
   const repository = (name: string, visibility: CodeRepository['visibility']) => ({
     projectId: `project-${uuidFrom(sha256(`${integration.arn}|project|${name}`))}`,
     name: `${owner}/${name}`,

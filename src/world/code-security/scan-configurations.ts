@@ -61,7 +61,8 @@ function normalized(configuration: Shapes['CodeSecurityScanConfiguration'], seed
   if (periodic) {
     const { frequency, frequencyExpression } = periodic;
     if (frequencyExpression === undefined) {
-      if (frequency === undefined) throw new WorldError('Invalid', 'periodicScanConfiguration needs a frequency (WEEKLY, MONTHLY or NEVER) or a frequencyExpression.');
+      if (frequency === undefined)
+        throw new WorldError('Invalid', 'periodicScanConfiguration needs a frequency (WEEKLY, MONTHLY or NEVER) or a frequencyExpression.');
       const day = parseInt(sha256(seed).slice(0, 8), 16);
       schedule =
         frequency === 'WEEKLY'
@@ -72,10 +73,16 @@ function normalized(configuration: Shapes['CodeSecurityScanConfiguration'], seed
     } else {
       const cadence = cadenceOf(frequencyExpression);
       if (!cadence) {
-        throw new WorldError('Invalid', `The frequencyExpression '${frequencyExpression}' is not a weekly or monthly cron expression such as cron(0 3 ? * MON *) or cron(0 3 1 * ? *).`);
+        throw new WorldError(
+          'Invalid',
+          `The frequencyExpression '${frequencyExpression}' is not a weekly or monthly cron expression such as cron(0 3 ? * MON *) or cron(0 3 1 * ? *).`,
+        );
       }
       if (frequency !== undefined && frequency !== cadence) {
-        throw new WorldError('Invalid', `The frequencyExpression '${frequencyExpression}' runs ${cadence.toLowerCase()}, which does not match the frequency ${frequency}.`);
+        throw new WorldError(
+          'Invalid',
+          `The frequencyExpression '${frequencyExpression}' runs ${cadence.toLowerCase()}, which does not match the frequency ${frequency}.`,
+        );
       }
       schedule = { frequency: cadence, frequencyExpression };
     }
@@ -104,9 +111,13 @@ export function visibleScanConfigurations(world: World, caller: Caller): CodeSca
 /** A scan configuration the caller may read (its own, or its administrator's for the organization) or change (its own). */
 export function scanConfigurationOf(world: World, caller: Caller, arn: string, access: 'read' | 'write'): CodeScanConfiguration {
   const configuration = visibleScanConfigurations(world, caller).find((c) => c.arn === arn);
-  if (!configuration) throw new WorldError('NotFound', `There is no code security scan configuration ${arn} in account ${caller.accountId} in ${caller.region}.`);
+  if (!configuration)
+    throw new WorldError('NotFound', `There is no code security scan configuration ${arn} in account ${caller.accountId} in ${caller.region}.`);
   if (access === 'write' && configuration.accountId !== caller.accountId) {
-    throw new WorldError('AccessDenied', `The scan configuration ${arn} belongs to the delegated administrator ${configuration.accountId}: only it can change it.`);
+    throw new WorldError(
+      'AccessDenied',
+      `The scan configuration ${arn} belongs to the delegated administrator ${configuration.accountId}: only it can change it.`,
+    );
   }
   return configuration;
 }
@@ -198,10 +209,14 @@ export function createScanConfiguration(world: World, caller: Caller, spec: NewS
       );
     }
   } else if (owned.filter((c) => !c.scopeSettings).length >= MAX_GENERAL_SCAN_CONFIGURATIONS) {
-    throw new WorldError('QuotaExceeded', `Account ${caller.accountId} has reached the limit of ${MAX_GENERAL_SCAN_CONFIGURATIONS} scan configurations in ${caller.region}.`, {
-      id: caller.accountId,
-      type: CONFIGURATION_RESOURCE,
-    });
+    throw new WorldError(
+      'QuotaExceeded',
+      `Account ${caller.accountId} has reached the limit of ${MAX_GENERAL_SCAN_CONFIGURATIONS} scan configurations in ${caller.region}.`,
+      {
+        id: caller.accountId,
+        type: CONFIGURATION_RESOURCE,
+      },
+    );
   }
   const ordinal = world.global.codeSecurityIds.sequence;
   const id = nextId(world.global.codeSecurityIds, caller.accountId, caller.region, 'scan-configuration', spec.name);
@@ -233,7 +248,12 @@ export function createScanConfiguration(world: World, caller: Caller, spec: NewS
 }
 
 /** New settings: the projects it applies to are scanned again with them. */
-export function updateScanConfiguration(world: World, caller: Caller, arn: string, configuration: Shapes['CodeSecurityScanConfiguration']): CodeScanConfiguration {
+export function updateScanConfiguration(
+  world: World,
+  caller: Caller,
+  arn: string,
+  configuration: Shapes['CodeSecurityScanConfiguration'],
+): CodeScanConfiguration {
   const existing = scanConfigurationOf(world, caller, arn, 'write');
   existing.configuration = normalized(configuration, arn.split('/').at(-1)!);
   existing.lastUpdatedAt = world.clock.now();
@@ -266,14 +286,29 @@ function associationTarget(
 ): { configuration: CodeScanConfiguration } | { failure: NonNullable<AssociationOutcome['failure']> } {
   const configuration = visibleScanConfigurations(world, caller).find((c) => c.arn === request.scanConfigurationArn);
   if (!configuration) {
-    return { failure: { statusCode: 'SCAN_CONFIGURATION_NOT_FOUND', statusMessage: `There is no scan configuration ${request.scanConfigurationArn} in account ${caller.accountId} in ${caller.region}.` } };
+    return {
+      failure: {
+        statusCode: 'SCAN_CONFIGURATION_NOT_FOUND',
+        statusMessage: `There is no scan configuration ${request.scanConfigurationArn} in account ${caller.accountId} in ${caller.region}.`,
+      },
+    };
   }
   if (configuration.accountId !== caller.accountId) {
-    return { failure: { statusCode: 'ACCESS_DENIED', statusMessage: `The scan configuration belongs to the delegated administrator ${configuration.accountId}: only it can change its associations.` } };
+    return {
+      failure: {
+        statusCode: 'ACCESS_DENIED',
+        statusMessage: `The scan configuration belongs to the delegated administrator ${configuration.accountId}: only it can change its associations.`,
+      },
+    };
   }
   const inScope = scopeOf(world, configuration).some((state) => state.inventory?.codeRepositories?.some((r) => r.projectId === request.projectId));
   if (!inScope) {
-    return { failure: { statusCode: 'RESOURCE_NOT_FOUND', statusMessage: `There is no project ${request.projectId} in account ${caller.accountId} in ${caller.region}.` } };
+    return {
+      failure: {
+        statusCode: 'RESOURCE_NOT_FOUND',
+        statusMessage: `There is no project ${request.projectId} in account ${caller.accountId} in ${caller.region}.`,
+      },
+    };
   }
   return { configuration };
 }
@@ -285,7 +320,10 @@ export function associateProjects(world: World, caller: Caller, requests: Associ
     if ('failure' in target) return { ...request, failure: target.failure };
     const { configuration } = target;
     if (configuration.projectIds.has(request.projectId)) {
-      return { ...request, failure: { statusCode: 'INVALID_INPUT', statusMessage: `Project ${request.projectId} is associated with ${configuration.arn} already.` } };
+      return {
+        ...request,
+        failure: { statusCode: 'INVALID_INPUT', statusMessage: `Project ${request.projectId} is associated with ${configuration.arn} already.` },
+      };
     }
     const full = roomFor(world, configuration, request.projectId);
     if (full) return { ...request, failure: { statusCode: 'QUOTA_EXCEEDED', statusMessage: full } };
@@ -302,7 +340,10 @@ export function disassociateProjects(world: World, caller: Caller, requests: Ass
     const target = associationTarget(world, caller, request);
     if ('failure' in target) return { ...request, failure: target.failure };
     if (!target.configuration.projectIds.delete(request.projectId)) {
-      return { ...request, failure: { statusCode: 'INVALID_INPUT', statusMessage: `Project ${request.projectId} is not associated with ${target.configuration.arn}.` } };
+      return {
+        ...request,
+        failure: { statusCode: 'INVALID_INPUT', statusMessage: `Project ${request.projectId} is not associated with ${target.configuration.arn}.` },
+      };
     }
     return request;
   });

@@ -16,7 +16,10 @@ export function startScan(world: World, caller: Caller, projectId: string): Code
   const state = enabledState(world, caller);
   const repository = state.inventory?.codeRepositories?.find((r) => r.projectId === projectId);
   if (!repository) {
-    throw new WorldError('NotFound', `There is no project ${projectId} in account ${caller.accountId} in ${caller.region}: projects come from ACTIVE code security integrations.`);
+    throw new WorldError(
+      'NotFound',
+      `There is no project ${projectId} in account ${caller.accountId} in ${caller.region}: projects come from ACTIVE code security integrations.`,
+    );
   }
   const running = [...state.codeSecurity.scans.values()].find((s) => s.projectId === projectId && s.status === 'IN_PROGRESS');
   if (running) {

@@ -42,7 +42,10 @@ function checkName(name: string): void {
 function refuseMemberSuppression(world: World, caller: Caller, action: SavedFilter['action']): void {
   const admin = standingOf(world, caller.accountId, caller.region).delegatedAdminAccountId;
   if (action === 'SUPPRESS' && admin) {
-    throw new WorldError('AccessDenied', `Member accounts in an organization can't create or manage suppression rules; ask the delegated administrator ${admin}.`);
+    throw new WorldError(
+      'AccessDenied',
+      `Member accounts in an organization can't create or manage suppression rules; ask the delegated administrator ${admin}.`,
+    );
   }
 }
 
@@ -158,19 +161,60 @@ declare module '../platform/state.js' {
 
 /** The model's FilterCriteria members. */
 const CRITERIA = [
-  'awsAccountId', 'codeRepositoryProjectName', 'codeRepositoryProviderType', 'codeVulnerabilityDetectorName', 'codeVulnerabilityDetectorTags',
-  'codeVulnerabilityFilePath', 'componentId', 'componentType', 'ec2InstanceImageId', 'ec2InstanceSubnetId', 'ec2InstanceVpcId',
-  'ecrImageArchitecture', 'ecrImageHash', 'ecrImageInUseCount', 'ecrImageLastInUseAt', 'ecrImagePushedAt', 'ecrImageRegistry',
-  'ecrImageRepositoryName', 'ecrImageTags', 'epssScore', 'exploitAvailable', 'findingArn', 'findingStatus', 'findingType', 'firstObservedAt',
-  'fixAvailable', 'inspectorScore', 'lambdaFunctionExecutionRoleArn', 'lambdaFunctionLastModifiedAt', 'lambdaFunctionLayers',
-  'lambdaFunctionName', 'lambdaFunctionRuntime', 'lastObservedAt', 'networkProtocol', 'portRange', 'relatedVulnerabilities', 'resourceId',
-  'resourceTags', 'resourceType', 'severity', 'title', 'updatedAt', 'vendorSeverity', 'vulnerabilityId', 'vulnerabilitySource',
+  'awsAccountId',
+  'codeRepositoryProjectName',
+  'codeRepositoryProviderType',
+  'codeVulnerabilityDetectorName',
+  'codeVulnerabilityDetectorTags',
+  'codeVulnerabilityFilePath',
+  'componentId',
+  'componentType',
+  'ec2InstanceImageId',
+  'ec2InstanceSubnetId',
+  'ec2InstanceVpcId',
+  'ecrImageArchitecture',
+  'ecrImageHash',
+  'ecrImageInUseCount',
+  'ecrImageLastInUseAt',
+  'ecrImagePushedAt',
+  'ecrImageRegistry',
+  'ecrImageRepositoryName',
+  'ecrImageTags',
+  'epssScore',
+  'exploitAvailable',
+  'findingArn',
+  'findingStatus',
+  'findingType',
+  'firstObservedAt',
+  'fixAvailable',
+  'inspectorScore',
+  'lambdaFunctionExecutionRoleArn',
+  'lambdaFunctionLastModifiedAt',
+  'lambdaFunctionLayers',
+  'lambdaFunctionName',
+  'lambdaFunctionRuntime',
+  'lastObservedAt',
+  'networkProtocol',
+  'portRange',
+  'relatedVulnerabilities',
+  'resourceId',
+  'resourceTags',
+  'resourceType',
+  'severity',
+  'title',
+  'updatedAt',
+  'vendorSeverity',
+  'vulnerabilityId',
+  'vulnerabilitySource',
   'vulnerablePackages',
 ] as const satisfies readonly (keyof FilterCriteria)[];
 
 const dated = z.date().refine((d) => !Number.isNaN(d.getTime()), 'an invalid date');
 const scalar = z.union([z.string().max(1024), z.number().finite(), dated]);
-const criterion = z.record(z.string().max(64), z.union([scalar, z.strictObject({ comparison: z.string().max(64), value: z.string().max(1024) }), z.record(z.string().max(64), scalar)]));
+const criterion = z.record(
+  z.string().max(64),
+  z.union([scalar, z.strictObject({ comparison: z.string().max(64), value: z.string().max(1024) }), z.record(z.string().max(64), scalar)]),
+);
 const criteriaSchema = z.strictObject(Object.fromEntries(CRITERIA.map((key) => [key, z.array(criterion).max(100).optional()])));
 
 declareState('account-region', 'filters', {

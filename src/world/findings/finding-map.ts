@@ -112,7 +112,10 @@ const findingSchema = z.looseObject({
   lastObservedAt: dated,
   updatedAt: dated.optional(),
   remediation: z.looseObject({}),
-  resources: z.array(z.looseObject({ id: z.string().min(1).max(2048), type: z.string() })).min(1).max(10),
+  resources: z
+    .array(z.looseObject({ id: z.string().min(1).max(2048), type: z.string() }))
+    .min(1)
+    .max(10),
 });
 
 declareState('account-region', 'findings', {

@@ -32,7 +32,6 @@ export interface Report {
   errorMessage?: string;
 }
 
-
 const KMS_KEY = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/;
 
 export function createReport(

@@ -36,7 +36,10 @@ export function makeRoomForJob(
   limits = { perAccount: MAX_JOBS_PER_ACCOUNT, total: MAX_JOBS },
 ): void {
   if (jobs.size >= limits.perAccount && evict(jobs, jobs.size - limits.perAccount + 1) > 0) {
-    throw new WorldError('Invalid', `This account has ${jobs.size} ${what} in progress in this region, the most inspector2-local keeps (${limits.perAccount}); wait for one to finish.`);
+    throw new WorldError(
+      'Invalid',
+      `This account has ${jobs.size} ${what} in progress in this region, the most inspector2-local keeps (${limits.perAccount}); wait for one to finish.`,
+    );
   }
   let total = 0;
   for (const state of world.allAccountRegions()) total += of(state).size;
@@ -44,5 +47,6 @@ export function makeRoomForJob(
   // Over the cap for all: the caller's oldest finished ones go first, then anyone's.
   let excess = evict(jobs, total - limits.total + 1);
   for (const state of world.allAccountRegions()) if (excess > 0) excess = evict(of(state), excess);
-  if (excess > 0) throw new WorldError('Invalid', `inspector2-local has ${total} ${what} in progress, the most it keeps (${limits.total}); wait for one to finish.`);
+  if (excess > 0)
+    throw new WorldError('Invalid', `inspector2-local has ${total} ${what} in progress, the most it keeps (${limits.total}); wait for one to finish.`);
 }

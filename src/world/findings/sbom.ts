@@ -88,7 +88,6 @@ export function cancelSbomExport(world: World, caller: Caller, reportId: string)
   world.changed();
 }
 
-
 // The same test findings reports apply to the destination's key.
 const KMS_KEY = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/;
 
@@ -107,11 +106,18 @@ export async function produceSbomExport(world: World, exported: SbomExport): Pro
     return;
   }
   const created = world.clock.now();
-  const documents = resources.map((resource) => ({ key: objectKey(exported, resource.row), body: `${JSON.stringify(documentOf(exported, resource, created), null, 2)}\n` }));
+  const documents = resources.map((resource) => ({
+    key: objectKey(exported, resource.row),
+    body: `${JSON.stringify(documentOf(exported, resource, created), null, 2)}\n`,
+  }));
   try {
     for (const document of documents) {
       // A cancelled export writes no more, nor one forgotten by a reset.
-      if (exported.status !== 'IN_PROGRESS' || world.existingAccountRegion(exported.accountId, exported.region)?.sbomExports.get(exported.reportId) !== exported) break;
+      if (
+        exported.status !== 'IN_PROGRESS' ||
+        world.existingAccountRegion(exported.accountId, exported.region)?.sbomExports.get(exported.reportId) !== exported
+      )
+        break;
       await world.objectStore.put(exported.s3Destination.bucketName, document.key, document.body, 'application/json');
     }
     if (exported.status === 'IN_PROGRESS') exported.status = 'SUCCEEDED';

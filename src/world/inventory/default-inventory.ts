@@ -76,7 +76,9 @@ export function defaultInventory(account: string, region: string, now: Date): In
         vpcId,
         subnetId,
         privateIp: '10.0.2.20',
-        securityGroups: [{ groupId: `sg-${hex(account, region, 'sg-worker', 17)}`, ingress: [{ protocol: 'TCP', fromPort: 8080, toPort: 8080, cidr: '10.0.0.0/16' }] }],
+        securityGroups: [
+          { groupId: `sg-${hex(account, region, 'sg-worker', 17)}`, ingress: [{ protocol: 'TCP', fromPort: 8080, toPort: 8080, cidr: '10.0.0.0/16' }] },
+        ],
         launchedAt: at(60),
         packages: [
           rpm('openssl-libs', '3.0.8-1.amzn2023.0.3'),

@@ -248,7 +248,11 @@ class WorldBuilder {
       ...(exposed ? { internetGatewayId: network.internetGatewayId, publicIp: this.publicIp() } : {}),
       privateIp: this.faker.internet.ipv4({ cidrBlock: subnet.cidr }),
       securityGroups: this.securityGroups(network, exposed, windows),
-      ...(ssmManaged ? { iamInstanceProfileArn: `arn:aws:iam::${accountId}:instance-profile/${this.pick(['AmazonSSMRoleForInstancesQuickSetup', 'ec2-ssm-core', `${service}-instance-profile`])}` } : {}),
+      ...(ssmManaged
+        ? {
+            iamInstanceProfileArn: `arn:aws:iam::${accountId}:instance-profile/${this.pick(['AmazonSSMRoleForInstancesQuickSetup', 'ec2-ssm-core', `${service}-instance-profile`])}`,
+          }
+        : {}),
       ...(keyName ? { keyName } : {}),
       launchedAt: this.ago(launchedDaysAgo * DAY + this.faker.number.int(86_400) * SECOND),
       packages: windows ? this.windowsPackages(service, staleness) : this.instancePackages(platform, arm, service, staleness),
@@ -256,7 +260,10 @@ class WorldBuilder {
   }
 
   private securityGroups(network: Network, exposed: boolean, windows: boolean): SecurityGroup[] {
-    return this.chooseGroups(network.groups, exposed, windows).map((group) => ({ groupId: group.groupId, ingress: group.ingress.map((rule) => ({ ...rule })) }));
+    return this.chooseGroups(network.groups, exposed, windows).map((group) => ({
+      groupId: group.groupId,
+      ingress: group.ingress.map((rule) => ({ ...rule })),
+    }));
   }
 
   private chooseGroups(groups: Network['groups'], exposed: boolean, windows: boolean): SecurityGroup[] {
@@ -404,7 +411,15 @@ class WorldBuilder {
         layers,
       };
     });
-    return { name, scanFrequency: this.weighted([['CONTINUOUS_SCAN', 70], ['SCAN_ON_PUSH', 25], ['MANUAL', 5]] as const), images };
+    return {
+      name,
+      scanFrequency: this.weighted([
+        ['CONTINUOUS_SCAN', 70],
+        ['SCAN_ON_PUSH', 25],
+        ['MANUAL', 5],
+      ] as const),
+      images,
+    };
   }
 
   private baseLayer(platform: LinuxPlatform, architecture: string, staleness: number): AsJson<ImageLayer> {
@@ -439,7 +454,12 @@ class WorldBuilder {
     const layerName = `shared-${ecosystem}-libs`;
     const layers =
       ecosystem !== 'go' && this.chance(0.25)
-        ? [{ arn: `arn:aws:lambda:${region}:${accountId}:layer:${layerName}:${this.faker.number.int({ min: 1, max: 12 })}`, packages: this.appPackages(ecosystem, staleness, layerPath, { min: 1, max: 3 }) }]
+        ? [
+            {
+              arn: `arn:aws:lambda:${region}:${accountId}:layer:${layerName}:${this.faker.number.int({ min: 1, max: 12 })}`,
+              packages: this.appPackages(ecosystem, staleness, layerPath, { min: 1, max: 3 }),
+            },
+          ]
         : [];
     const language = CODE_LANGUAGE[runtime];
     const codeIssues = language && this.chance(0.2) ? this.codeIssues(language, service) : [];

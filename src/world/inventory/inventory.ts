@@ -174,7 +174,17 @@ const dated = z.date().refine((d) => !Number.isNaN(d.getTime()), 'an invalid dat
 const name = z.string().min(1).max(2048);
 const packages = z.array(z.looseObject({ name, version: z.string().max(256), ecosystem: z.enum(ECOSYSTEMS), filePath: z.string().max(4096).optional() }));
 const tags = z.record(z.string().max(128), z.string().max(256));
-const codeIssues = z.array(z.looseObject({ ruleId: name, title: z.string(), severity: z.string(), filePath: z.string(), startLine: z.number().int(), endLine: z.number().int(), code: z.array(z.string()) }));
+const codeIssues = z.array(
+  z.looseObject({
+    ruleId: name,
+    title: z.string(),
+    severity: z.string(),
+    filePath: z.string(),
+    startLine: z.number().int(),
+    endLine: z.number().int(),
+    code: z.array(z.string()),
+  }),
+);
 const inventorySchema = z.strictObject({
   ec2Instances: z.array(
     z.looseObject({
@@ -183,7 +193,9 @@ const inventorySchema = z.strictObject({
       state: z.enum(['running', 'stopped', 'terminated']),
       ssmManaged: z.boolean(),
       tags,
-      securityGroups: z.array(z.looseObject({ groupId: name, ingress: z.array(z.looseObject({ fromPort: z.number().int(), toPort: z.number().int(), cidr: z.string() })) })),
+      securityGroups: z.array(
+        z.looseObject({ groupId: name, ingress: z.array(z.looseObject({ fromPort: z.number().int(), toPort: z.number().int(), cidr: z.string() })) }),
+      ),
       launchedAt: dated,
       packages,
     }),
@@ -192,11 +204,30 @@ const inventorySchema = z.strictObject({
     z.looseObject({
       name,
       scanFrequency: z.enum(['CONTINUOUS_SCAN', 'SCAN_ON_PUSH', 'MANUAL']),
-      images: z.array(z.looseObject({ digest: name, tags: z.array(z.string()), pushedAt: dated, lastPulledAt: dated.optional(), lastInUseAt: dated.optional(), platform: name, layers: z.array(z.looseObject({ digest: name, packages })) })),
+      images: z.array(
+        z.looseObject({
+          digest: name,
+          tags: z.array(z.string()),
+          pushedAt: dated,
+          lastPulledAt: dated.optional(),
+          lastInUseAt: dated.optional(),
+          platform: name,
+          layers: z.array(z.looseObject({ digest: name, packages })),
+        }),
+      ),
     }),
   ),
   lambdaFunctions: z.array(
-    z.looseObject({ name, runtime: name, lastModifiedAt: dated, lastInvokedAt: dated.optional(), tags, layers: z.array(z.looseObject({ arn: name, packages })), packages, codeIssues }),
+    z.looseObject({
+      name,
+      runtime: name,
+      lastModifiedAt: dated,
+      lastInvokedAt: dated.optional(),
+      tags,
+      layers: z.array(z.looseObject({ arn: name, packages })),
+      packages,
+      codeIssues,
+    }),
   ),
   clusters: z.array(z.looseObject({ arn: name, images: z.array(z.looseObject({ repository: name, digest: name })) })),
   codeRepositories: z.array(z.looseObject({ projectId: name, name, integrationArn: name, codeIssues, iacIssues: codeIssues, packages })).optional(),

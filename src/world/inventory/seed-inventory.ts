@@ -30,9 +30,18 @@ export const instanceSchema = z
     state: z.enum(['running', 'stopped', 'terminated']).default('running'),
     ssmManaged: z.boolean().default(true),
     tags,
-    vpcId: z.string().regex(/^vpc-[a-z0-9]+$/).default('vpc-0a1b2c3d4e5f60718'),
-    subnetId: z.string().regex(/^subnet-[a-z0-9]+$/).default('subnet-0a1b2c3d4e5f60718'),
-    internetGatewayId: z.string().regex(/^igw-[a-z0-9]+$/).optional(),
+    vpcId: z
+      .string()
+      .regex(/^vpc-[a-z0-9]+$/)
+      .default('vpc-0a1b2c3d4e5f60718'),
+    subnetId: z
+      .string()
+      .regex(/^subnet-[a-z0-9]+$/)
+      .default('subnet-0a1b2c3d4e5f60718'),
+    internetGatewayId: z
+      .string()
+      .regex(/^igw-[a-z0-9]+$/)
+      .optional(),
     publicIp: z.string().optional(),
     privateIp: z.string().default('10.0.0.10'),
     securityGroups: z
@@ -75,9 +84,7 @@ export const imageSchema = z
     architecture: z.string().default('amd64'),
     platform: z.string().regex(/^[A-Z0-9_]+$/),
     author: z.string().optional(),
-    layers: z
-      .array(z.object({ digest: z.string().regex(/^sha256:[a-f0-9]{64}$/), packages }).strict())
-      .min(1),
+    layers: z.array(z.object({ digest: z.string().regex(/^sha256:[a-f0-9]{64}$/), packages }).strict()).min(1),
   })
   .strict();
 
@@ -88,7 +95,10 @@ const codeIssueSchema = z
     ruleId: z.string().min(1),
     title: z.string().min(1),
     description: z.string().min(1),
-    cwes: z.array(z.string().regex(/^CWE-\d+$/)).min(1).max(10),
+    cwes: z
+      .array(z.string().regex(/^CWE-\d+$/))
+      .min(1)
+      .max(10),
     severity: z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
     detectorTags: z.array(z.string().min(1)).max(10).default([]),
     filePath: z.string().min(1),
@@ -109,9 +119,15 @@ export const functionSchema = z
     lastModifiedAt: when.default('-7d'),
     lastInvokedAt: when.optional(),
     tags,
-    architectures: z.array(z.enum(['X86_64', 'ARM64'])).min(1).default(['X86_64']),
+    architectures: z
+      .array(z.enum(['X86_64', 'ARM64']))
+      .min(1)
+      .default(['X86_64']),
     packageType: z.enum(['ZIP', 'IMAGE']).default('ZIP'),
-    layers: z.array(z.object({ arn: z.string().regex(/^arn:aws:lambda:.+:layer:.+:\d+$/), packages }).strict()).max(5).default([]),
+    layers: z
+      .array(z.object({ arn: z.string().regex(/^arn:aws:lambda:.+:layer:.+:\d+$/), packages }).strict())
+      .max(5)
+      .default([]),
     packages,
     codeIssues: z.array(codeIssueSchema).default([]),
   })
@@ -119,7 +135,12 @@ export const functionSchema = z
 
 export const codeRepositorySchema = z
   .object({
-    projectId: z.string().regex(/^project-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/, 'must be a project id such as project-0123abcd-0123-4567-89ab-0123456789ab'),
+    projectId: z
+      .string()
+      .regex(
+        /^project-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/,
+        'must be a project id such as project-0123abcd-0123-4567-89ab-0123456789ab',
+      ),
     name: z.string().min(1).max(300),
     integrationArn: z
       .string()

@@ -41,7 +41,11 @@ function withEventTimes(value: unknown): unknown {
   if (value instanceof Date) return eventTimestamp(value);
   if (Array.isArray(value)) return value.map(withEventTimes);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withEventTimes(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, withEventTimes(v)]),
+    );
   }
   return value;
 }
@@ -64,7 +68,9 @@ export class EventLog {
   ) {}
 
   private emit(detailType: InspectorEvent['detail-type'], account: string, region: string, resources: string[], detail: Record<string, unknown>): void {
-    const time = this.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const time = this.now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
     const event: InspectorEvent = {
       version: '0',
       id: nextId(this.counter, 'event', detailType, account, region, time, ...resources),
@@ -89,7 +95,13 @@ export class EventLog {
   finding(region: string, finding: Finding): void {
     // The finding as it is now: its own members copied (a later status change replaces or
     // sets them), its nested parts shared; the event's form is rendered when read.
-    this.emit('Inspector2 Finding', finding.awsAccountId, region, finding.resources.map((r) => r.id), { ...finding });
+    this.emit(
+      'Inspector2 Finding',
+      finding.awsAccountId,
+      region,
+      finding.resources.map((r) => r.id),
+      { ...finding },
+    );
   }
 
   coverage(region: string, resource: CoveredResource): void {

@@ -239,5 +239,7 @@ export const savedCounter = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
  * members `shape` names; the records are kept as they are.
  */
 export function savedRecords<T>(shape: Record<string, z.ZodType>): z.ZodType<Map<string, T>> {
-  return z.map(z.string().min(1).max(2048), intact<T>(z.looseObject({ accountId: savedAccountId, region: savedRegion, ...shape }))) as z.ZodType<Map<string, T>>;
+  return z.map(z.string().min(1).max(2048), intact<T>(z.looseObject({ accountId: savedAccountId, region: savedRegion, ...shape }))) as z.ZodType<
+    Map<string, T>
+  >;
 }

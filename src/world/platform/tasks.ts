@@ -47,21 +47,19 @@ export function runTask(world: World, task: WorldTask): void {
 }
 
 /** A saved task checked against its kind's schema (a snapshot may hold anything). */
-export const savedTaskSchema: z.ZodType<WorldTask> = z
-  .looseObject({ kind: z.string() })
-  .superRefine((task, context) => {
-    const registration = registry.get(task.kind);
-    if (!registration) {
-      context.addIssue({ code: 'custom', path: ['kind'], message: `no such task kind ${task.kind.slice(0, 64)}` });
-      return;
-    }
-    const { kind: _kind, ...args } = task;
-    const checked = registration.schema.safeParse(args);
-    if (!checked.success) {
-      const issue = checked.error.issues[0]!;
-      context.addIssue({ code: 'custom', path: issue.path as (string | number)[], message: issue.message });
-    }
-  }) as unknown as z.ZodType<WorldTask>;
+export const savedTaskSchema: z.ZodType<WorldTask> = z.looseObject({ kind: z.string() }).superRefine((task, context) => {
+  const registration = registry.get(task.kind);
+  if (!registration) {
+    context.addIssue({ code: 'custom', path: ['kind'], message: `no such task kind ${task.kind.slice(0, 64)}` });
+    return;
+  }
+  const { kind: _kind, ...args } = task;
+  const checked = registration.schema.safeParse(args);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    context.addIssue({ code: 'custom', path: issue.path as (string | number)[], message: issue.message });
+  }
+}) as unknown as z.ZodType<WorldTask>;
 
 // The ids tasks carry: bounded strings, as everything a snapshot brings.
 export const taskId = z.string().min(1).max(2048);

@@ -27,7 +27,10 @@ const cvss3Schema = z
     baseScore: z.number().min(0.1).max(10),
     vector: z
       .string()
-      .regex(/^CVSS:3\.[01]\/AV:[NALP]\/AC:[LH]\/PR:[NLH]\/UI:[NR]\/S:[UC]\/C:[HLN]\/I:[HLN]\/A:[HLN]$/, 'must be a CVSS v3 base vector such as CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'),
+      .regex(
+        /^CVSS:3\.[01]\/AV:[NALP]\/AC:[LH]\/PR:[NLH]\/UI:[NR]\/S:[UC]\/C:[HLN]\/I:[HLN]\/A:[HLN]$/,
+        'must be a CVSS v3 base vector such as CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+      ),
     /** Who scored it: NVD itself, or the CNA where NVD published the CNA's score without its own. */
     source: z.enum(['NVD', 'CNA']),
   })
@@ -79,7 +82,11 @@ const affectedSchema = z
         const version = range[key] as string;
         if (key === 'introduced' && version === '0') continue;
         if (!isValidVersion(affected.ecosystem, version)) {
-          context.addIssue({ code: 'custom', message: `${JSON.stringify(version)} is not a valid ${affected.ecosystem} version`, path: ['ranges', index, key] });
+          context.addIssue({
+            code: 'custom',
+            message: `${JSON.stringify(version)} is not a valid ${affected.ecosystem} version`,
+            path: ['ranges', index, key],
+          });
         }
       }
       const upper = range.fixed ?? range.lastAffected;
@@ -88,7 +95,11 @@ const affectedSchema = z
       if (!isValidVersion(affected.ecosystem, upper) || !isValidVersion(affected.ecosystem, lower)) return;
       const order = compareVersions(affected.ecosystem, lower, upper);
       if (range.fixed !== undefined ? order >= 0 : order > 0) {
-        context.addIssue({ code: 'custom', message: `introduced ${lower} is not before ${range.fixed !== undefined ? 'fixed' : 'lastAffected'} ${upper}`, path: ['ranges', index] });
+        context.addIssue({
+          code: 'custom',
+          message: `introduced ${lower} is not before ${range.fixed !== undefined ? 'fixed' : 'lastAffected'} ${upper}`,
+          path: ['ranges', index],
+        });
       }
     });
   });
@@ -160,10 +171,15 @@ export class CatalogError extends Error {}
 
 /** Reads and checks a catalog file (a JSON array of vulnerabilities). */
 export function readCatalog(file: string | URL): Vulnerability[] {
-  return readCheckedJson(file, catalogSchema, (message) => new CatalogError(message), (path, data) => {
-    // Name the entry too, when the path points into one that has an id.
-    const index = path[0];
-    const id = typeof index === 'number' && Array.isArray(data) ? (data[index] as { id?: unknown } | undefined)?.id : undefined;
-    return typeof id === 'string' ? ` (${id})` : '';
-  });
+  return readCheckedJson(
+    file,
+    catalogSchema,
+    (message) => new CatalogError(message),
+    (path, data) => {
+      // Name the entry too, when the path points into one that has an id.
+      const index = path[0];
+      const id = typeof index === 'number' && Array.isArray(data) ? (data[index] as { id?: unknown } | undefined)?.id : undefined;
+      return typeof id === 'string' ? ` (${id})` : '';
+    },
+  );
 }

@@ -88,7 +88,13 @@ function findingsFor(world: World, state: AccountRegion, resource: CoveredResour
       const packages = instance.packages.filter(
         (p) => p.ecosystem === 'dpkg' || p.ecosystem === 'rpm' || (deep && p.filePath !== undefined && deepPaths.some((path) => p.filePath!.startsWith(path))),
       );
-      return packageFindings(world, state, details, packages.map((p) => ({ pkg: p })), { internetFacing: internetFacing(instance) });
+      return packageFindings(
+        world,
+        state,
+        details,
+        packages.map((p) => ({ pkg: p })),
+        { internetFacing: internetFacing(instance) },
+      );
     }
     case 'AWS_ECR_CONTAINER_IMAGE': {
       const { repository, image } = findImage(state, resource.resourceId)!;
@@ -110,7 +116,15 @@ function findingsFor(world: World, state: AccountRegion, resource: CoveredResour
       return [
         ...(rules.has('SAST') ? repository.codeIssues.map((issue) => codeFinding(state, details, issue)) : []),
         ...(rules.has('IAC') ? repository.iacIssues.map((issue) => codeFinding(state, details, issue)) : []),
-        ...(rules.has('SCA') ? packageFindings(world, state, details, repository.packages.map((pkg) => ({ pkg })), {}) : []),
+        ...(rules.has('SCA')
+          ? packageFindings(
+              world,
+              state,
+              details,
+              repository.packages.map((pkg) => ({ pkg })),
+              {},
+            )
+          : []),
       ];
     }
     default:
@@ -204,7 +218,10 @@ function codeRepositoryResource(state: AccountRegion, repository: CodeRepository
 
 /** A finding's ARN: the same resource and issue always give the same one. */
 function findingArn(state: AccountRegion, ...parts: string[]): string {
-  const id = createHash('sha256').update([state.accountId, state.region, ...parts].join('|')).digest('hex').slice(0, 32);
+  const id = createHash('sha256')
+    .update([state.accountId, state.region, ...parts].join('|'))
+    .digest('hex')
+    .slice(0, 32);
   return `arn:aws:inspector2:${state.region}:${state.accountId}:finding/${id}`;
 }
 
@@ -345,7 +362,9 @@ function sharedParts(vulnerability: Vulnerability): VulnerabilityParts {
       sourceUrl: `https://nvd.nist.gov/vuln/detail/${vulnerability.id}`,
       vendorCreatedAt: new Date(`${vulnerability.published}T00:00:00Z`),
       referenceUrls: vulnerability.references.slice(0, 100),
-      ...(vulnerability.exploit.cisaKevDateAdded ? { exploitabilityDetails: { lastKnownExploitAt: new Date(`${vulnerability.exploit.cisaKevDateAdded}T00:00:00Z`) } } : {}),
+      ...(vulnerability.exploit.cisaKevDateAdded
+        ? { exploitabilityDetails: { lastKnownExploitAt: new Date(`${vulnerability.exploit.cisaKevDateAdded}T00:00:00Z`) } }
+        : {}),
       ...(vulnerability.epss ? { epss: { score: vulnerability.epss.score } } : {}),
       score: scored(false),
       unreachableScore: scored(true),
@@ -373,7 +392,14 @@ function inspectorScore(
   unreachable: boolean,
 ): { score: number; details: NonNullable<Finding['inspectorScoreDetails']>['adjustedCvss'] & object } {
   const metrics = parseVector(cvss.vector);
-  const details = { scoreSource: 'NVD', cvssSource: 'NVD', version: cvss.version, score: cvss.baseScore, scoringVector: cvss.vector, adjustments: [] as { metric: string; reason: string }[] };
+  const details = {
+    scoreSource: 'NVD',
+    cvssSource: 'NVD',
+    version: cvss.version,
+    score: cvss.baseScore,
+    scoringVector: cvss.vector,
+    adjustments: [] as { metric: string; reason: string }[],
+  };
   if (!metrics || !unreachable || metrics.AV !== 'N') return { score: cvss.baseScore, details };
   const adjusted = { ...metrics, AV: 'A' };
   const score = baseScore(adjusted);
@@ -383,7 +409,9 @@ function inspectorScore(
       ...details,
       score,
       scoringVector: formatVector(cvss.version, adjusted),
-      adjustments: [{ metric: 'AttackVector', reason: 'The instance is not reachable from the internet, so the network attack vector is adjusted to adjacent.' }],
+      adjustments: [
+        { metric: 'AttackVector', reason: 'The instance is not reachable from the internet, so the network attack vector is adjusted to adjacent.' },
+      ],
     },
   };
 }

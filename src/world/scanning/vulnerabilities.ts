@@ -34,7 +34,11 @@ export class VulnerabilityCatalog {
 
   private remove(id: string): void {
     this.byId.delete(id);
-    for (const [key, list] of this.byPackage) this.byPackage.set(key, list.filter((v) => v.id !== id));
+    for (const [key, list] of this.byPackage)
+      this.byPackage.set(
+        key,
+        list.filter((v) => v.id !== id),
+      );
   }
 
   get(id: string): Vulnerability | undefined {
