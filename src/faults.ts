@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 const FAULT_KINDS = ['ThrottlingException', 'InternalServerException', 'ServiceQuotaExceededException', 'latency', 'drop'] as const;
 
-export const faultRuleSchema = z
+const faultRuleSchema = z
   .object({
     id: z.string().min(1).max(64).optional(),
     operation: z

@@ -22,7 +22,7 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
     emulator = createEmulator({ ...options, checkHost: options.checkHost ?? (loopback || options.allowedHosts !== undefined) });
   } catch (error) {
     // A state that cannot be kept or read, a seed that cannot be loaded: the promise says so.
-    return Promise.reject(error as Error);
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
   if (!loopback) {
     emulator.logger.warn(

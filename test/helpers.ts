@@ -12,7 +12,7 @@ import { startServer, type RunningServer } from '../src/server.js';
 import type { ServerOptions } from '../src/config.js';
 import { removeDir } from './temp-dirs.js';
 
-export { removeDir, useTempDirs } from './temp-dirs.js';
+export { useTempDirs } from './temp-dirs.js';
 
 export async function startTestServer(options: ServerOptions = {}): Promise<RunningServer> {
   if (options.dataDir !== undefined) return startServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...options });
@@ -26,7 +26,7 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Runn
     removeDir(dataDir);
     throw error;
   }
-  const close = server.close;
+  const close = server.close.bind(server);
   server.close = () => close().finally(() => removeDir(dataDir));
   return server;
 }
@@ -34,7 +34,7 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Runn
 // ---------------------------------------------------------------- tools from outside npm
 
 /** CI=true (or 1, or any value but 0/false): a tool the suite needs must be there. */
-export const underCI = (() => {
+const underCI = (() => {
   const ci = (process.env.CI ?? '').trim().toLowerCase();
   return ci !== '' && ci !== '0' && ci !== 'false';
 })();
@@ -219,7 +219,7 @@ export async function startMotoServer(): Promise<{ endpoint: string; stop: () =>
     );
   } catch (error) {
     moto.kill();
-    throw new Error(`moto_server did not answer on ${endpoint}: ${(error as Error).message}`);
+    throw new Error(`moto_server did not answer on ${endpoint}: ${(error as Error).message}`, { cause: error });
   }
   return { endpoint, stop: () => moto.kill() };
 }

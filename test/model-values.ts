@@ -34,7 +34,7 @@ export const SAMPLES: Record<string, string> = {
  * Values for members whose rules the model leaves out but the service enforces: a report's or
  * export's S3 destination must name a bucket S3 would accept (3 to 63 characters, ...).
  */
-export const MEMBER_SAMPLES: Record<string, unknown> = {
+const MEMBER_SAMPLES: Record<string, unknown> = {
   'Destination.bucketName': 'inspector2-local-conformance',
 };
 

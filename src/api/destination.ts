@@ -11,7 +11,7 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const IP_ADDRESS = /^\d{1,3}(\.\d{1,3}){3}$/;
 const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
-export const MAX_KEY_PREFIX_BYTES = 1024;
+const MAX_KEY_PREFIX_BYTES = 1024;
 const MAX_KMS_KEY_ARN = 2048;
 
 function bucketNameProblem(name: string): string | undefined {

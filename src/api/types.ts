@@ -4,10 +4,10 @@ import type { components, operations } from '../../openapi/inspector2.js';
 import type { CallContext } from '../protocol/service.js';
 
 export type Shapes = components['schemas'];
-export type OperationName = keyof operations & string;
+type OperationName = Extract<keyof operations, string>;
 type ShapeNamed<N extends string> = N extends keyof Shapes ? Shapes[N] : never;
-export type Input<Op extends OperationName> = ShapeNamed<`${Op}Request`>;
-export type Output<Op extends OperationName> = ShapeNamed<`${Op}Response`>;
+type Input<Op extends OperationName> = ShapeNamed<`${Op}Request`>;
+type Output<Op extends OperationName> = ShapeNamed<`${Op}Response`>;
 
-export type Handler<Op extends OperationName> = (input: Input<Op>, context: CallContext) => Output<Op> | Promise<Output<Op>>;
+type Handler<Op extends OperationName> = (input: Input<Op>, context: CallContext) => Output<Op> | Promise<Output<Op>>;
 export type Handlers = { [Op in OperationName]?: Handler<Op> };

@@ -21,7 +21,7 @@ export interface ControlAccessOptions {
 }
 
 /** The control-plane paths anyone may read. */
-export function isOpenControlPath(path: string): boolean {
+function isOpenControlPath(path: string): boolean {
   return path === '/_inspector2/health' || path === '/_inspector2/openapi.json' || path === '/_inspector2/ui' || path.startsWith('/_inspector2/ui/');
 }
 

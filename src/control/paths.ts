@@ -6,7 +6,7 @@ import type { MiddlewareHandler } from 'hono';
 import { ControlError } from './errors.js';
 
 /** Why a raw (still encoded) path is refused, or undefined when every segment decodes once to a plain name. */
-export function badPathEncoding(rawPath: string): string | undefined {
+function badPathEncoding(rawPath: string): string | undefined {
   for (const segment of rawPath.split('/')) {
     if (!segment.includes('%')) continue;
     let decoded: string;

@@ -21,7 +21,7 @@ import { wellEncodedPaths } from './paths.js';
 import type { SinkStatus } from '../sinks/event-sinks.js';
 import { inspectorOrganizationsOf, organizationOf, standingOf } from '../world/accounts/organizations.js';
 
-export const VERSION = '0.1.0';
+const VERSION = '0.1.0';
 
 const WORLD_ERROR_STATUS = { AccessDenied: 403, NotFound: 404, Conflict: 409, Invalid: 400, QuotaExceeded: 409 } as const;
 
@@ -142,7 +142,7 @@ export function controlRoutes(
             arn: role.arn,
             path: role.path,
             createDate: role.createDate.toISOString(),
-            assumeRolePolicyDocument: JSON.parse(role.assumeRolePolicyDocument),
+            assumeRolePolicyDocument: JSON.parse(role.assumeRolePolicyDocument) as unknown,
             attachedPolicies: role.attachedPolicies,
           }
         : null,
@@ -185,7 +185,7 @@ export function controlRoutes(
     const body = await jsonBody(c);
     const accountId = accountIdParam(body.accountId, 'accountId');
     if (body.name !== undefined && (typeof body.name !== 'string' || body.name === '')) throw new ControlError(400, 'name must be a non-empty string');
-    joinOrganization(world, organization, accountId, (body.name as string | undefined) ?? accountId);
+    joinOrganization(world, organization, accountId, body.name ?? accountId);
     return c.json({ organizationId: organization.id, accountId }, 201);
   });
   control.delete('/_inspector2/organizations/:organizationId/accounts/:accountId', (c) => {

@@ -5,9 +5,9 @@ import { ControlError } from './errors.js';
 
 const DAY_MS = 86_400_000;
 /** The longest step of one `{"advance"}`: 10 years (3,653 days). */
-export const MAX_CLOCK_ADVANCE_MS = 3653 * DAY_MS;
+const MAX_CLOCK_ADVANCE_MS = 3653 * DAY_MS;
 /** How far ahead of the clock's time `{"set"}` may go: 100 years (36,525 days). */
-export const MAX_CLOCK_SET_AHEAD_MS = 36_525 * DAY_MS;
+const MAX_CLOCK_SET_AHEAD_MS = 36_525 * DAY_MS;
 
 /** Refuses an advance longer than 10 years, or one that leaves the years 1970 to 9999. */
 export function checkAdvance(ms: number, nowMs: number): number {

@@ -47,7 +47,7 @@ const MAX_AGE_SECONDS = '600';
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
 
 /** Whether a host name (no port; IPv6 with or without brackets) is a loopback name or address. */
-export function isLoopbackHostname(hostname: string): boolean {
+function isLoopbackHostname(hostname: string): boolean {
   const name = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
   return (
     name === 'localhost' ||

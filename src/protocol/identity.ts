@@ -5,8 +5,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { genericError } from './errors.js';
 import { isKnownRegion } from './regions.js';
 
-export const DEFAULT_ACCOUNT_ID = '000000000000';
-export const DEFAULT_REGION = 'us-east-1';
+const DEFAULT_ACCOUNT_ID = '000000000000';
+const DEFAULT_REGION = 'us-east-1';
 
 export interface Caller {
   accountId: string;
@@ -68,7 +68,7 @@ export function signingServiceOf(headers: Headers): string | undefined {
 }
 
 /** A 12-digit access key id is the account id; any other key is the default account. */
-export function accountForAccessKey(accessKeyId: string): string {
+function accountForAccessKey(accessKeyId: string): string {
   return /^\d{12}$/.test(accessKeyId) ? accessKeyId : DEFAULT_ACCOUNT_ID;
 }
 

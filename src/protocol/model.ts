@@ -47,7 +47,7 @@ interface OpenApiDocument {
   components: { schemas: Record<string, Schema> };
 }
 
-export const OPENAPI_DOCUMENT_FILE = new URL('../../openapi/inspector2.openapi.json', import.meta.url);
+const OPENAPI_DOCUMENT_FILE = new URL('../../openapi/inspector2.openapi.json', import.meta.url);
 
 export class ServiceModel {
   readonly operations: ReadonlyMap<string, OperationSpec>;

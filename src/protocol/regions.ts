@@ -5,7 +5,7 @@
 // Custom regions (a lab's own names) are an opt-in: INSPECTOR2_CUSTOM_REGIONS, or
 // INSPECTOR2_ALLOW_ANY_REGION=1 for any name of a region's shape.
 
-export const PARTITION_REGIONS: Readonly<Record<string, readonly string[]>> = {
+const PARTITION_REGIONS: Readonly<Record<string, readonly string[]>> = {
   aws: [
     'af-south-1', // Africa (Cape Town)
     'ap-east-1', // Asia Pacific (Hong Kong)
@@ -54,7 +54,7 @@ export const PARTITION_REGIONS: Readonly<Record<string, readonly string[]>> = {
   // account-regions by names of the shape below, which a four-letter prefix does not fit.
 };
 
-export const KNOWN_REGIONS: ReadonlySet<string> = new Set(Object.values(PARTITION_REGIONS).flat());
+const KNOWN_REGIONS: ReadonlySet<string> = new Set(Object.values(PARTITION_REGIONS).flat());
 
 /** The shape of a region name (the one the state's snapshot and the control plane accept). */
 export const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;

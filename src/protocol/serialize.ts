@@ -37,7 +37,7 @@ export function errorResponse(model: ServiceModel, error: AwsError): Response {
   for (const [name, value] of Object.entries(error.members)) {
     if (value === undefined || value === null) continue;
     const member = Object.hasOwn(properties, name) ? properties[name] : undefined;
-    if (member?.['x-aws-location'] === 'header') headers[member['x-aws-location-name'] ?? name] = String(value);
+    if (member?.['x-aws-location'] === 'header') headers[member['x-aws-location-name'] ?? name] = typeof value === 'string' ? value : JSON.stringify(value);
     else body[name] = member ? toWire(model, member, value) : value;
   }
   return jsonResponse(error.status, body, headers);

@@ -19,7 +19,7 @@ export interface CallContext {
 }
 
 /** What an interceptor does to a call before its operation runs (e.g. injected faults). */
-export type Interception = { respond: AwsError } | { delayMs: number } | { drop: true };
+type Interception = { respond: AwsError } | { delayMs: number } | { drop: true };
 
 /** An operation's semantics: the validated input (timestamps as Dates) in, the output shape's value out. */
 export type OperationHandler = (input: Record<string, unknown>, context: CallContext) => unknown;

@@ -12,7 +12,7 @@ import type { Schema, ServiceModel } from './model.js';
  * service.ts); the walk below also refuses them, as a structure member or a map key, for any
  * other way a value reaches it: input never reaches a prototype.
  */
-export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export interface Violation {
   /** Dotted path of the member, list indexes as numbers: `filterCriteria.severity.0.comparison`. */
@@ -228,7 +228,7 @@ export function nestsDeeperThan(value: unknown, max: number = MAX_JSON_DEPTH): b
   while (stack.length) {
     const { value: current, depth } = stack.pop()!;
     if (depth > max) return true;
-    const children = Array.isArray(current) ? current : Object.values(current);
+    const children: unknown[] = Array.isArray(current) ? (current as unknown[]) : Object.values(current);
     for (const child of children) if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 });
   }
   return false;

@@ -38,8 +38,8 @@ export interface SinkLimits {
   timeoutMs?: number;
 }
 
-export const DEFAULT_SINK_MAX_QUEUE = 10_000;
-export const DEFAULT_SINK_TIMEOUT_MS = 5_000;
+const DEFAULT_SINK_MAX_QUEUE = 10_000;
+const DEFAULT_SINK_TIMEOUT_MS = 5_000;
 
 /** Runs deliveries one after another, in order, off the request path, from a bounded queue. */
 abstract class QueuedSink implements EventSink {

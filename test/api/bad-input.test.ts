@@ -47,7 +47,7 @@ interface Expected {
   fields?: string[];
 }
 
-async function expectError(response: request.Response, expected: Expected) {
+function expectError(response: request.Response, expected: Expected) {
   expect(response.status).toBe(expected.status);
   expect(response.headers['content-type']).toMatch(/^application\/json/);
   expect(response.headers['x-amzn-errortype']).toBe(expected.type);
@@ -69,7 +69,7 @@ const post = (path: string, body: unknown) =>
 
 describe('input validation against the model', () => {
   it('a missing required member', async () => {
-    await expectError(await post('/enable', {}), {
+    expectError(await post('/enable', {}), {
       status: 400,
       type: 'ValidationException',
       message: /^1 validation error detected: Value null at 'resourceTypes' failed to satisfy constraint: Member must not be null$/,
@@ -78,11 +78,11 @@ describe('input validation against the model', () => {
   });
 
   it('a required member sent as null', async () => {
-    await expectError(await post('/members/get', { accountId: null }), { status: 400, type: 'ValidationException', fields: ['accountId'] });
+    expectError(await post('/members/get', { accountId: null }), { status: 400, type: 'ValidationException', fields: ['accountId'] });
   });
 
   it('a member of the wrong type', async () => {
-    await expectError(await post('/enable', { resourceTypes: 'EC2' }), {
+    expectError(await post('/enable', { resourceTypes: 'EC2' }), {
       status: 400,
       type: 'ValidationException',
       message: /Member must be a list/,
@@ -91,7 +91,7 @@ describe('input validation against the model', () => {
   });
 
   it('a list element of the wrong type', async () => {
-    await expectError(await post('/status/batch/get', { accountIds: [111122223333] }), {
+    expectError(await post('/status/batch/get', { accountIds: [111122223333] }), {
       status: 400,
       type: 'ValidationException',
       message: /Member must be a string/,
@@ -100,7 +100,7 @@ describe('input validation against the model', () => {
   });
 
   it('a value outside the enum', async () => {
-    await expectError(await post('/enable', { resourceTypes: ['EC2', 'RDS'] }), {
+    expectError(await post('/enable', { resourceTypes: ['EC2', 'RDS'] }), {
       status: 400,
       type: 'ValidationException',
       message:
@@ -110,7 +110,7 @@ describe('input validation against the model', () => {
   });
 
   it('a string too long', async () => {
-    await expectError(await post('/members/get', { accountId: '1111222233334' }), {
+    expectError(await post('/members/get', { accountId: '1111222233334' }), {
       status: 400,
       type: 'ValidationException',
       message: /Member must have length less than or equal to 12/,
@@ -119,7 +119,7 @@ describe('input validation against the model', () => {
   });
 
   it('a string that does not match the pattern', async () => {
-    await expectError(await post('/members/get', { accountId: 'abcdefghijkl' }), {
+    expectError(await post('/members/get', { accountId: 'abcdefghijkl' }), {
       status: 400,
       type: 'ValidationException',
       message: /Member must satisfy regular expression pattern: \\d\{12\}/,
@@ -128,14 +128,14 @@ describe('input validation against the model', () => {
   });
 
   it('a list too short and a list too long', async () => {
-    await expectError(await post('/enable', { resourceTypes: [] }), {
+    expectError(await post('/enable', { resourceTypes: [] }), {
       status: 400,
       type: 'ValidationException',
       message: /have length greater than or equal to 1/,
       fields: ['resourceTypes'],
     });
     const accountIds = Array.from({ length: 101 }, (_, i) => String(100000000000 + i));
-    await expectError(await post('/status/batch/get', { accountIds }), {
+    expectError(await post('/status/batch/get', { accountIds }), {
       status: 400,
       type: 'ValidationException',
       message: /have length less than or equal to 100/,
@@ -144,17 +144,17 @@ describe('input validation against the model', () => {
   });
 
   it('a number out of range', async () => {
-    await expectError(await post('/findings/list', { maxResults: 101 }), {
+    expectError(await post('/findings/list', { maxResults: 101 }), {
       status: 400,
       type: 'ValidationException',
       message: /Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100/,
       fields: ['maxResults'],
     });
-    await expectError(await post('/findings/list', { maxResults: 0 }), { status: 400, type: 'ValidationException', fields: ['maxResults'] });
+    expectError(await post('/findings/list', { maxResults: 0 }), { status: 400, type: 'ValidationException', fields: ['maxResults'] });
   });
 
   it('a union with two members set', async () => {
-    await expectError(
+    expectError(
       await post('/findings/aggregation/list', {
         aggregationType: 'ACCOUNT',
         aggregationRequest: { accountAggregation: {}, amiAggregation: {} },
@@ -164,7 +164,7 @@ describe('input validation against the model', () => {
   });
 
   it('a query-string member of the wrong type', async () => {
-    await expectError(await request(plain).post('/codesecurity/integration/list?maxResults=many'), {
+    expectError(await request(plain).post('/codesecurity/integration/list?maxResults=many'), {
       status: 400,
       type: 'ValidationException',
       fields: ['maxResults'],
@@ -173,30 +173,30 @@ describe('input validation against the model', () => {
 
   it('every violation at once, counted in the message', async () => {
     const response = await post('/filters/create', { action: 'HIDE', filterCriteria: { severity: [] } });
-    await expectError(response, { status: 400, type: 'ValidationException', fields: ['name', 'action', 'filterCriteria.severity'] });
+    expectError(response, { status: 400, type: 'ValidationException', fields: ['name', 'action', 'filterCriteria.severity'] });
     expect(response.body.message).toMatch(/^3 validation errors detected: /);
   });
 });
 
 describe('malformed requests', () => {
   it('malformed JSON', async () => {
-    await expectError(await post('/enable', '{"resourceTypes": ['), { status: 400, type: 'SerializationException' });
+    expectError(await post('/enable', '{"resourceTypes": ['), { status: 400, type: 'SerializationException' });
   });
 
   it('a body that is not a JSON object', async () => {
-    await expectError(await post('/enable', '["EC2"]'), { status: 400, type: 'SerializationException' });
+    expectError(await post('/enable', '["EC2"]'), { status: 400, type: 'SerializationException' });
   });
 
   it('an unknown path gets a JSON error, not an HTML page', async () => {
-    await expectError(await post('/findings/delete', {}), { status: 404, type: 'UnknownOperationException', message: /POST \/findings\/delete/ });
+    expectError(await post('/findings/delete', {}), { status: 404, type: 'UnknownOperationException', message: /POST \/findings\/delete/ });
   });
 
   it('a known path with the wrong method', async () => {
-    await expectError(await request(plain).get('/enable'), { status: 404, type: 'UnknownOperationException' });
+    expectError(await request(plain).get('/enable'), { status: 404, type: 'UnknownOperationException' });
   });
 
   it('a body over the size limit', async () => {
-    await expectError(await post('/enable', JSON.stringify({ resourceTypes: ['EC2'], pad: 'x'.repeat(11 * 1024 * 1024) })), {
+    expectError(await post('/enable', JSON.stringify({ resourceTypes: ['EC2'], pad: 'x'.repeat(11 * 1024 * 1024) })), {
       status: 413,
       type: 'RequestEntityTooLargeException',
     });
@@ -215,11 +215,11 @@ describe('identity', () => {
       'authorization',
       'AWS4-HMAC-SHA256 Credential=111122223333/20261128/us-east-1/inspector2/aws4_request, SignedHeaders=host',
     );
-    await expectError(response, { status: 403, type: 'IncompleteSignatureException', message: /requires 'Signature' parameter/ });
+    expectError(response, { status: 403, type: 'IncompleteSignatureException', message: /requires 'Signature' parameter/ });
   });
 
   it('an Authorization header of another scheme', async () => {
-    await expectError(await post('/status/batch/get', {}).set('authorization', 'Bearer abc'), {
+    expectError(await post('/status/batch/get', {}).set('authorization', 'Bearer abc'), {
       status: 403,
       type: 'IncompleteSignatureException',
     });
@@ -230,7 +230,7 @@ describe('identity', () => {
       'authorization',
       'AWS4-HMAC-SHA256 Credential=111122223333/us-east-1, SignedHeaders=host, Signature=abc',
     );
-    await expectError(response, { status: 403, type: 'IncompleteSignatureException', message: /Credential should be scoped/ });
+    expectError(response, { status: 403, type: 'IncompleteSignatureException', message: /Credential should be scoped/ });
   });
 });
 
@@ -245,7 +245,7 @@ describe('identity in strict mode (INSPECTOR2_VERIFY_SIGNATURES=1)', () => {
   });
 
   it('an unsigned request', async () => {
-    await expectError(await request(strict).post('/enable').set('content-type', 'application/json').send(body), {
+    expectError(await request(strict).post('/enable').set('content-type', 'application/json').send(body), {
       status: 403,
       type: 'MissingAuthenticationTokenException',
       message: /^Missing Authentication Token$/,
@@ -255,7 +255,7 @@ describe('identity in strict mode (INSPECTOR2_VERIFY_SIGNATURES=1)', () => {
   it('a request whose body was changed after signing', async () => {
     const headers = await signedHeaders('/enable', body);
     const tampered = JSON.stringify({ resourceTypes: ['ECR'] });
-    await expectError(await request(strict).post('/enable').set(headers).send(tampered), {
+    expectError(await request(strict).post('/enable').set(headers).send(tampered), {
       status: 403,
       type: 'InvalidSignatureException',
       message: /does not match the signature you provided/,
@@ -264,7 +264,7 @@ describe('identity in strict mode (INSPECTOR2_VERIFY_SIGNATURES=1)', () => {
 
   it('a signature made too long ago', async () => {
     const headers = await signedHeaders('/enable', body, { signingDate: new Date(Date.now() - 60 * 60_000) });
-    await expectError(await request(strict).post('/enable').set(headers).send(body), {
+    expectError(await request(strict).post('/enable').set(headers).send(body), {
       status: 403,
       type: 'InvalidSignatureException',
       message: /^Signature expired/,
@@ -274,7 +274,7 @@ describe('identity in strict mode (INSPECTOR2_VERIFY_SIGNATURES=1)', () => {
   it('an access key that is not configured', async () => {
     const headers = await signedHeaders('/enable', body);
     headers.authorization = headers.authorization!.replace(`Credential=${SIGNED_BY}/`, 'Credential=AKIAUNKNOWN/');
-    await expectError(await request(strict).post('/enable').set(headers).send(body), {
+    expectError(await request(strict).post('/enable').set(headers).send(body), {
       status: 403,
       type: 'UnrecognizedClientException',
     });

@@ -11,6 +11,8 @@ const { handlers, emulator } = inspector2Handlers();
 const server = setupServer(...handlers);
 const credentials = { accessKeyId: '123456789012', secretAccessKey: 'test' };
 let connections = 0;
+// Kept as it is to be put back and called with each socket as `this` (so not bound).
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const connect = net.Socket.prototype.connect;
 
 beforeAll(() => {
@@ -19,7 +21,7 @@ beforeAll(() => {
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     connections++;
     return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof connect;
+  };
 });
 afterAll(() => {
   net.Socket.prototype.connect = connect;

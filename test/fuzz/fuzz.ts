@@ -238,8 +238,9 @@ function request(rand: Rand, operation: OperationSpec, base: string): Request {
   for (const [name, member] of Object.entries(input.properties ?? {})) {
     const location = member['x-aws-location'];
     const value = (body as Record<string, unknown>)?.[name];
-    if (location === 'uri') labels[member['x-aws-location-name'] ?? name] = String(value ?? 'x');
-    if (location === 'querystring' && value !== undefined) query.set(member['x-aws-location-name'] ?? name, String(value));
+    if (location === 'uri') labels[member['x-aws-location-name'] ?? name] = typeof value === 'string' ? value : JSON.stringify(value ?? 'x');
+    if (location === 'querystring' && value !== undefined)
+      query.set(member['x-aws-location-name'] ?? name, typeof value === 'string' ? value : JSON.stringify(value));
   }
   const kind = rand();
   let method = operation.method;
@@ -263,7 +264,7 @@ function request(rand: Rand, operation: OperationSpec, base: string): Request {
       : r < 0.08
         ? `AWS4-HMAC-SHA256 Credential=111122223333/20260101/${pick(rand, ['xx-fake-1', 'ap-southeast-7', '__proto__', 'constructor'])}/inspector2/aws4_request, SignedHeaders=host, Signature=00`
         : undefined;
-  return new Request(`${base}${path}${query.size ? `?${query}` : ''}`, {
+  return new Request(`${base}${path}${query.size ? `?${query.toString()}` : ''}`, {
     method,
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
     ...(method === 'GET' || method === 'HEAD' ? {} : { body: text }),

@@ -97,7 +97,7 @@ function differences(expected: unknown, actual: unknown, limit = 8, path = '$', 
     if (Array.isArray(expected) && Array.isArray(actual) && expected.length !== actual.length) {
       found.push(`${path}: ${expected.length} items expected, ${actual.length} found`);
     }
-    const keys = new Set([...Object.keys(expected as object), ...Object.keys(actual as object)]);
+    const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
     for (const key of keys) {
       differences((expected as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], limit, `${path}.${key}`, found);
       if (found.length >= limit) break;
@@ -148,7 +148,7 @@ async function runSession(): Promise<Step[]> {
       headers: { 'Content-Type': 'application/json' },
       ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
     });
-    const answer = (await response.json()) as unknown;
+    const answer = await response.json();
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
     return answer;
   };

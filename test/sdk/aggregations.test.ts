@@ -8,7 +8,6 @@ import {
   EnableCommand,
   EnableDelegatedAdminAccountCommand,
   ListFindingAggregationsCommand,
-  ListFindingsCommand,
   type AggregationRequest,
   type AggregationResponse,
   type AggregationType,

@@ -100,7 +100,7 @@ describe('concurrent clients', () => {
         ((await client.send(new ListFiltersCommand({ action: 'SUPPRESS' }))).filters ?? []).map((f) => f.criteria!.severity![0]!.value),
       );
       for (const finding of findings.filter((f) => f.status !== 'CLOSED')) {
-        expect(finding.status, `${account} ${finding.findingArn}`).toBe(suppressing.has(finding.severity!) ? 'SUPPRESSED' : 'ACTIVE');
+        expect(finding.status, `${account} ${finding.findingArn}`).toBe(suppressing.has(finding.severity) ? 'SUPPRESSED' : 'ACTIVE');
       }
 
       const rows = (await client.send(new ListCoverageCommand({ maxResults: 200 }))).coveredResources ?? [];

@@ -16,7 +16,6 @@ import {
   UntagResourceCommand,
   UpdateFilterCommand,
   ValidationException,
-  type Finding,
   type Inspector2Client,
 } from '@aws-sdk/client-inspector2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -51,8 +51,8 @@ function validators(): { cycloneDx: ValidateFunction; spdx: ValidateFunction } {
   addFormats(uriReference, ['uri-reference', 'email']);
   const isUriReference = uriReference.compile({ type: 'string', format: 'uri-reference' });
   const isEmail = uriReference.compile({ type: 'string', format: 'email' });
-  cycloneDx.addFormat('iri-reference', (value: string) => isUriReference(encodeURI(value)) as boolean);
-  cycloneDx.addFormat('idn-email', (value: string) => isEmail(value) as boolean);
+  cycloneDx.addFormat('iri-reference', (value: string) => isUriReference(encodeURI(value)));
+  cycloneDx.addFormat('idn-email', (value: string) => isEmail(value));
   cycloneDx.addSchema(fixture('spdx.schema.json'));
   cycloneDx.addSchema(fixture('jsf-0.82.schema.json'));
   // The SPDX 2.3 schema declares JSON Schema draft 2019-09.

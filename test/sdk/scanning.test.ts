@@ -19,7 +19,6 @@ import {
   ListFindingsCommand,
   UpdateConfigurationCommand,
   type CoveredResource,
-  type Finding,
   type Inspector2Client,
 } from '@aws-sdk/client-inspector2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

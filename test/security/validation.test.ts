@@ -258,7 +258,7 @@ describe('caps on what requests create', () => {
     const limits = { perAccount: 3, total: 5 };
     const add = (id: string, account: string, status = 'SUCCEEDED') => {
       const jobs = byAccount.get(account)!;
-      makeRoomForJob(world, jobs, (state) => state.reports as Map<string, Job>, 'reports', limits);
+      makeRoomForJob(world, jobs, (state) => state.reports, 'reports', limits);
       jobs.set(id, { status });
     };
     add('a1', 'A', 'IN_PROGRESS');
@@ -278,7 +278,7 @@ describe('caps on what requests create', () => {
     byAccount.set('B', new Map());
     const busy = byAccount.get('C')!;
     for (const i of [1, 2, 3]) busy.set(`c${i}`, { status: 'IN_PROGRESS' });
-    expect(() => makeRoomForJob(world, busy, (state) => state.reports as Map<string, Job>, 'reports', limits)).toThrow(/in progress/);
+    expect(() => makeRoomForJob(world, busy, (state) => state.reports, 'reports', limits)).toThrow(/in progress/);
   });
 });
 

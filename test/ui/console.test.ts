@@ -78,7 +78,7 @@ describe.skipIf(noChromium)('the local console', () => {
   const replacing = async (page: Page, testId: string, action: () => Promise<unknown>) => {
     const before = await page.getByTestId(testId).first().elementHandle();
     await action();
-    await before!.waitForElementState('hidden');
+    await before.waitForElementState('hidden');
     await ready(page, testId);
   };
   /** Waits until the page's hash contains `part` (hash changes are not navigations). */

@@ -12,7 +12,7 @@ import { registerTask, taskAccountId, taskRegion, taskTime } from '../platform/t
 import { reconcile } from '../scanning/coverage.js';
 import { standingOf } from './organizations.js';
 
-export type AccountErrorCode = 'ACCESS_DENIED' | 'RESOURCE_NOT_FOUND' | 'ENABLE_IN_PROGRESS' | 'DISABLE_IN_PROGRESS' | 'DISASSOCIATE_ALL_MEMBERS';
+type AccountErrorCode = 'ACCESS_DENIED' | 'RESOURCE_NOT_FOUND' | 'ENABLE_IN_PROGRESS' | 'DISABLE_IN_PROGRESS' | 'DISASSOCIATE_ALL_MEMBERS';
 
 export interface AccountFailure {
   accountId: string;
@@ -160,7 +160,7 @@ export function startEnabling(world: World, state: AccountRegion, types: readonl
  * Starts disabling scan types: their coverage is PENDING_DISABLE until they are DISABLED,
  * then it is gone and their findings are closed.
  */
-export function startDisabling(world: World, state: AccountRegion, types: readonly ScanType[]): void {
+function startDisabling(world: World, state: AccountRegion, types: readonly ScanType[]): void {
   const dueAt = world.clock.nowMs() + world.options.transitionMs;
   for (const type of state.enablement.disable(types, dueAt)) {
     world.scheduler.schedule(dueAt, { kind: 'complete-transition', accountId: state.accountId, region: state.region, scanType: type, dueAt });

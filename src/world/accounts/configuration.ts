@@ -30,7 +30,7 @@ export interface ScanConfiguration {
 export const DEFAULT_DEEP_INSPECTION_PATHS = ['/usr/lib', '/usr/lib64', '/usr/local/lib', '/usr/local/lib64'];
 
 /** The settings of an account new to Inspector (AWS's defaults for new accounts). */
-export function defaultConfiguration(now: Date): ScanConfiguration {
+function defaultConfiguration(now: Date): ScanConfiguration {
   return {
     ecr: { rescanDuration: 'DAYS_14', pullDateRescanDuration: 'DAYS_14', pullDateRescanMode: 'LAST_IN_USE_AT', updatedAt: now },
     ec2: { scanMode: 'EC2_HYBRID' },

@@ -89,7 +89,7 @@ export function disableDelegatedAdmin(world: World, caller: Caller, adminAccount
 }
 
 /** Every member becomes a standalone account and keeps its scans; a next administrator starts afresh. */
-export function removeDelegatedAdmin(regional: InspectorOrganization): void {
+function removeDelegatedAdmin(regional: InspectorOrganization): void {
   if (regional.delegatedAdmin?.status !== 'DISABLE_IN_PROGRESS') return;
   regional.delegatedAdmin = undefined;
   regional.members.clear();
@@ -146,7 +146,7 @@ function startAssociation(world: World, regional: InspectorOrganization, account
 }
 
 /** A CREATED association becomes ENABLED, unless it was removed or made anew meanwhile. */
-export function activateMember(world: World, regional: InspectorOrganization, accountId: string, createdAt: number): void {
+function activateMember(world: World, regional: InspectorOrganization, accountId: string, createdAt: number): void {
   const membership = regional.members.get(accountId);
   if (membership?.relationshipStatus !== 'CREATED' || membership.updatedAt.getTime() !== createdAt) return;
   membership.relationshipStatus = 'ENABLED';

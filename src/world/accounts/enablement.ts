@@ -9,7 +9,7 @@ export const SCAN_TYPES = ['EC2', 'ECR', 'LAMBDA', 'LAMBDA_CODE', 'CODE_REPOSITO
 export type ScanType = (typeof SCAN_TYPES)[number];
 export type Status = 'ENABLING' | 'ENABLED' | 'DISABLING' | 'DISABLED' | 'SUSPENDING' | 'SUSPENDED';
 /** Why a requested change cannot start now (the model's ErrorCode values). */
-export type TransitionConflict = 'ENABLE_IN_PROGRESS' | 'DISABLE_IN_PROGRESS';
+type TransitionConflict = 'ENABLE_IN_PROGRESS' | 'DISABLE_IN_PROGRESS';
 
 interface ScanTypeState {
   status: Status;
@@ -17,7 +17,7 @@ interface ScanTypeState {
   dueAt?: number;
 }
 
-export class Enablement {
+class Enablement {
   private readonly scanTypes = new Map<ScanType, ScanTypeState>(SCAN_TYPES.map((t) => [t, { status: 'DISABLED' }]));
   /** When each scan type was first enabled: its free trial starts then. */
   readonly firstEnabledAt = new Map<ScanType, number>();

@@ -17,7 +17,7 @@ export interface Role {
   attachedPolicies: { policyName: string; policyArn: string }[];
 }
 
-export const INSPECTOR_ROLE_NAME = 'AWSServiceRoleForAmazonInspector2';
+const INSPECTOR_ROLE_NAME = 'AWSServiceRoleForAmazonInspector2';
 const INSPECTOR_ROLE_PATH = '/aws-service-role/inspector2.amazonaws.com/';
 const INSPECTOR_TRUST_POLICY = {
   Version: '2012-10-17',

@@ -22,7 +22,7 @@ export class Organization {
 }
 
 /** The model's RelationshipStatus values that Inspector uses for members. */
-export type MemberStatus = 'CREATED' | 'ENABLED' | 'REMOVED';
+type MemberStatus = 'CREATED' | 'ENABLED' | 'REMOVED';
 
 export interface Membership {
   accountId: string;
@@ -65,7 +65,7 @@ export class InspectorOrganization {
  * Every organization (global) and Inspector's side of each, per region: one piece of state,
  * since each regional side refers to its organization.
  */
-export class Organizations {
+class Organizations {
   readonly organizations = new Map<string, Organization>();
   /** By `<organization id>/<region>`. */
   readonly regional = new Map<string, InspectorOrganization>();
@@ -159,7 +159,7 @@ declareState('global', 'organizations', {
 });
 
 /** The world's organizations. */
-export function organizationsOf(world: { global: GlobalState }): Organizations {
+function organizationsOf(world: { global: GlobalState }): Organizations {
   return world.global.organizations;
 }
 

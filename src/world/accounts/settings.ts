@@ -58,7 +58,7 @@ export function updateConfiguration(world: World, caller: Caller, change: Config
 }
 
 /** Rescans the caller's account-region and, for a delegated administrator, its members'. */
-export function rescanGoverned(world: World, caller: Caller): void {
+function rescanGoverned(world: World, caller: Caller): void {
   for (const target of governed(world, caller)) rescanAll(world, target);
 }
 

@@ -7,7 +7,7 @@ import { declareState } from '../platform/state.js';
 export type UsageType =
   'EC2_INSTANCE_HOURS' | 'EC2_AGENTLESS_INSTANCE_HOURS' | 'ECR_INITIAL_SCAN' | 'ECR_RESCAN' | 'LAMBDA_FUNCTION_HOURS' | 'LAMBDA_FUNCTION_CODE_HOURS';
 
-export const USAGE_WINDOW_MS = 30 * 86_400_000;
+const USAGE_WINDOW_MS = 30 * 86_400_000;
 const HOUR_MS = 3_600_000;
 const HOURS_PER_MONTH = 730;
 
@@ -31,7 +31,7 @@ interface CoveredSpan {
   end?: number;
 }
 
-export class UsageLedger {
+class UsageLedger {
   private readonly spans: CoveredSpan[] = [];
   private readonly scans: { type: UsageType; at: number }[] = [];
   /** Where the open spans are in `spans`, by resource key, so that a large world does not search them all. */

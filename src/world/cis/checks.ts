@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { readCheckedJson } from '../platform/checked-json.js';
 
-export const DEFAULT_CIS_CHECKS_FILE = new URL('../../../seeds/cis-checks.json', import.meta.url);
+const DEFAULT_CIS_CHECKS_FILE = new URL('../../../seeds/cis-checks.json', import.meta.url);
 
 const checkSchema = z
   .object({
@@ -44,14 +44,14 @@ export type CisCheck = z.output<typeof checkSchema>;
 export type CisBenchmark = z.output<typeof benchmarkSchema>;
 export type CisFindingStatus = 'PASSED' | 'FAILED' | 'SKIPPED';
 
-export class CisCatalogError extends Error {
+class CisCatalogError extends Error {
   override readonly name = 'CisCatalogError';
 }
 
 let loaded: CisBenchmark[] | undefined;
 
 /** The benchmarks of the seed file, read once (they are the service's, not the world's state). */
-export function cisBenchmarks(): CisBenchmark[] {
+function cisBenchmarks(): CisBenchmark[] {
   loaded ??= readCheckedJson(DEFAULT_CIS_CHECKS_FILE, catalogSchema, (message) => new CisCatalogError(message)).benchmarks;
   return loaded;
 }

@@ -166,7 +166,7 @@ export function scanOrder(sortBy: Shapes['ListCisScansSortBy'] | undefined, orde
 // ---------------------------------------------------------------- results
 
 /** A CIS finding's ARN: one per instance and check, the same in every scan. */
-export function cisFindingArn(region: string, target: CisScanTarget, checkId: string): string {
+function cisFindingArn(region: string, target: CisScanTarget, checkId: string): string {
   const hex = createHash('sha256')
     .update(`${target.accountId}|${region}|${target.instanceId}|${target.benchmarkId ?? ''}|${checkId}`)
     .digest('hex');
@@ -333,7 +333,7 @@ export function targetTagsOf(view: CisScanView, target: CisScanTarget): CisTarge
 // ---------------------------------------------------------------- reports
 
 /** The report's rows: each check of each instance, and one row for an instance with no results. */
-export function reportRows(view: CisScanView): CisReportRow[] {
+function reportRows(view: CisScanView): CisReportRow[] {
   const rows: CisReportRow[] = [];
   const { keyOf } = targetOrder();
   const ordered = [...view.resources].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
@@ -367,7 +367,7 @@ export function reportRows(view: CisScanView): CisReportRow[] {
 }
 
 /** Where report files go: Inspector's bucket, one folder per region and account. */
-export const CIS_REPORT_BUCKET = 'inspector2-cis-reports';
+const CIS_REPORT_BUCKET = 'inspector2-cis-reports';
 
 /** Where an object of the world's object store can be fetched from. */
 function objectUrl(store: ObjectStore, bucket: string, key: string): string {

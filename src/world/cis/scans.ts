@@ -18,10 +18,10 @@ import type { components } from '../../../openapi/inspector2.js';
 import { benchmarkById, benchmarkForPlatform, checkOfRule, checksAtLevel, simulatedOutcome, type CisFindingStatus } from './checks.js';
 import { checkSchedule, nextRunAfter, normalizedSchedule, type CisSchedule } from './schedule.js';
 import { WorldError } from '../platform/errors.js';
-import { nextId, sha256, uuidFrom } from '../platform/ids.js';
+import { nextId } from '../platform/ids.js';
 import { enabledState } from '../accounts/accounts.js';
 import type { Caller } from '../world.js';
-import type { AccountRegion, World } from '../world.js';
+import type { World } from '../world.js';
 import { z } from 'zod';
 import { declareState, savedCounter, savedDate, savedRecords } from '../platform/state.js';
 import { registerTask, taskId, taskTime } from '../platform/tasks.js';
@@ -29,10 +29,10 @@ import { standingOf } from '../accounts/organizations.js';
 import { forgetTags } from '../accounts/tags.js';
 
 type Shapes = components['schemas'];
-export type CisSecurityLevel = Shapes['CisSecurityLevel'];
-export type CisScanStatus = Shapes['CisScanStatus'];
-export type CisTargetStatus = Shapes['CisTargetStatus'];
-export type CisTargetStatusReason = Shapes['CisTargetStatusReason'];
+type CisSecurityLevel = Shapes['CisSecurityLevel'];
+type CisScanStatus = Shapes['CisScanStatus'];
+type CisTargetStatus = Shapes['CisTargetStatus'];
+type CisTargetStatusReason = Shapes['CisTargetStatusReason'];
 export type CisRuleStatus = Shapes['CisRuleStatus'];
 /** Tag keys to the values that select an instance (any of them). */
 export type CisTargetResourceTags = Record<string, string[]>;
@@ -63,7 +63,7 @@ export interface CisCheckResult {
 }
 
 /** The SSM plugin's session on a scan job. */
-export interface CisSession {
+interface CisSession {
   token: string;
   state: 'ACTIVE' | 'STOPPED';
   startedAt: Date;
@@ -119,7 +119,7 @@ export interface CisScanRecord {
 }
 
 /** An account's CIS scanning in one region. */
-export interface CisState {
+interface CisState {
   configurations: Map<string, CisScanConfigurationRecord>;
   /** The scans its configurations ran, by ARN, in the order they started. */
   scans: Map<string, CisScanRecord>;
@@ -128,7 +128,7 @@ export interface CisState {
 }
 
 /** The CIS state of the account-region an ARN names (arn:<partition>:inspector2:<region>:<account>:...), if any. */
-export function cisOfArn(world: World, arn: string): CisState | undefined {
+function cisOfArn(world: World, arn: string): CisState | undefined {
   const [, , , region = '', accountId = ''] = arn.split(':');
   return world.existingAccountRegion(accountId, region)?.cis;
 }
@@ -145,9 +145,8 @@ function scanOfJob(world: World, scanJobId: string): CisScanRecord | undefined {
 }
 
 /** The plugin reports health every few minutes; a session silent this long has lost its instance. */
-export const CIS_SESSION_TIMEOUT_MS = 30 * 60_000;
+const CIS_SESSION_TIMEOUT_MS = 30 * 60_000;
 
-const CONFIGURATION_RESOURCE = 'AWS::Inspector2::CisScanConfiguration';
 const SCAN_JOB_RESOURCE = 'CIS_SCAN_JOB';
 
 // ---------------------------------------------------------------- targets
@@ -193,7 +192,7 @@ export function resolvedTargets(world: World, configuration: CisScanConfiguratio
 }
 
 /** Whether an instance's tags select it: for every key, the instance has one of the key's values. */
-export function tagsSelect(tags: Record<string, string>, targetResourceTags: CisTargetResourceTags): boolean {
+function tagsSelect(tags: Record<string, string>, targetResourceTags: CisTargetResourceTags): boolean {
   return Object.entries(targetResourceTags).every(([key, values]) => key in tags && values.includes(tags[key]!));
 }
 
@@ -220,7 +219,7 @@ export function configurationsOf(world: World, caller: Caller): CisScanConfigura
   return [...(world.existingAccountRegion(caller.accountId, caller.region)?.cis.configurations.values() ?? [])];
 }
 
-export function configurationOf(world: World, caller: Caller, arn: string): CisScanConfigurationRecord {
+function configurationOf(world: World, caller: Caller, arn: string): CisScanConfigurationRecord {
   enabledState(world, caller);
   const configuration = world.existingAccountRegion(caller.accountId, caller.region)?.cis.configurations.get(arn);
   if (!configuration) {
@@ -303,7 +302,7 @@ export function ownsCisScanConfiguration(world: World, accountId: string, region
 // ---------------------------------------------------------------- scans
 
 /** How far back a recurring schedule catches up the runs it missed while the clock jumped. */
-export const CIS_CATCH_UP_MS = 31 * 86_400_000;
+const CIS_CATCH_UP_MS = 31 * 86_400_000;
 
 /**
  * A scheduled run is due: the scan starts, and a recurring schedule plans its next run.
@@ -311,7 +310,7 @@ export const CIS_CATCH_UP_MS = 31 * 86_400_000;
  * caught up only over the last 31 days: the first missed run, then those of the 31 days
  * before now — so a jump of any length costs a daily schedule at most 32 scans.
  */
-export function runScheduledScan(world: World, configurationArn: string, dueAt: number): void {
+function runScheduledScan(world: World, configurationArn: string, dueAt: number): void {
   const configuration = cisOfArn(world, configurationArn)?.configurations.get(configurationArn);
   if (!configuration || configuration.nextRunAt !== dueAt) return;
   startScan(world, configuration, dueAt);
@@ -408,7 +407,7 @@ function finishScanIfDone(world: World, scan: CisScanRecord): void {
 }
 
 /** The scan time has passed: jobs without an agent session get their simulated results. */
-export function completeScanRun(world: World, scanArn: string): void {
+function completeScanRun(world: World, scanArn: string): void {
   const scan = scanByArn(world, scanArn);
   if (scan?.status !== 'IN_PROGRESS') return;
   for (const target of scan.resources) if (running(target) && !target.session) finishTarget(scan, target, 'COMPLETED');
@@ -510,7 +509,7 @@ export function stopSession(world: World, caller: Caller, scanJobId: string, tok
 }
 
 /** A session sent nothing for too long: its job timed out with what it reported. */
-export function timeOutSession(world: World, scanJobId: string, dueAt: number): void {
+function timeOutSession(world: World, scanJobId: string, dueAt: number): void {
   const scan = scanOfJob(world, scanJobId);
   const target = scan?.resources.find((t) => t.scanJobId === scanJobId);
   const session = target?.session;

@@ -152,7 +152,7 @@ export function deleteIntegration(world: World, caller: Caller, arn: string): vo
 }
 
 /** The transition after authorization: the integration is ACTIVE and its repositories are imported. */
-export function activateIntegration(world: World, arn: string): void {
+function activateIntegration(world: World, arn: string): void {
   const state = accountRegionOf(world, arn);
   const integration = state?.codeSecurity.integrations.get(arn);
   if (!state || integration?.status !== 'IN_PROGRESS') return;
@@ -170,7 +170,7 @@ export function activateIntegration(world: World, arn: string): void {
 }
 
 /** The transition after a delete: the integration is gone. */
-export function removeIntegration(world: World, arn: string): void {
+function removeIntegration(world: World, arn: string): void {
   const integrations = accountRegionOf(world, arn)?.codeSecurity.integrations;
   if (!integrations || integrations.get(arn)?.status !== 'DISABLING') return;
   integrations.delete(arn);

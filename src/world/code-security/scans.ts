@@ -61,7 +61,7 @@ export function scanOf(world: World, caller: Caller, projectId: string, scanId: 
 }
 
 /** An on-demand scan's time has come: its outcome is that of the scanner's scan of the project. */
-export function completeOnDemandScan(world: World, accountId: string, region: string, scanId: string): void {
+function completeOnDemandScan(world: World, accountId: string, region: string, scanId: string): void {
   const state = world.existingAccountRegion(accountId, region);
   const scan = state?.codeSecurity.scans.get(scanId);
   if (!state || scan?.status !== 'IN_PROGRESS') return;

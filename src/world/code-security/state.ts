@@ -22,7 +22,7 @@ import { declareState, savedCounter, savedRecords } from '../platform/state.js';
 
 type Shapes = components['schemas'];
 export type IntegrationType = Shapes['IntegrationType'];
-export type IntegrationStatus = Shapes['IntegrationStatus'];
+type IntegrationStatus = Shapes['IntegrationStatus'];
 export type RuleSetCategory = Shapes['RuleSetCategory'];
 export type AssociationStatusCode = Shapes['AssociationResultStatusCode'];
 
@@ -80,7 +80,7 @@ export interface CodeSecurityScan {
 }
 
 /** Code security in one account and region. */
-export interface CodeSecurityState {
+interface CodeSecurityState {
   integrations: Map<string, CodeSecurityIntegration>;
   scanConfigurations: Map<string, CodeScanConfiguration>;
   /** On-demand scans by id, in the order they started. */

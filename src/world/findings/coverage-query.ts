@@ -38,7 +38,7 @@ const COVERAGE_FIELDS: FieldTable<CoveredResource, Shapes['CoverageFilterCriteri
 };
 
 /** The test of a CoverageFilterCriteria, compiled once for a list or statistics. */
-export const coverageFilter = criteriaFilter<CoveredResource, Shapes['CoverageFilterCriteria']>(COVERAGE_FIELDS);
+const coverageFilter = criteriaFilter<CoveredResource, Shapes['CoverageFilterCriteria']>(COVERAGE_FIELDS);
 
 // A resource is tested by its coverage row: SBOM exports select resources, not findings.
 const RESOURCE_FIELDS: FieldTable<CoveredResource, Shapes['ResourceFilterCriteria']> = {
@@ -56,7 +56,7 @@ const RESOURCE_FIELDS: FieldTable<CoveredResource, Shapes['ResourceFilterCriteri
 export const resourceFilter = criteriaFilter<CoveredResource, Shapes['ResourceFilterCriteria']>(RESOURCE_FIELDS);
 
 /** The caller's coverage rows (its own, and a delegated administrator's members') that match the criteria. */
-export function visibleCoverage(world: World, accountId: string, region: string, criteria: Shapes['CoverageFilterCriteria'] | undefined): CoveredResource[] {
+function visibleCoverage(world: World, accountId: string, region: string, criteria: Shapes['CoverageFilterCriteria'] | undefined): CoveredResource[] {
   const matches = coverageFilter(criteria);
   return visibleAccountRegions(world, accountId, region).flatMap((state) => [...state.coverage.values()].map((row) => row.resource).filter(matches));
 }

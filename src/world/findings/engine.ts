@@ -25,12 +25,12 @@ export interface DateFilter {
   startInclusive?: Date;
   endInclusive?: Date;
 }
-export interface NumberFilter {
+interface NumberFilter {
   lowerInclusive?: number;
   upperInclusive?: number;
 }
 /** A key (and value, when given) that one of the document's maps holds. A map's value may be a list of values. */
-export interface MapFilter {
+interface MapFilter {
   key: string;
   value?: string;
 }

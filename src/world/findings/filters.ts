@@ -30,7 +30,7 @@ export interface SavedFilter {
 }
 
 /** AWS allows this many filters and suppression rules per account and region. */
-export const MAX_FILTERS = 500;
+const MAX_FILTERS = 500;
 const NAME = /^[A-Za-z0-9._-]{3,64}$/;
 
 function checkName(name: string): void {
@@ -232,5 +232,5 @@ declareState('account-region', 'filters', {
       createdAt: dated,
       updatedAt: dated,
     }),
-  ) as unknown as z.ZodType<Map<string, SavedFilter>>,
+  ),
 });

@@ -35,7 +35,7 @@ function columnReader(field: Field<Finding>): ((finding: Finding) => unknown) | 
  * findings: a test of a finding's index. Strings, dates and numbers are read from columns;
  * the other kinds (maps, ports, packages) from the document.
  */
-export function findingIndexFilter(criteria: Shapes['FilterCriteria'] | undefined, columns: FindingColumns): (index: number) => boolean {
+function findingIndexFilter(criteria: Shapes['FilterCriteria'] | undefined, columns: FindingColumns): (index: number) => boolean {
   const checks = givenCriteria(FINDING_FIELDS, criteria).map(({ field, filters }): ((index: number) => boolean) => {
     const read = columnReader(field);
     if (!read) {
@@ -158,7 +158,7 @@ const arnOf = (finding: Finding) => finding.findingArn;
  * per revision, its findings' order for each sort asked for (an index, sorted once); a page
  * walks that order from the position, testing the criteria, until it has enough.
  */
-export function pageOfFindings(
+function pageOfFindings(
   states: AccountRegion[],
   criteria: Shapes['FilterCriteria'] | undefined,
   sort: Shapes['SortCriteria'] | undefined,

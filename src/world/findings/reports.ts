@@ -78,7 +78,7 @@ export function fail(job: { status: ReportStatus; errorCode?: ReportErrorCode; e
   job.errorMessage = message;
 }
 
-export async function produce(world: World, report: Report): Promise<void> {
+async function produce(world: World, report: Report): Promise<void> {
   if (report.status !== 'IN_PROGRESS') return;
   if (!KMS_KEY.test(report.destination.kmsKeyArn)) {
     fail(report, 'MALFORMED_KMS_KEY', `${report.destination.kmsKeyArn} is not a KMS key ARN.`);

@@ -6,8 +6,8 @@
 import { WorldError } from '../platform/errors.js';
 import type { AccountRegion, World } from '../world.js';
 
-export const MAX_JOBS_PER_ACCOUNT = 1_000;
-export const MAX_JOBS = 10_000;
+const MAX_JOBS_PER_ACCOUNT = 1_000;
+const MAX_JOBS = 10_000;
 
 interface Job {
   status: string;

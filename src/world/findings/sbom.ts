@@ -92,7 +92,7 @@ export function cancelSbomExport(world: World, caller: Caller, reportId: string)
 const KMS_KEY = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/;
 
 /** The export's task: its documents are built from the world as it is now, then written one by one. */
-export async function produceSbomExport(world: World, exported: SbomExport): Promise<void> {
+async function produceSbomExport(world: World, exported: SbomExport): Promise<void> {
   if (exported.status !== 'IN_PROGRESS') return;
   if (!KMS_KEY.test(exported.s3Destination.kmsKeyArn)) {
     fail(exported, 'MALFORMED_KMS_KEY', `${exported.s3Destination.kmsKeyArn} is not a KMS key ARN.`);
@@ -326,7 +326,7 @@ function purlOf(pkg: InstalledPackage, distribution?: Distribution): string {
       return packageUrl('pypi', [], pkg.name.toLowerCase().replace(/[-_.]+/g, '-'), pkg.version);
     case 'maven': {
       const [group, artifact] = pkg.name.includes(':') ? pkg.name.split(':', 2) : [undefined, pkg.name];
-      return packageUrl('maven', group ? [group] : [], artifact!, pkg.version);
+      return packageUrl('maven', group ? [group] : [], artifact, pkg.version);
     }
     case 'go': {
       const segments = pkg.name.split('/');

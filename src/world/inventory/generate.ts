@@ -57,7 +57,7 @@ export interface GenerateOptions {
 }
 
 export const DEFAULT_REGIONS: readonly string[] = ['us-east-1'];
-export const DEFAULT_VULNERABILITIES_FILE = new URL('../../../seeds/vulnerabilities.json', import.meta.url);
+const DEFAULT_VULNERABILITIES_FILE = new URL('../../../seeds/vulnerabilities.json', import.meta.url);
 export const MAX_ACCOUNTS = 100_000;
 export const MAX_RESOURCES = 100_000;
 export const MAX_SEED = 2 ** 32 - 1;
@@ -70,7 +70,7 @@ type ImageJson = AsJson<EcrImage>;
 type RepositoryJson = AsJson<EcrRepository>;
 type FunctionJson = AsJson<LambdaFunction>;
 type CodeIssueJson = AsJson<CodeIssue>;
-export type AccountInventoryJson = { accountId: string; region: string } & AsJson<Inventory>;
+type AccountInventoryJson = { accountId: string; region: string } & AsJson<Inventory>;
 export interface GeneratedWorld {
   organizations: { id: string; managementAccountId: string; accounts: { id: string; name: string }[] }[];
   accounts: AccountInventoryJson[];

@@ -15,7 +15,7 @@ export interface InstalledPackage {
   filePath?: string;
 }
 
-export interface IngressRule {
+interface IngressRule {
   protocol: 'TCP' | 'UDP';
   fromPort: number;
   toPort: number;
@@ -28,7 +28,7 @@ export interface SecurityGroup {
   ingress: IngressRule[];
 }
 
-export type InstanceState = 'running' | 'stopped' | 'terminated';
+type InstanceState = 'running' | 'stopped' | 'terminated';
 
 export interface Ec2Instance {
   instanceId: string;
@@ -72,7 +72,7 @@ export interface EcrImage {
   layers: ImageLayer[];
 }
 
-export type ScanFrequency = 'CONTINUOUS_SCAN' | 'SCAN_ON_PUSH' | 'MANUAL';
+type ScanFrequency = 'CONTINUOUS_SCAN' | 'SCAN_ON_PUSH' | 'MANUAL';
 
 export interface EcrRepository {
   name: string;
@@ -98,7 +98,7 @@ export interface CodeIssue {
   referenceUrls: string[];
 }
 
-export interface LambdaLayer {
+interface LambdaLayer {
   arn: string;
   packages: InstalledPackage[];
 }
@@ -143,7 +143,7 @@ export interface CodeRepository {
   packages: InstalledPackage[];
 }
 
-export interface Cluster {
+interface Cluster {
   arn: string;
   /** Images that run in the cluster, as repository name and digest. */
   images: { repository: string; digest: string }[];

@@ -133,7 +133,7 @@ export const functionSchema = z
   })
   .strict();
 
-export const codeRepositorySchema = z
+const codeRepositorySchema = z
   .object({
     projectId: z
       .string()

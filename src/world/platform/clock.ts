@@ -12,10 +12,10 @@ export interface ClockOptions {
 /** The latest moment the clock may show: the last millisecond of year 9999 (JavaScript dates go further, ISO 8601's four-digit years do not). */
 export const LATEST_CLOCK_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** The earliest: the Unix epoch (epoch seconds are never negative). */
-export const EARLIEST_CLOCK_MS = 0;
+const EARLIEST_CLOCK_MS = 0;
 
 /** A move that would put the clock outside the years 1970 to 9999 (or is not a number). */
-export class ClockRangeError extends RangeError {}
+class ClockRangeError extends RangeError {}
 
 /** Whether the clock may show this moment. */
 export function inClockRange(ms: number): boolean {

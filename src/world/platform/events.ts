@@ -29,7 +29,7 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** A finding's timestamps as Inspector's events write them: "Wed Sep 04 16:55:38.411 UTC 2024". */
-export function eventTimestamp(date: Date): string {
+function eventTimestamp(date: Date): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return (
     `${DAYS[date.getUTCDay()]} ${MONTHS[date.getUTCMonth()]} ${two(date.getUTCDate())} ` +

@@ -88,7 +88,7 @@ function fresh<T>(scope: Scope, base: object, now: () => Date): T {
 export function intact<T>(schema: z.ZodType): z.ZodType<T> {
   return z.unknown().superRefine((value, context) => {
     const checked = schema.safeParse(value);
-    if (!checked.success) for (const issue of checked.error.issues.slice(0, 1)) context.addIssue({ ...issue, message: issue.message } as never);
+    if (!checked.success) for (const issue of checked.error.issues.slice(0, 1)) context.addIssue({ ...issue, message: issue.message });
   }) as unknown as z.ZodType<T>;
 }
 
@@ -229,8 +229,8 @@ function describe(error: z.ZodError): string {
 }
 
 // Schemas the declarations share.
-export const savedAccountId = z.string().regex(ACCOUNT_ID);
-export const savedRegion = z.string().regex(REGION);
+const savedAccountId = z.string().regex(ACCOUNT_ID);
+const savedRegion = z.string().regex(REGION);
 export const savedDate = z.date().refine((d) => !Number.isNaN(d.getTime()), 'an invalid date');
 export const savedCounter = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -239,7 +239,5 @@ export const savedCounter = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
  * members `shape` names; the records are kept as they are.
  */
 export function savedRecords<T>(shape: Record<string, z.ZodType>): z.ZodType<Map<string, T>> {
-  return z.map(z.string().min(1).max(2048), intact<T>(z.looseObject({ accountId: savedAccountId, region: savedRegion, ...shape }))) as z.ZodType<
-    Map<string, T>
-  >;
+  return z.map(z.string().min(1).max(2048), intact<T>(z.looseObject({ accountId: savedAccountId, region: savedRegion, ...shape })));
 }

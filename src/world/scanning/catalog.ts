@@ -163,9 +163,6 @@ const catalogSchema = z.array(vulnerabilitySchema).superRefine((entries, context
 });
 
 export type Vulnerability = z.infer<typeof vulnerabilitySchema>;
-export type AffectedPackage = Vulnerability['affected'][number];
-export type CvssV3 = Vulnerability['cvss3'];
-export type VulnerabilitySeverity = Vulnerability['severity'];
 
 export class CatalogError extends Error {}
 

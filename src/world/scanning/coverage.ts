@@ -436,7 +436,7 @@ export function coverageOf(state: AccountRegion, resourceId: string, scanType: C
 }
 
 /** A queued scan's time has come: scan the resource if it is still covered. */
-export function completeScan(world: World, state: AccountRegion, key: string, activeReason?: ScanStatusReason): void {
+function completeScan(world: World, state: AccountRegion, key: string, activeReason?: ScanStatusReason): void {
   {
     const row = state.coverage.get(key);
     if (!row?.scanQueued) return;

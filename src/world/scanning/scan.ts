@@ -308,7 +308,7 @@ type VulnerablePackage = NonNullable<NonNullable<Finding['packageVulnerabilityDe
 function vulnerablePackage(m: PackageMatch & Located): VulnerablePackage {
   const key = `${m.fixedInVersion ?? ''}|${m.sourceLayerHash ?? ''}|${m.sourceLambdaLayerArn ?? ''}`;
   let entries = packageEntries.get(m.pkg);
-  if (!entries) packageEntries.set(m.pkg, (entries = new Map()));
+  if (!entries) packageEntries.set(m.pkg, (entries = new Map<string, VulnerablePackage>()));
   let entry = entries.get(key);
   if (!entry) {
     entry = Object.freeze({

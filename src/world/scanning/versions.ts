@@ -612,11 +612,11 @@ function canonicalGemSegments(segments: GemSegment[]): GemSegment[] {
 // ---------------------------------------------------------------------------------------
 
 const SCHEMES: { readonly [E in Ecosystem]: Scheme<unknown> } = {
-  dpkg: dpkg as Scheme<unknown>,
-  rpm: rpm as Scheme<unknown>,
-  npm: npm as Scheme<unknown>,
-  go: go as Scheme<unknown>,
-  maven: maven as Scheme<unknown>,
-  pypi: pypi as Scheme<unknown>,
-  rubygems: rubygems as Scheme<unknown>,
+  dpkg: dpkg,
+  rpm: rpm,
+  npm: npm,
+  go: go,
+  maven: maven,
+  pypi: pypi,
+  rubygems: rubygems,
 };
