@@ -111,7 +111,7 @@ export const CONTROL_OPENAPI = {
     },
     '/_inspector2/ui/{asset}': {
       get: {
-        summary: "The console's files (app.js, api.js, styles.css, favicon.svg)",
+        summary: "The console's files (its ES modules, app.js and the ones it imports; styles.css, favicon.svg)",
         responses: { '200': { description: 'The file' }, '404': json('No such file') },
       },
     },

@@ -7,11 +7,26 @@ import { Hono } from 'hono';
 
 const ASSETS_DIR = new URL('./assets/', import.meta.url);
 
-/** The files the console is made of, with their media types; nothing else is served. */
+const JS = 'text/javascript; charset=utf-8';
+
+/**
+ * The files the console is made of, with their media types; nothing else is served. The
+ * folder is flat: a name is one path segment (`/_inspector2/ui/:asset`).
+ */
 const ASSETS: Readonly<Record<string, string>> = {
   'index.html': 'text/html; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-  'api.js': 'text/javascript; charset=utf-8',
+  'app.js': JS,
+  'api.js': JS,
+  'dom.js': JS,
+  'format.js': JS,
+  'route.js': JS,
+  'identity.js': JS,
+  'findings-query.js': JS,
+  'page-dashboard.js': JS,
+  'page-findings.js': JS,
+  'finding-detail.js': JS,
+  'page-coverage.js': JS,
+  'page-accounts.js': JS,
   'styles.css': 'text/css; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
 };
