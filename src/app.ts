@@ -68,6 +68,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       transitionMs: options.transitionMs ?? DEFAULT_WORLD_OPTIONS.transitionMs,
       maxMembers: options.maxMembers ?? DEFAULT_WORLD_OPTIONS.maxMembers,
       scanMs: options.scanMs ?? DEFAULT_WORLD_OPTIONS.scanMs,
+      deactivationRetentionMs: options.deactivationRetentionMs ?? DEFAULT_WORLD_OPTIONS.deactivationRetentionMs,
+      closedResourceRetentionMs: options.closedResourceRetentionMs ?? DEFAULT_WORLD_OPTIONS.closedResourceRetentionMs,
+      closedRetentionMs: options.closedRetentionMs ?? DEFAULT_WORLD_OPTIONS.closedRetentionMs,
+      reopenWindowMs: options.reopenWindowMs ?? DEFAULT_WORLD_OPTIONS.reopenWindowMs,
     },
     new VulnerabilityCatalog(readCatalog(DEFAULT_CATALOG_FILE)),
     { ...(options.clockStart ? { start: options.clockStart } : {}), ...(options.manualClock ? { manual: true } : {}) },
@@ -224,7 +228,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
   app.onError((error, c) => {
     logger.error(`unexpected failure on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
-    return c.json({ message: 'The request processing has failed because of an unknown error.' }, 500, {
+    return c.json({ __type: 'InternalServerException', message: 'The request processing has failed because of an unknown error.' }, 500, {
       'x-amzn-ErrorType': 'InternalServerException',
     });
   });

@@ -29,6 +29,14 @@ export interface EmulatorOptions {
   transitionMs?: number;
   /** INSPECTOR2_SCAN_MS: how long a resource's scan takes on the virtual clock (0: done at the next request). */
   scanMs?: number;
+  /** INSPECTOR2_DEACTIVATION_RETENTION_MS: how long after Inspector is deactivated its findings are deleted (default 24 hours, as AWS). */
+  deactivationRetentionMs?: number;
+  /** INSPECTOR2_CLOSED_RESOURCE_RETENTION_MS: how long a finding closed because its resource is gone or no longer eligible is kept (default 3 days). */
+  closedResourceRetentionMs?: number;
+  /** INSPECTOR2_CLOSED_RETENTION_MS: how long a finding closed for any other reason (remediated) is kept (default 30 days). */
+  closedRetentionMs?: number;
+  /** INSPECTOR2_REOPEN_WINDOW_MS: how long after closing a remediated finding reopens under its ARN if the issue recurs (default 7 days). */
+  reopenWindowMs?: number;
   /** INSPECTOR2_CLOCK_START: where the virtual clock starts (ISO 8601; default now). */
   clockStart?: Date;
   /** INSPECTOR2_CLOCK=manual: the clock moves only through the control plane (byte-identical answers). */
@@ -109,6 +117,15 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   }
   if (env.INSPECTOR2_SCAN_MS !== undefined) {
     options.scanMs = integer('INSPECTOR2_SCAN_MS', env.INSPECTOR2_SCAN_MS, 0, Number.MAX_SAFE_INTEGER);
+  }
+  for (const [name, set] of [
+    ['INSPECTOR2_DEACTIVATION_RETENTION_MS', (ms: number) => (options.deactivationRetentionMs = ms)],
+    ['INSPECTOR2_CLOSED_RESOURCE_RETENTION_MS', (ms: number) => (options.closedResourceRetentionMs = ms)],
+    ['INSPECTOR2_CLOSED_RETENTION_MS', (ms: number) => (options.closedRetentionMs = ms)],
+    ['INSPECTOR2_REOPEN_WINDOW_MS', (ms: number) => (options.reopenWindowMs = ms)],
+  ] as const) {
+    const text = env[name];
+    if (text !== undefined) set(integer(name, text, 0, Number.MAX_SAFE_INTEGER));
   }
   if (env.INSPECTOR2_CLOCK_START !== undefined) {
     const start = new Date(env.INSPECTOR2_CLOCK_START);

@@ -3,7 +3,7 @@
 import { createFilter, deleteFilter, updateFilter, type SavedFilter } from '../world/findings/filters.js';
 import type { World } from '../world/world.js';
 import { paginate } from './pagination.js';
-import { tagsMember } from './tags.js';
+import { refuseReservedTagKeys, tagsMember } from './tags.js';
 import type { Handlers, Shapes } from './types.js';
 import { setTags } from '../world/accounts/tags.js';
 
@@ -25,6 +25,8 @@ function filterShape(world: World, filter: SavedFilter): Shapes['Filter'] {
 export function filterHandlers(world: World): Handlers {
   return {
     CreateFilter(input, { caller }) {
+      // Tags are checked as TagResource checks them, before anything is created.
+      if (input.tags) refuseReservedTagKeys(input.tags);
       const filter = createFilter(world, caller, {
         name: input.name,
         action: input.action,

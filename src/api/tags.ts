@@ -21,6 +21,17 @@ function ownedResource(world: World, accountId: string, region: string, arn: str
   }
 }
 
+/**
+ * Refuses tag keys with the reserved `aws:` prefix (the model's TagKey pattern `(?!aws:)...`),
+ * for TagResource and for the create operations that take tags.
+ */
+export function refuseReservedTagKeys(tags: Record<string, string>): void {
+  const reserved = Object.keys(tags).filter((key) => key.toLowerCase().startsWith('aws:'));
+  if (reserved.length) {
+    throw modeledError('BadRequestException', { message: `Tag keys starting with aws: are reserved for AWS use: ${reserved.join(', ')}.` });
+  }
+}
+
 /** A resource's `tags` member for a response: left out when it has none, as AWS does. */
 export function tagsMember(world: World, arn: string): { tags?: Record<string, string> } {
   const tags = tagsOf(world, arn);
@@ -31,10 +42,7 @@ export function tagHandlers(world: World): Handlers {
   return {
     TagResource(input, { caller }) {
       ownedResource(world, caller.accountId, caller.region, input.resourceArn);
-      const reserved = Object.keys(input.tags).filter((key) => key.toLowerCase().startsWith('aws:'));
-      if (reserved.length) {
-        throw modeledError('BadRequestException', { message: `Tag keys starting with aws: are reserved for AWS use: ${reserved.join(', ')}.` });
-      }
+      refuseReservedTagKeys(input.tags);
       const tags = { ...tagsOf(world, input.resourceArn), ...input.tags };
       if (Object.keys(tags).length > MAX_TAGS) {
         throw modeledError('BadRequestException', {

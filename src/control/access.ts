@@ -32,7 +32,7 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 function denied(c: Context, error: AwsError): Response {
-  return c.json({ message: error.message }, error.status as 403, { 'x-amzn-ErrorType': error.code });
+  return c.json({ __type: error.code, message: error.message }, error.status as 403, { 'x-amzn-ErrorType': error.code });
 }
 
 export function controlAccess(options: ControlAccessOptions): MiddlewareHandler {

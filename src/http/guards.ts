@@ -100,7 +100,8 @@ function mediaType(contentType: string | null): string | undefined {
 }
 
 function refusal(status: number, message: string, errorType?: string): Response {
-  return Response.json({ message }, { status, headers: errorType ? { 'x-amzn-ErrorType': errorType } : {} });
+  // An AWS error (with its type) carries the type in the body too, as restJson1 errors do.
+  return Response.json(errorType ? { __type: errorType, message } : { message }, { status, headers: errorType ? { 'x-amzn-ErrorType': errorType } : {} });
 }
 
 /** The Host, Origin and JSON-writes checks, in that order, as one middleware. */

@@ -1,7 +1,9 @@
 // restJson1 output: the output shape's members only, absent members omitted (never null),
 // timestamps as epoch seconds; errors with their status, `x-amzn-ErrorType` and a JSON
-// body of `message` and the shape's other body members (header-bound ones, such as
-// `retryAfterSeconds` → `Retry-After`, go to headers).
+// body of `__type` (the shape's name, as the header says it), `message` and the shape's
+// other body members (header-bound ones, such as `retryAfterSeconds` → `Retry-After`, go
+// to headers). Clients read the header first and `__type` after it; both carry the plain
+// shape name (Smithy's restJson1 protocol tests, RestJsonFooErrorWithDunderType).
 import type { AwsError } from './errors.js';
 import type { Schema, ServiceModel } from './model.js';
 
@@ -32,7 +34,7 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 
 export function errorResponse(model: ServiceModel, error: AwsError): Response {
   const headers: Record<string, string> = { 'x-amzn-ErrorType': error.code };
-  const body: Record<string, unknown> = { message: error.message };
+  const body: Record<string, unknown> = { __type: error.code, message: error.message };
   const properties = model.errorStatus(error.code) !== undefined ? (model.shape(error.code).properties ?? {}) : {};
   for (const [name, value] of Object.entries(error.members)) {
     if (value === undefined || value === null) continue;

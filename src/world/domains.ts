@@ -11,6 +11,7 @@ import './accounts/delegation.js';
 import './accounts/enablement.js';
 import './findings/filters.js';
 import './findings/finding-map.js';
+import './findings/lifecycle.js';
 import './accounts/iam.js';
 import './inventory/inventory.js';
 import './accounts/organizations.js';

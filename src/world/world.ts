@@ -27,9 +27,27 @@ export interface WorldOptions {
   maxMembers: number;
   /** How long a resource's scan takes, in clock milliseconds (0: done at the next request). */
   scanMs: number;
+  /** How long after Inspector is deactivated in an account-region its findings are deleted (AWS: 24 hours). */
+  deactivationRetentionMs: number;
+  /** How long a finding closed because its resource is gone or no longer eligible is kept (AWS: 3 days). */
+  closedResourceRetentionMs: number;
+  /** How long a finding closed for any other reason (remediated) is kept (AWS: 30 days). */
+  closedRetentionMs: number;
+  /** How long after closing a remediated finding reopens, under its ARN, if its issue recurs (AWS: 7 days). */
+  reopenWindowMs: number;
 }
 
-export const DEFAULT_WORLD_OPTIONS: WorldOptions = { transitionMs: 0, maxMembers: 10_000, scanMs: 0 };
+const DAY_MS = 86_400_000;
+
+export const DEFAULT_WORLD_OPTIONS: WorldOptions = {
+  transitionMs: 0,
+  maxMembers: 10_000,
+  scanMs: 0,
+  deactivationRetentionMs: DAY_MS,
+  closedResourceRetentionMs: 3 * DAY_MS,
+  closedRetentionMs: 30 * DAY_MS,
+  reopenWindowMs: 7 * DAY_MS,
+};
 
 /** How many distinct account-regions the world creates on request (INSPECTOR2_MAX_ACCOUNT_REGIONS). */
 export const DEFAULT_MAX_ACCOUNT_REGIONS = 10_000;
@@ -48,12 +66,13 @@ export class World {
   /** Global: the EventBridge events Inspector has sent. */
   readonly events: EventLog;
   /**
-   * Runs due tasks. One that fails is reported and dropped: a task is data, possibly from a
-   * snapshot, and one bad task must not stop every request after it.
+   * Runs due tasks, each with the clock standing at its due time. One that fails is reported
+   * and dropped: a task is data, possibly from a snapshot, and one bad task must not stop
+   * every request after it.
    */
-  readonly scheduler: Scheduler<WorldTask> = new Scheduler((task) => {
+  readonly scheduler: Scheduler<WorldTask> = new Scheduler((task, at) => {
     try {
-      runTask(this, task);
+      this.clock.standingAt(at, () => runTask(this, task));
     } catch (error) {
       this.onTaskError?.(task, error);
     }
@@ -143,7 +162,10 @@ export class World {
     this.changed();
   }
 
-  /** Completes every scheduled transition whose time has come. */
+  /**
+   * Completes every scheduled transition whose time has come, each at its own due time (a
+   * clock moved past several runs them in order, and what they schedule within the move too).
+   */
   settle(): void {
     if (this.clock.stopped((now) => this.scheduler.runDue(now)) > 0) this.changed();
   }

@@ -169,8 +169,11 @@ function openApiErrorViolations(operation: string, name: string, status: number,
   const response = declared.responses[String(status)];
   const types: string[] = response?.headers?.['x-amzn-ErrorType']?.schema?.enum ?? [];
   if (!types.includes(name)) return [`${operation} declares no ${name} answered with ${status}`];
+  // `__type` belongs to the protocol, not to the shape: a restJson1 error body names its shape there too.
+  const { __type: type, ...members } = body as Record<string, unknown>;
+  if (type !== name) return [`the body's __type is ${JSON.stringify(type)}, not ${name}`];
   const validate = compiled(pointer('components', 'schemas', name));
-  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} (${e.schemaPath})`);
+  return validate(members) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} (${e.schemaPath})`);
 }
 
 // ---------------------------------------------------------------- the calls
@@ -224,12 +227,17 @@ describe('conformance of all 75 operations with the model', () => {
     // An empty cluster list is a known deviation; a cluster with a member the model lacks is not.
     expect(openApiOutputViolations('GetClustersForImage', { cluster: [] })).toEqual([]);
     expect(openApiOutputViolations('GetClustersForImage', { cluster: [{ clusterArn: 'x', clusterDetails: [], extra: true }] })).not.toEqual([]);
-    // Errors: the declared status and the error's members only.
-    expect(openApiErrorViolations('ListFindings', 'ValidationException', 400, { message: 'm', reason: 'OTHER' })).toEqual([]);
-    expect(openApiErrorViolations('ListFindings', 'ValidationException', 400, { message: 'm' })).not.toEqual([]);
-    expect(openApiErrorViolations('ListFindings', 'ValidationException', 422, { message: 'm', reason: 'OTHER' })).not.toEqual([]);
-    expect(openApiErrorViolations('ListFindings', 'ResourceNotFoundException', 404, { message: 'm' })).not.toEqual([]);
-    expect(openApiErrorViolations('ListFindings', 'ThrottlingException', 429, { message: 'm', retryAfterSeconds: 1 })).not.toEqual([]);
+    // Errors: the declared status, `__type` naming the error, and the error's members only.
+    expect(openApiErrorViolations('ListFindings', 'ValidationException', 400, { __type: 'ValidationException', message: 'm', reason: 'OTHER' })).toEqual([]);
+    expect(openApiErrorViolations('ListFindings', 'ValidationException', 400, { message: 'm', reason: 'OTHER' })).not.toEqual([]);
+    expect(openApiErrorViolations('ListFindings', 'ValidationException', 400, { __type: 'ValidationException', message: 'm' })).not.toEqual([]);
+    expect(openApiErrorViolations('ListFindings', 'ValidationException', 422, { __type: 'ValidationException', message: 'm', reason: 'OTHER' })).not.toEqual(
+      [],
+    );
+    expect(openApiErrorViolations('ListFindings', 'ResourceNotFoundException', 404, { __type: 'ResourceNotFoundException', message: 'm' })).not.toEqual([]);
+    expect(
+      openApiErrorViolations('ListFindings', 'ThrottlingException', 429, { __type: 'ThrottlingException', message: 'm', retryAfterSeconds: 1 }),
+    ).not.toEqual([]);
   });
 
   it('answers every operation with its output shape or one of its modeled errors, and the pinned ones ok', async () => {
@@ -305,6 +313,6 @@ function isKnownDeviation(outputShape: string, violation: { name: string; messag
 function isWellFormedError(name: string, status: number, headers: Record<string, string>, body: Record<string, unknown>): boolean {
   if (status !== model.errorStatus(name) || headers['x-amzn-errortype'] !== name) return false;
   const members = model.shape(name).properties ?? {};
-  const bodyMembers = Object.fromEntries(Object.entries(body).filter(([key]) => members[key]?.['x-aws-location'] === undefined));
+  const bodyMembers = Object.fromEntries(Object.entries(body).filter(([key]) => key !== '__type' && members[key]?.['x-aws-location'] === undefined));
   return checkShape(model, name, bodyMembers, { mode: 'output' }).violations.length === 0;
 }

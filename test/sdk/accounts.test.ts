@@ -154,7 +154,8 @@ describe('the service-linked role', () => {
       Statement: [{ Effect: 'Allow', Principal: { Service: 'inspector2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
     });
     const roles = await iam.send(new ListRolesCommand({ PathPrefix: '/aws-service-role/' }));
-    expect(roles.Roles?.map((r) => r.RoleName)).toEqual(['AWSServiceRoleForAmazonInspector2']);
+    // EC2 in hybrid scan mode (the default) scanned an unmanaged instance agentlessly: that role too.
+    expect(roles.Roles?.map((r) => r.RoleName)).toEqual(['AWSServiceRoleForAmazonInspector2Agentless', 'AWSServiceRoleForAmazonInspector2']);
     const policies = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'AWSServiceRoleForAmazonInspector2' }));
     expect(policies.AttachedPolicies).toEqual([
       { PolicyName: 'AmazonInspector2ServiceRolePolicy', PolicyArn: 'arn:aws:iam::aws:policy/aws-service-role/AmazonInspector2ServiceRolePolicy' },

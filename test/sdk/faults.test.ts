@@ -49,7 +49,7 @@ describe('fault injection with the SDK v3', () => {
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('7');
     expect(response.headers.get('x-amzn-errortype')).toBe('ThrottlingException');
-    expect(await response.json()).toEqual({ message: 'Rate exceeded' });
+    expect(await response.json()).toEqual({ __type: 'ThrottlingException', message: 'Rate exceeded' });
   });
 
   it('a faulted request changes nothing', async () => {

@@ -121,7 +121,12 @@ describe('delegated administrator', () => {
     expect(getOther.message).toBe('Invoking account does not have access to get member account');
     // A member may read its own membership.
     expect((await as(ORG.production).send(new GetMemberCommand({ accountId: ORG.production }))).member?.relationshipStatus).toBe('ENABLED');
-    const unknown = await rejection(as(ORG.securityTooling).send(new GetMemberCommand({ accountId: ORG.sandbox })));
+    // An organization account never associated is answered as ListMembers lists it: CREATED.
+    expect((await as(ORG.securityTooling).send(new GetMemberCommand({ accountId: ORG.sandbox }))).member).toMatchObject({
+      accountId: ORG.sandbox,
+      relationshipStatus: 'CREATED',
+    });
+    const unknown = await rejection(as(ORG.securityTooling).send(new GetMemberCommand({ accountId: '999900001111' })));
     expect(unknown).toBeInstanceOf(ResourceNotFoundException);
   });
 

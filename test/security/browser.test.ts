@@ -68,7 +68,9 @@ describe('a page on another site', () => {
       const response = await crossSite(server.url, path, body);
       expect(response.status, path).toBe(403);
       expect(response.headers['access-control-allow-origin'], path).toBeUndefined();
-      expect(Object.keys(response.json()), path).toEqual(['message']);
+      // The error's type (as the x-amzn-ErrorType header says it) and a message: nothing of the state.
+      expect(Object.keys(response.json()), path).toEqual(['__type', 'message']);
+      expect(response.json().__type, path).toBe('AccessDeniedException');
       expect(response.json().message).toMatch(/Origin is not allowed/);
     }
     expect((await raw(server.url, 'GET', '/_inspector2/clock')).json()).toEqual(clockBefore);

@@ -3,7 +3,7 @@
 // members. Per-account problems are answered per account (the model's ErrorCode values),
 // never as a failure of the whole request.
 import { WorldError } from '../platform/errors.js';
-import { SCAN_TYPES, type ScanType } from './enablement.js';
+import { SCAN_TYPES, disabledWith, type ScanType } from './enablement.js';
 import type { AccountRegion, Caller, World } from '../world.js';
 import { z } from 'zod';
 import { defaultInventory } from '../inventory/default-inventory.js';
@@ -11,6 +11,7 @@ import { ensureInspectorRole } from './iam.js';
 import { registerTask, taskAccountId, taskRegion, taskTime } from '../platform/tasks.js';
 import { reconcile } from '../scanning/coverage.js';
 import { standingOf } from './organizations.js';
+import { deactivated } from '../findings/lifecycle.js';
 
 type AccountErrorCode = 'ACCESS_DENIED' | 'RESOURCE_NOT_FOUND' | 'ENABLE_IN_PROGRESS' | 'DISABLE_IN_PROGRESS' | 'DISASSOCIATE_ALL_MEMBERS';
 
@@ -72,7 +73,9 @@ export function enableAccounts(world: World, caller: Caller, accountIds: string[
   });
 }
 
-export function disableAccounts(world: World, caller: Caller, accountIds: string[], types: readonly ScanType[]): AccountsResult {
+export function disableAccounts(world: World, caller: Caller, accountIds: string[], requested: readonly ScanType[]): AccountsResult {
+  // Turning Lambda standard scanning off turns Lambda code scanning off with it.
+  const types = disabledWith(requested);
   const standing = standingOf(world, caller.accountId, caller.region);
   if (standing.delegatedAdminAccountId && accountIds.includes(caller.accountId)) {
     throw new WorldError('AccessDenied', `Member account ${caller.accountId} is not authorized to disable itself.`);
@@ -152,7 +155,7 @@ export function startEnabling(world: World, state: AccountRegion, types: readonl
   for (const type of state.enablement.enable(types, now, dueAt)) {
     world.scheduler.schedule(dueAt, { kind: 'complete-transition', accountId: state.accountId, region: state.region, scanType: type, dueAt });
   }
-  ensureInspectorRole(world, state.accountId);
+  ensureInspectorRole(world, state.accountId, state.region);
   world.changed();
 }
 
@@ -182,7 +185,10 @@ registerTask(
   (world, task) => {
     const state = world.existingAccountRegion(task.accountId, task.region);
     if (!state) return;
+    const disabling = state.enablement.status(task.scanType) === 'DISABLING';
     state.enablement.complete(task.scanType, task.dueAt);
     reconcile(world, state);
+    // The last scan type turned off deactivates Inspector: settings go now, findings later (lifecycle.ts).
+    if (disabling && state.enablement.status(task.scanType) === 'DISABLED' && state.enablement.accountStatus() === 'DISABLED') deactivated(world, state);
   },
 );

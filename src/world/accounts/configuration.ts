@@ -59,6 +59,8 @@ const instant = z.number().finite().optional();
 
 declareState('account-region', 'configuration', {
   empty: ({ now }) => defaultConfiguration(now),
+  // Deactivating Inspector deletes its scan settings: back to the defaults (deactivating-best-practices).
+  deactivation: 'delete',
   schema: z.strictObject({
     ecr: z.strictObject({
       rescanDuration: z.enum(RESCAN),
@@ -74,6 +76,7 @@ declareState('account-region', 'configuration', {
 
 declareState('account-region', 'encryptionKeys', {
   empty: () => new Map(),
+  deactivation: 'delete',
   schema: z.map(z.string().max(128), z.string().max(2048)),
 });
 

@@ -20,6 +20,7 @@ import type { Caller } from '../world.js';
 import { startEnabling } from './accounts.js';
 import { z } from 'zod';
 import { registerTask, taskAccountId, taskId, taskRegion, taskTime } from '../platform/tasks.js';
+import { recomputeSuppression } from '../findings/filters.js';
 
 /** The scan types enabled in an account when it becomes the delegated administrator. */
 const DELEGATED_ADMIN_SCAN_TYPES: readonly ScanType[] = ['EC2', 'ECR', 'LAMBDA'];
@@ -48,6 +49,15 @@ export function enableDelegatedAdmin(world: World, caller: Caller, adminAccountI
   const organization = organizationManagedBy(world, caller, 'designate a delegated administrator');
   if (!organization.accounts.has(adminAccountId)) {
     throw new WorldError('Invalid', `Account ${adminAccountId} is not a member of the organization ${organization.id}.`);
+  }
+  // Organizations registers only a member account as a delegated administrator, never the
+  // management account (RegisterDelegatedAdministrator's CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR:
+  // https://docs.aws.amazon.com/organizations/latest/APIReference/API_RegisterDelegatedAdministrator.html).
+  if (adminAccountId === organization.managementAccountId) {
+    throw new WorldError(
+      'Invalid',
+      `The management account ${adminAccountId} of the organization ${organization.id} cannot be the delegated administrator; designate a member account.`,
+    );
   }
   const account = { id: adminAccountId, type: 'AWS::Organizations::Account' };
   for (const regional of inspectorOrganizationsOf(world, organization)) {
@@ -89,11 +99,14 @@ export function disableDelegatedAdmin(world: World, caller: Caller, adminAccount
 }
 
 /** Every member becomes a standalone account and keeps its scans; a next administrator starts afresh. */
-function removeDelegatedAdmin(regional: InspectorOrganization): void {
+function removeDelegatedAdmin(world: World, regional: InspectorOrganization): void {
   if (regional.delegatedAdmin?.status !== 'DISABLE_IN_PROGRESS') return;
+  const members = [...regional.members.keys()];
   regional.delegatedAdmin = undefined;
   regional.members.clear();
   regional.autoEnable = new Set();
+  // The administrator's suppression rules no longer govern its former members' findings.
+  recomputeSuppression(world, regional.region, members);
 }
 
 /** The organization's delegated administrator seen from the caller's account (any account of the organization). */
@@ -135,6 +148,7 @@ export function associateMember(world: World, caller: Caller, accountId: string)
 function startAssociation(world: World, regional: InspectorOrganization, accountId: string): void {
   const membership: Membership = { accountId, relationshipStatus: 'CREATED', updatedAt: world.clock.now() };
   regional.members.set(accountId, membership);
+  recomputeSuppression(world, regional.region, [accountId]);
   world.afterTransition({
     kind: 'activate-member',
     organizationId: regional.organization.id,
@@ -163,6 +177,7 @@ export function disassociateMember(world: World, caller: Caller, accountId: stri
   }
   // The account stays enabled, now standalone.
   regional.members.set(accountId, { accountId, relationshipStatus: 'REMOVED', updatedAt: world.clock.now() });
+  recomputeSuppression(world, caller.region, [accountId]);
   world.changed();
 }
 
@@ -177,10 +192,9 @@ export function getMember(world: World, caller: Caller, accountId: string): Memb
   if (!regional || !mayRead) {
     throw new WorldError('AccessDenied', 'Invoking account does not have access to get member account');
   }
-  const membership = regional.members.get(accountId);
-  if (!membership)
-    throw new WorldError('NotFound', `Account ${accountId} is not a member of the delegated administrator ${regional.delegatedAdmin!.accountId}.`);
-  return memberView(regional, membership);
+  const member = memberOf(regional, accountId);
+  if (!member) throw new WorldError('NotFound', `Account ${accountId} is not a member of the delegated administrator ${regional.delegatedAdmin!.accountId}.`);
+  return member;
 }
 
 /** Members of the caller's organization (the delegated administrator's view), in account id order. */
@@ -188,17 +202,24 @@ export function listMembers(world: World, caller: Caller, onlyAssociated: boolea
   const regional = administeredBy(world, caller, 'list member accounts');
   const members: MemberView[] = [];
   for (const account of [...regional.organization.accounts.keys()].sort()) {
-    if (account === caller.accountId) continue;
-    const membership = regional.members.get(account);
     if (onlyAssociated && !regional.isAssociated(account)) continue;
-    // An organization account never associated is listed as CREATED: known, not yet a member.
-    members.push(
-      membership
-        ? memberView(regional, membership)
-        : { accountId: account, relationshipStatus: 'CREATED', updatedAt: regional.organization.accounts.get(account)!.joinedAt },
-    );
+    const member = memberOf(regional, account);
+    if (member) members.push(member);
   }
   return members;
+}
+
+/**
+ * One account as a member of the organization, the same for ListMembers and GetMember: every
+ * account of the organization but the delegated administrator ("all members within the
+ * organization": https://docs.aws.amazon.com/inspector/v2/APIReference/API_ListMembers.html).
+ * One never associated is CREATED: known, not yet a member; one disassociated is REMOVED.
+ */
+function memberOf(regional: InspectorOrganization, accountId: string): MemberView | undefined {
+  const account = regional.organization.accounts.get(accountId);
+  if (!account || accountId === regional.delegatedAdmin?.accountId) return undefined;
+  const membership = regional.members.get(accountId);
+  return membership ? memberView(regional, membership) : { accountId, relationshipStatus: 'CREATED', updatedAt: account.joinedAt };
 }
 
 function memberView(regional: InspectorOrganization, membership: Membership): MemberView {
@@ -241,7 +262,15 @@ export function joinOrganization(world: World, organization: Organization, accou
   world.changed();
   for (const regional of inspectorOrganizationsOf(world, organization)) {
     if (regional.delegatedAdmin?.status !== 'ENABLED' || regional.autoEnable.size === 0) continue;
-    if (regional.associatedCount() >= world.options.maxMembers) continue;
+    if (regional.associatedCount() >= world.options.maxMembers) {
+      // The administrator hears of it (https://docs.aws.amazon.com/inspector/latest/user/eventbridge-integration.html#event-auto-enable).
+      world.events.autoEnableFailed(
+        regional.region,
+        regional.delegatedAdmin.accountId,
+        `The number of member accounts enabled with AWS Inspector has reached the maximum limit of ${world.options.maxMembers.toLocaleString('en-US')}`,
+      );
+      continue;
+    }
     startAssociation(world, regional, accountId);
     startEnabling(
       world,
@@ -266,6 +295,7 @@ export function leaveOrganization(world: World, organization: Organization, acco
   }
   for (const regional of inspectorOrganizationsOf(world, organization)) regional.members.delete(accountId);
   organization.accounts.delete(accountId);
+  for (const regional of inspectorOrganizationsOf(world, organization)) recomputeSuppression(world, regional.region, [accountId]);
   world.changed();
 }
 
@@ -278,7 +308,7 @@ declare module '../platform/tasks.js' {
 
 registerTask('remove-delegated-admin', z.strictObject({ organizationId: taskId, region: taskRegion }), (world, task) => {
   const regional = inspectorOrganizationById(world, task.organizationId, task.region);
-  if (regional) removeDelegatedAdmin(regional);
+  if (regional) removeDelegatedAdmin(world, regional);
 });
 registerTask(
   'activate-member',

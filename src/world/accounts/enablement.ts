@@ -8,6 +8,16 @@ import { declareState } from '../platform/state.js';
 export const SCAN_TYPES = ['EC2', 'ECR', 'LAMBDA', 'LAMBDA_CODE', 'CODE_REPOSITORY'] as const;
 export type ScanType = (typeof SCAN_TYPES)[number];
 export type Status = 'ENABLING' | 'ENABLED' | 'DISABLING' | 'DISABLED' | 'SUSPENDING' | 'SUSPENDED';
+/**
+ * The scan types a Disable of `types` turns off: Lambda code scanning builds on Lambda
+ * standard scanning, so turning LAMBDA off turns LAMBDA_CODE off with it ("Deactivating
+ * Amazon Inspector Lambda standard scanning will also deactivate Amazon Inspector Lambda
+ * code scanning": https://docs.aws.amazon.com/inspector/latest/user/scanning_resources_lambda.html).
+ */
+export function disabledWith(types: readonly ScanType[]): ScanType[] {
+  return SCAN_TYPES.filter((type) => types.includes(type) || (type === 'LAMBDA_CODE' && types.includes('LAMBDA')));
+}
+
 /** Why a requested change cannot start now (the model's ErrorCode values). */
 type TransitionConflict = 'ENABLE_IN_PROGRESS' | 'DISABLE_IN_PROGRESS';
 

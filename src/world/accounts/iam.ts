@@ -1,9 +1,11 @@
-// The IAM side of Inspector: the service-linked role AWSServiceRoleForAmazonInspector2,
-// created once per account (IAM is global) when Inspector is first enabled there.
+// The IAM side of Inspector: its service-linked roles, created once per account (IAM is
+// global). AWSServiceRoleForAmazonInspector2 when Inspector is first enabled there;
+// AWSServiceRoleForAmazonInspector2Agentless when an instance is first scanned agentlessly.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { declareState, savedDate } from '../platform/state.js';
 import type { World } from '../world.js';
+import { arnOf, partitionOf } from '../platform/partition.js';
 
 export interface Role {
   roleName: string;
@@ -17,15 +19,28 @@ export interface Role {
   attachedPolicies: { policyName: string; policyArn: string }[];
 }
 
-const INSPECTOR_ROLE_NAME = 'AWSServiceRoleForAmazonInspector2';
-const INSPECTOR_ROLE_PATH = '/aws-service-role/inspector2.amazonaws.com/';
-const INSPECTOR_TRUST_POLICY = {
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'inspector2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-};
-const INSPECTOR_ROLE_POLICY = {
+/** A service-linked role as Inspector defines it: its name, the service that assumes it, its managed policy. */
+interface ServiceLinkedRole {
+  roleName: string;
+  service: string;
+  description: string;
+  policyName: string;
+}
+
+/** https://docs.aws.amazon.com/inspector/latest/user/slr-permissions.html */
+const INSPECTOR_ROLE: ServiceLinkedRole = {
+  roleName: 'AWSServiceRoleForAmazonInspector2',
+  service: 'inspector2.amazonaws.com',
+  description: 'Service-linked role for Amazon Inspector',
   policyName: 'AmazonInspector2ServiceRolePolicy',
-  policyArn: 'arn:aws:iam::aws:policy/aws-service-role/AmazonInspector2ServiceRolePolicy',
+};
+
+/** https://docs.aws.amazon.com/inspector/latest/user/slr-permissions-agentless.html */
+const AGENTLESS_ROLE: ServiceLinkedRole = {
+  roleName: 'AWSServiceRoleForAmazonInspector2Agentless',
+  service: 'agentless.inspector2.amazonaws.com',
+  description: 'Service-linked role for Amazon Inspector agentless scanning',
+  policyName: 'AmazonInspector2AgentlessServiceRolePolicy',
 };
 
 declare module '../platform/state.js' {
@@ -64,23 +79,41 @@ export function rolesOf(world: World, accountId: string): Role[] {
   );
 }
 
-/** Creates Inspector's service-linked role in the account unless it exists. */
-export function ensureInspectorRole(world: World, accountId: string): Role {
+/**
+ * Creates Inspector's service-linked role in the account unless it exists. IAM is global, but
+ * its ARNs name the partition: the region where Inspector is enabled tells which.
+ */
+export function ensureInspectorRole(world: World, accountId: string, region: string): Role {
+  return ensureServiceLinkedRole(world, accountId, region, INSPECTOR_ROLE);
+}
+
+/** Creates the service-linked role of agentless scanning in the account unless it exists. */
+export function ensureAgentlessRole(world: World, accountId: string, region: string): Role {
+  return ensureServiceLinkedRole(world, accountId, region, AGENTLESS_ROLE);
+}
+
+function ensureServiceLinkedRole(world: World, accountId: string, region: string, definition: ServiceLinkedRole): Role {
   const roles = world.state.account(accountId).roles;
-  const existing = roles.get(INSPECTOR_ROLE_NAME);
+  const existing = roles.get(definition.roleName);
   if (existing) return existing;
+  const path = `/aws-service-role/${definition.service}/`;
   const role: Role = {
-    roleName: INSPECTOR_ROLE_NAME,
+    roleName: definition.roleName,
     // IAM role ids are AROA + 17 characters; derived from the account so that worlds repeat.
-    roleId: `AROA${createHash('sha256').update(`${accountId}/${INSPECTOR_ROLE_NAME}`).digest('hex').slice(0, 17).toUpperCase()}`,
-    arn: `arn:aws:iam::${accountId}:role${INSPECTOR_ROLE_PATH}${INSPECTOR_ROLE_NAME}`,
-    path: INSPECTOR_ROLE_PATH,
+    roleId: `AROA${createHash('sha256').update(`${accountId}/${definition.roleName}`).digest('hex').slice(0, 17).toUpperCase()}`,
+    arn: arnOf('iam', '', accountId, `role${path}${definition.roleName}`, region),
+    path,
     // IAM keeps whole seconds.
     createDate: new Date(Math.floor(world.clock.nowMs() / 1000) * 1000),
-    description: 'Service-linked role for Amazon Inspector',
-    assumeRolePolicyDocument: JSON.stringify(INSPECTOR_TRUST_POLICY),
+    description: definition.description,
+    assumeRolePolicyDocument: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: definition.service }, Action: 'sts:AssumeRole' }],
+    }),
     maxSessionDuration: 3600,
-    attachedPolicies: [INSPECTOR_ROLE_POLICY],
+    attachedPolicies: [
+      { policyName: definition.policyName, policyArn: `arn:${partitionOf(region)}:iam::aws:policy/aws-service-role/${definition.policyName}` },
+    ],
   };
   roles.set(role.roleName, role);
   world.changed();

@@ -31,6 +31,7 @@ import { criteriaFilter, listOrder, str, strs, type FieldTable, type ListOrder, 
 import type { SortOrder } from '../findings/paging.js';
 import type { ObjectStore } from '../platform/object-store.js';
 import type { World } from '../world.js';
+import { arnOf } from '../platform/partition.js';
 
 type Shapes = components['schemas'];
 export type { SortOrder } from '../findings/paging.js';
@@ -170,7 +171,7 @@ function cisFindingArn(region: string, target: CisScanTarget, checkId: string): 
   const hex = createHash('sha256')
     .update(`${target.accountId}|${region}|${target.instanceId}|${target.benchmarkId ?? ''}|${checkId}`)
     .digest('hex');
-  return `arn:aws:inspector2:${region}:${target.accountId}:owner/${target.accountId}/cis-finding/${uuidFrom(hex)}`;
+  return arnOf('inspector2', region, target.accountId, `owner/${target.accountId}/cis-finding/${uuidFrom(hex)}`);
 }
 
 export interface CisResultDetail {

@@ -27,6 +27,7 @@ import { declareState, savedCounter, savedDate, savedRecords } from '../platform
 import { registerTask, taskId, taskTime } from '../platform/tasks.js';
 import { standingOf } from '../accounts/organizations.js';
 import { forgetTags } from '../accounts/tags.js';
+import { arnOf } from '../platform/partition.js';
 
 type Shapes = components['schemas'];
 type CisSecurityLevel = Shapes['CisSecurityLevel'];
@@ -246,7 +247,7 @@ export function createConfiguration(world: World, caller: Caller, spec: NewCisSc
   const id = nextId(world.global.cisIds, caller.accountId, caller.region, 'cis-configuration', spec.scanName);
   const now = world.clock.now();
   const configuration: CisScanConfigurationRecord = {
-    arn: `arn:aws:inspector2:${caller.region}:${caller.accountId}:owner/${ownerId}/cis-configuration/${id}`,
+    arn: arnOf('inspector2', caller.region, caller.accountId, `owner/${ownerId}/cis-configuration/${id}`),
     accountId: caller.accountId,
     region: caller.region,
     ownerId,
@@ -314,7 +315,7 @@ function runScheduledScan(world: World, configurationArn: string, dueAt: number)
   const configuration = cisOfArn(world, configurationArn)?.configurations.get(configurationArn);
   if (!configuration || configuration.nextRunAt !== dueAt) return;
   startScan(world, configuration, dueAt);
-  configuration.nextRunAt = nextRunAfter(configuration.schedule, Math.max(dueAt, world.clock.nowMs() - CIS_CATCH_UP_MS));
+  configuration.nextRunAt = nextRunAfter(configuration.schedule, Math.max(dueAt, world.clock.catchUpMs() - CIS_CATCH_UP_MS));
   if (configuration.nextRunAt !== undefined) {
     world.scheduler.schedule(configuration.nextRunAt, { kind: 'cis-scan-due', configurationArn, dueAt: configuration.nextRunAt });
   }
@@ -324,7 +325,7 @@ function startScan(world: World, configuration: CisScanConfigurationRecord, star
   const targets = resolvedTargets(world, configuration);
   const id = nextId(world.global.cisIds, configuration.arn, 'cis-scan', String(startedAt));
   const scan: CisScanRecord = {
-    scanArn: `arn:aws:inspector2:${configuration.region}:${configuration.accountId}:owner/${configuration.ownerId}/cis-scan/${id}`,
+    scanArn: arnOf('inspector2', configuration.region, configuration.accountId, `owner/${configuration.ownerId}/cis-scan/${id}`),
     configurationArn: configuration.arn,
     accountId: configuration.accountId,
     region: configuration.region,

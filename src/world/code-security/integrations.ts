@@ -14,6 +14,7 @@ import { importedRepositories } from './repositories.js';
 import { applicableDefaults, associateIfRoom } from './scan-configurations.js';
 import { MAX_INTEGRATIONS, regionScanConfigurations, type CodeSecurityIntegration, type IntegrationType } from './state.js';
 import { forgetTags } from '../accounts/tags.js';
+import { arnOf } from '../platform/partition.js';
 
 const INTEGRATION_RESOURCE = 'AWS::Inspector2::CodeSecurityIntegration';
 
@@ -67,7 +68,7 @@ export function createIntegration(world: World, caller: Caller, spec: NewIntegra
     );
   }
   const id = nextId(world.global.codeSecurityIds, caller.accountId, caller.region, 'integration', spec.name);
-  const arn = `arn:aws:inspector2:${caller.region}:${caller.accountId}:codesecurity-integration/${id}`;
+  const arn = arnOf('inspector2', caller.region, caller.accountId, `codesecurity-integration/${id}`);
   // The OAuth state that ties the provider's answer to this integration.
   const state = sha256(`${arn}|authorization`).slice(0, 32);
   const instanceUrl = spec.gitlabSelfManaged?.instanceUrl.replace(/\/+$/, '');

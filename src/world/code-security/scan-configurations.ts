@@ -22,6 +22,7 @@ import {
 } from './state.js';
 import { standingOf } from '../accounts/organizations.js';
 import { forgetTags } from '../accounts/tags.js';
+import { arnOf } from '../platform/partition.js';
 
 type Shapes = components['schemas'];
 
@@ -223,7 +224,7 @@ export function createScanConfiguration(world: World, caller: Caller, spec: NewS
   const owner = spec.level === 'ORGANIZATION' ? standing.organization!.id : caller.accountId;
   const now = world.clock.now();
   const configuration: CodeScanConfiguration = {
-    arn: `arn:aws:inspector2:${caller.region}:${caller.accountId}:owner/${owner}/codesecurity-configuration/${id}`,
+    arn: arnOf('inspector2', caller.region, caller.accountId, `owner/${owner}/codesecurity-configuration/${id}`),
     accountId: caller.accountId,
     region: caller.region,
     ordinal,

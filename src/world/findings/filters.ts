@@ -1,8 +1,11 @@
 // Saved filters and suppression rules. A filter with action SUPPRESS turns the ACTIVE
 // findings it matches SUPPRESSED at once, and keeps later matches suppressed; changing or
 // deleting it recomputes. A delegated administrator's rules apply to its members' findings
-// too; members cannot create suppression rules. Statuses are kept on the findings (with
-// `updatedAt` bumped when they change), so every reader sees the same status.
+// too, for as long as they are its members: associating, disassociating and removing the
+// administrator recompute (recomputeSuppression); members cannot create suppression rules.
+// A filter has at least one criterion, so no rule suppresses every finding by accident.
+// Statuses are kept on the findings (with `updatedAt` bumped when they change), so every
+// reader sees the same status.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { declareState } from '../platform/state.js';
@@ -14,6 +17,7 @@ import type { Finding } from './documents.js';
 import type { AccountRegion, World } from '../world.js';
 import { standingOf } from '../accounts/organizations.js';
 import { forgetTags } from '../accounts/tags.js';
+import { arnOf } from '../platform/partition.js';
 
 type FilterCriteria = components['schemas']['FilterCriteria'];
 
@@ -36,6 +40,17 @@ const NAME = /^[A-Za-z0-9._-]{3,64}$/;
 function checkName(name: string): void {
   if (!NAME.test(name)) {
     throw new WorldError('Invalid', `The filter name '${name}' is not valid: use 3 to 64 letters, digits, periods, hyphens or underscores, with no spaces.`);
+  }
+}
+
+/** At least one criterion: an empty `filterCriteria` would match (and, as a rule, suppress) every finding. */
+function hasCriteria(criteria: FilterCriteria): boolean {
+  return Object.values(criteria).some((list) => Array.isArray(list) && list.length > 0);
+}
+
+function checkCriteria(criteria: FilterCriteria): void {
+  if (!hasCriteria(criteria)) {
+    throw new WorldError('Invalid', 'The filter criteria are empty: a filter needs at least one criterion in filterCriteria.');
   }
 }
 
@@ -66,6 +81,7 @@ export interface NewFilter {
 
 export function createFilter(world: World, caller: Caller, spec: NewFilter): SavedFilter {
   checkName(spec.name);
+  checkCriteria(spec.criteria);
   refuseMemberSuppression(world, caller, spec.action);
   const state = world.accountRegion(caller.accountId, caller.region);
   if ([...state.filters.values()].some((f) => f.name === spec.name)) {
@@ -80,7 +96,7 @@ export function createFilter(world: World, caller: Caller, spec: NewFilter): Sav
   const now = world.clock.now();
   const id = createHash('sha256').update(`${caller.accountId}|${caller.region}|${spec.name}|${now.getTime()}|${state.filters.size}`).digest('hex').slice(0, 16);
   const filter: SavedFilter = {
-    arn: `arn:aws:inspector2:${caller.region}:${caller.accountId}:owner/${caller.accountId}/filter/${id}`,
+    arn: arnOf('inspector2', caller.region, caller.accountId, `owner/${caller.accountId}/filter/${id}`),
     ownerId: caller.accountId,
     ...spec,
     createdAt: now,
@@ -100,6 +116,7 @@ export function updateFilter(world: World, caller: Caller, arn: string, change: 
       throw new WorldError('Invalid', `A filter named '${change.name}' exists already in account ${caller.accountId} in ${caller.region}.`);
     }
   }
+  if (change.criteria !== undefined) checkCriteria(change.criteria);
   refuseMemberSuppression(world, caller, change.action ?? filter.action);
   const wasSuppressing = filter.action === 'SUPPRESS';
   Object.assign(filter, Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)), { updatedAt: world.clock.now() });
@@ -119,7 +136,8 @@ export function deleteFilter(world: World, caller: Caller, arn: string): void {
 /** The suppression rules that govern an account-region's findings: its own and its delegated administrator's. */
 function suppressionRules(world: World, state: AccountRegion): SavedFilter[] {
   const admin = standingOf(world, state.accountId, state.region).delegatedAdminAccountId;
-  const sources = admin ? [state, world.accountRegion(admin, state.region)] : [state];
+  const adminState = admin ? world.existingAccountRegion(admin, state.region) : undefined;
+  const sources = adminState ? [state, adminState] : [state];
   return sources.flatMap((s) => [...s.filters.values()].filter((f) => f.action === 'SUPPRESS'));
 }
 
@@ -139,6 +157,20 @@ export function applySuppression(world: World, state: AccountRegion, findings?: 
       if (!options.quiet) world.events.finding(state.region, updated);
     }
   }
+}
+
+/**
+ * Recomputes the findings of accounts whose delegated administrator changed in a region: a
+ * member associated (again) falls under the administrator's rules; a member disassociated,
+ * or every member when the administrator is removed, keeps only its own (AWS: they become
+ * standalone accounts). Accounts Inspector has not seen in the region are left alone.
+ */
+export function recomputeSuppression(world: World, region: string, accountIds: Iterable<string>): void {
+  for (const accountId of accountIds) {
+    const state = world.existingAccountRegion(accountId, region);
+    if (state) applySuppression(world, state);
+  }
+  world.changed();
 }
 
 /** Recomputes the findings a caller's rules govern: its own, and a delegated administrator's members'. */
@@ -215,10 +247,14 @@ const criterion = z.record(
   z.string().max(64),
   z.union([scalar, z.strictObject({ comparison: z.string().max(64), value: z.string().max(1024) }), z.record(z.string().max(64), scalar)]),
 );
-const criteriaSchema = z.strictObject(Object.fromEntries(CRITERIA.map((key) => [key, z.array(criterion).max(100).optional()])));
+const criteriaSchema = z
+  .strictObject(Object.fromEntries(CRITERIA.map((key) => [key, z.array(criterion).max(100).optional()])))
+  .refine((criteria) => hasCriteria(criteria as FilterCriteria), 'a filter with no criterion');
 
 declareState('account-region', 'filters', {
   empty: () => new Map(),
+  // Deactivating Inspector deletes filters and suppression rules (deactivating-best-practices).
+  deactivation: 'delete',
   schema: z.map(
     z.string().max(2048),
     z.strictObject({

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { InstalledPackage, Inventory } from './inventory.js';
 import { CODE_DETECTORS, codeIssue } from '../scanning/code-detectors.js';
+import { arnOf, partitionOf } from '../platform/partition.js';
 
 function hex(account: string, region: string, name: string, length: number): string {
   return createHash('sha256').update(`${account}|${region}|${name}`).digest('hex').slice(0, length);
@@ -23,7 +24,7 @@ export function defaultInventory(account: string, region: string, now: Date): In
   const vpcId = `vpc-${hex(account, region, 'vpc', 17)}`;
   const subnetId = `subnet-${hex(account, region, 'subnet', 17)}`;
   const igw = `igw-${hex(account, region, 'igw', 17)}`;
-  const role = (name: string) => `arn:aws:iam::${account}:role/${name}`;
+  const role = (name: string) => `arn:${partitionOf(region)}:iam::${account}:role/${name}`;
 
   return {
     ec2Instances: [
@@ -50,7 +51,7 @@ export function defaultInventory(account: string, region: string, now: Date): In
             ],
           },
         ],
-        iamInstanceProfileArn: `arn:aws:iam::${account}:instance-profile/AmazonSSMRoleForInstancesQuickSetup`,
+        iamInstanceProfileArn: `arn:${partitionOf(region)}:iam::${account}:instance-profile/AmazonSSMRoleForInstancesQuickSetup`,
         keyName: 'ops',
         launchedAt: at(120),
         packages: [
@@ -221,7 +222,7 @@ export function defaultInventory(account: string, region: string, now: Date): In
         packageType: 'ZIP',
         layers: [
           {
-            arn: `arn:aws:lambda:${region}:${account}:layer:shared-node-libs:3`,
+            arn: arnOf('lambda', region, account, 'layer:shared-node-libs:3'),
             packages: [{ name: 'jsonwebtoken', version: '8.5.1', ecosystem: 'npm', filePath: 'nodejs/node_modules/jsonwebtoken/package.json' }],
           },
         ],
@@ -246,7 +247,7 @@ export function defaultInventory(account: string, region: string, now: Date): In
     ],
     clusters: [
       {
-        arn: `arn:aws:ecs:${region}:${account}:cluster/web`,
+        arn: arnOf('ecs', region, account, 'cluster/web'),
         images: [{ repository: 'web-app', digest: digest('web-app:v2') }],
       },
     ],

@@ -40,6 +40,7 @@ import {
   type LanguageEcosystem,
   type LinuxPlatform,
 } from './generate-data.js';
+import { arnOf, partitionOf } from '../platform/partition.js';
 
 export interface GenerateOptions {
   /** Accounts in the organization; the first is its management account. */
@@ -250,7 +251,7 @@ class WorldBuilder {
       securityGroups: this.securityGroups(network, exposed, windows),
       ...(ssmManaged
         ? {
-            iamInstanceProfileArn: `arn:aws:iam::${accountId}:instance-profile/${this.pick(['AmazonSSMRoleForInstancesQuickSetup', 'ec2-ssm-core', `${service}-instance-profile`])}`,
+            iamInstanceProfileArn: `arn:${partitionOf(place.region)}:iam::${accountId}:instance-profile/${this.pick(['AmazonSSMRoleForInstancesQuickSetup', 'ec2-ssm-core', `${service}-instance-profile`])}`,
           }
         : {}),
       ...(keyName ? { keyName } : {}),
@@ -436,7 +437,7 @@ class WorldBuilder {
   private cluster(place: Place, images: { repository: string; digest: string }[]): AsJson<Inventory['clusters'][number]> {
     const kind = this.chance(0.6) ? 'ecs' : 'eks';
     const name = `${place.environment}-${this.pick(['web', 'platform', 'services', 'apps', 'main'])}`;
-    return { arn: `arn:aws:${kind}:${place.region}:${place.accountId}:cluster/${name}`, images };
+    return { arn: arnOf(kind, place.region, place.accountId, `cluster/${name}`), images };
   }
 
   // ---- Lambda
@@ -456,7 +457,7 @@ class WorldBuilder {
       ecosystem !== 'go' && this.chance(0.25)
         ? [
             {
-              arn: `arn:aws:lambda:${region}:${accountId}:layer:${layerName}:${this.faker.number.int({ min: 1, max: 12 })}`,
+              arn: `arn:${partitionOf(region)}:lambda:${region}:${accountId}:layer:${layerName}:${this.faker.number.int({ min: 1, max: 12 })}`,
               packages: this.appPackages(ecosystem, staleness, layerPath, { min: 1, max: 3 }),
             },
           ]
@@ -467,7 +468,7 @@ class WorldBuilder {
     return {
       name,
       runtime,
-      executionRoleArn: `arn:aws:iam::${accountId}:role/${name}-role`,
+      executionRoleArn: `arn:${partitionOf(region)}:iam::${accountId}:role/${name}-role`,
       codeSha256: Buffer.from(Array.from({ length: 32 }, () => this.faker.number.int(255))).toString('base64'),
       lastModifiedAt: this.ago(modifiedDaysAgo * DAY + this.faker.number.int(86_400) * SECOND),
       ...(this.chance(0.7) ? { lastInvokedAt: this.ago(this.faker.number.int({ max: 30 * 86_400 }) * SECOND) } : {}),

@@ -114,7 +114,7 @@ export const functionSchema = z
   .object({
     name: z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/, 'must be a Lambda function name'),
     runtime: z.string().regex(/^[A-Z0-9_]+$/, 'must be a runtime as the model names it, such as PYTHON_3_11'),
-    executionRoleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/.+$/),
+    executionRoleArn: z.string().regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/.+$/),
     codeSha256: z.string().default('47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='),
     lastModifiedAt: when.default('-7d'),
     lastInvokedAt: when.optional(),
@@ -125,7 +125,7 @@ export const functionSchema = z
       .default(['X86_64']),
     packageType: z.enum(['ZIP', 'IMAGE']).default('ZIP'),
     layers: z
-      .array(z.object({ arn: z.string().regex(/^arn:aws:lambda:.+:layer:.+:\d+$/), packages }).strict())
+      .array(z.object({ arn: z.string().regex(/^arn:aws(-[a-z]+)*:lambda:.+:layer:.+:\d+$/), packages }).strict())
       .max(5)
       .default([]),
     packages,
@@ -144,7 +144,7 @@ const codeRepositorySchema = z
     name: z.string().min(1).max(300),
     integrationArn: z
       .string()
-      .regex(/^arn:aws:inspector2:[a-z0-9-]+:\d{12}:codesecurity-integration\/[a-f0-9-]{36}$/, 'must be a code security integration ARN'),
+      .regex(/^arn:aws(-[a-z]+)*:inspector2:[a-z0-9-]+:\d{12}:codesecurity-integration\/[a-f0-9-]{36}$/, 'must be a code security integration ARN'),
     providerType: z.enum(['GITHUB', 'GITLAB_SELF_MANAGED']),
     visibility: z.enum(['PUBLIC', 'PRIVATE', 'INTERNAL']).default('PRIVATE'),
     headCommitId: z.string().regex(/^[a-f0-9]{40}$/, 'must be a commit id of 40 hex digits'),
@@ -175,7 +175,7 @@ export const accountInventorySchema = z
       .array(
         z
           .object({
-            arn: z.string().regex(/^arn:aws:(ecs|eks):[a-z0-9-]+:\d{12}:cluster\/[a-zA-Z0-9_-]+$/, 'must be an ECS or EKS cluster ARN'),
+            arn: z.string().regex(/^arn:aws(-[a-z]+)*:(ecs|eks):[a-z0-9-]+:\d{12}:cluster\/[a-zA-Z0-9_-]+$/, 'must be an ECS or EKS cluster ARN'),
             images: z.array(z.object({ repository: z.string().min(1), digest: z.string().regex(/^sha256:[a-f0-9]{64}$/) }).strict()).default([]),
           })
           .strict(),

@@ -28,6 +28,8 @@ export class Clock {
   private base: number;
   /** While transitions run, time stands still at the moment they were due, so that one step of the world has one time. */
   private frozenAt?: number;
+  /** While the world catches up (a move, or the settle before a request): the moment it catches up to. */
+  private catchingUpTo?: number;
 
   constructor(
     options: ClockOptions = {},
@@ -51,12 +53,39 @@ export class Clock {
   stopped<T>(step: (now: number) => T): T {
     const now = this.nowMs();
     const outer = this.frozenAt;
+    const outerTarget = this.catchingUpTo;
     this.frozenAt = now;
+    this.catchingUpTo = now;
     try {
       return step(now);
     } finally {
       this.frozenAt = outer;
+      this.catchingUpTo = outerTarget;
     }
+  }
+
+  /**
+   * Runs `step` with the clock standing at an earlier moment, `at` (a task's due time), so
+   * that what it records and schedules is dated from then; only inside `stopped`, never
+   * beyond the moment the world is catching up to.
+   */
+  standingAt<T>(at: number, step: () => T): T {
+    const outer = this.frozenAt;
+    this.frozenAt = Math.min(at, this.catchingUpTo ?? this.nowMs());
+    try {
+      return step();
+    } finally {
+      this.frozenAt = outer;
+    }
+  }
+
+  /**
+   * The moment the world is being brought up to: the end of a move while the tasks due
+   * inside it run at their own times; otherwise now. (A recurring schedule bounds how much
+   * it catches up from here.)
+   */
+  catchUpMs(): number {
+    return this.catchingUpTo ?? this.nowMs();
   }
 
   /** Moves the clock forward (or back, with a negative duration); never outside the years 1970 to 9999 (ClockRangeError). */

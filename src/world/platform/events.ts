@@ -1,6 +1,8 @@
 // Inspector's EventBridge events, as AWS shapes them: `Inspector2 Finding` when a finding
 // is created, changed or closed; `Inspector2 Scan` when a resource's initial scan
-// completes; `Inspector2 Coverage` when a resource's scan status changes. Kept in a log
+// completes; `Inspector2 Coverage` when a resource's scan status changes; `Inspector2
+// AutoEnable`, to the delegated administrator, when the member limit keeps an account that
+// joins the organization from being enabled automatically. Kept in a log
 // (the latest MAX_EVENTS) that the control plane reads and clears, and handed to the
 // listeners (delivery sinks) as they happen.
 import type { CoveredResource, Finding } from '../findings/documents.js';
@@ -9,7 +11,7 @@ import { nextId } from './ids.js';
 export interface InspectorEvent {
   version: '0';
   id: string;
-  'detail-type': 'Inspector2 Finding' | 'Inspector2 Scan' | 'Inspector2 Coverage';
+  'detail-type': 'Inspector2 Finding' | 'Inspector2 Scan' | 'Inspector2 Coverage' | 'Inspector2 AutoEnable';
   source: 'aws.inspector2';
   account: string;
   time: string;
@@ -124,6 +126,15 @@ export class EventLog {
       ...(image ? { 'repository-name': image[1], 'image-digest': image[2], 'image-tags': resource.resourceMetadata?.ecrImage?.tags ?? [] } : {}),
       version: '1.0',
     });
+  }
+
+  /**
+   * Auto-enable failed for an account joining the organization: sent to the delegated
+   * administrator's account. AWS's example names no resource; EventBridge's envelope always
+   * has the list, here empty (https://docs.aws.amazon.com/inspector/latest/user/eventbridge-integration.html#event-auto-enable).
+   */
+  autoEnableFailed(region: string, delegatedAdminAccountId: string, reason: string): void {
+    this.emit('Inspector2 AutoEnable', delegatedAdminAccountId, region, [], { version: '1.0.0', AutoEnableStatus: 'Failed', Reason: reason });
   }
 
   /** The latest MAX_EVENTS events, oldest first. */

@@ -53,7 +53,7 @@ const savedEvents = z
     z.looseObject({
       version: z.literal('0'),
       id: z.string().max(128),
-      'detail-type': z.enum(['Inspector2 Finding', 'Inspector2 Scan', 'Inspector2 Coverage']),
+      'detail-type': z.enum(['Inspector2 Finding', 'Inspector2 Scan', 'Inspector2 Coverage', 'Inspector2 AutoEnable']),
       source: z.literal('aws.inspector2'),
       account: z.string().regex(/^\d{12}$/),
       time: z.string().max(64),

@@ -49,6 +49,12 @@ export interface StateSpec<Value, Saved> {
   load?: (saved: Saved) => Value;
   /** Global state only: forgets what one account had in it (an account reset). Others go with their account. */
   forgetAccount?: (value: Value, accountId: string) => void;
+  /**
+   * Account-region state only: 'delete' when deactivating Inspector there (its last scan type
+   * turns DISABLED) deletes it, back to empty: the scan settings that AWS deletes then.
+   * Left out, the state stays.
+   */
+  deactivation?: 'delete';
 }
 
 interface Declaration {
@@ -150,6 +156,21 @@ export class WorldState {
 
   existingAccount(accountId: string): AccountState | undefined {
     return this.accounts.get(accountId);
+  }
+
+  /**
+   * Deletes what deactivating Inspector deletes in an account-region: every field declared
+   * with `deactivation: 'delete'` is made empty. Answers the values it replaced, by field.
+   */
+  deactivate(state: AccountRegionState): Map<string, unknown> {
+    const target = state as unknown as Record<string, unknown>;
+    const replaced = new Map<string, unknown>();
+    for (const { name, spec } of declarations['account-region'].values()) {
+      if (spec.deactivation !== 'delete') continue;
+      replaced.set(name, target[name]);
+      target[name] = spec.empty({ now: this.now() });
+    }
+    return replaced;
   }
 
   /** Forgets one account: its state in every scope. */

@@ -8,7 +8,7 @@
 // What a scan finds is scan.ts's.
 import { durationOf, type ScanConfiguration } from '../accounts/configuration.js';
 import { closeFindings, scan } from './scan.js';
-import type { CoverageRow, CoveredResource, ScanStatusReason } from '../findings/documents.js';
+import type { CoverageRow, CoveredResource, Finding, ScanStatusReason } from '../findings/documents.js';
 import type { ScanType } from '../accounts/enablement.js';
 import type { CodeRepository, Ec2Instance, EcrImage, EcrRepository, LambdaFunction } from '../inventory/inventory.js';
 import { projectScanning } from '../code-security/projects.js';
@@ -19,6 +19,7 @@ import { declareState, intact } from '../platform/state.js';
 import { registerTask, taskAccountId, taskRegion, taskId } from '../platform/tasks.js';
 import type { AccountRegion, World } from '../world.js';
 import { standingOf } from '../accounts/organizations.js';
+import { ensureAgentlessRole } from '../accounts/iam.js';
 
 type CoverageScanType = CoveredResource['scanType'];
 
@@ -443,8 +444,10 @@ function completeScan(world: World, state: AccountRegion, key: string, activeRea
     row.scanQueued = false;
     if (row.resource.scanStatus?.statusCode !== 'ACTIVE') return;
     const initial = row.resource.lastScannedAt === undefined;
-    const found = scan(world, state, row.resource);
-    if (initial) world.events.scan(state.region, row.resource, found);
+    // An agentless scan snapshots the instance's volumes under its own service-linked role.
+    if (row.resource.scanMode === 'EC2_AGENTLESS') ensureAgentlessRole(world, state.accountId, state.region);
+    scan(world, state, row.resource);
+    if (initial) initialScanCompleted(world, state, row.resource);
     const repository = row.resource.resourceType === 'CODE_REPOSITORY' ? findCodeRepository(state, row.resource.resourceId) : undefined;
     if (repository && row.resource.resourceMetadata?.codeRepository) row.resource.resourceMetadata.codeRepository.lastScannedCommitId = repository.headCommitId;
     if (row.resource.resourceType === 'AWS_ECR_CONTAINER_IMAGE') {
@@ -457,6 +460,29 @@ function completeScan(world: World, state: AccountRegion, key: string, activeRea
     }
     row.resource.lastScannedAt = world.clock.now();
   }
+}
+
+/** The scan types a resource has a coverage row for (an EC2 instance: PACKAGE and NETWORK). */
+const ROW_SCAN_TYPES: readonly CoverageScanType[] = ['PACKAGE', 'NETWORK', 'CODE'];
+
+/**
+ * One `Inspector2 Scan` INITIAL_SCAN_COMPLETE event per resource, as AWS sends it (its detail
+ * names the resource, never a scan type: https://docs.aws.amazon.com/inspector/latest/user/eventbridge-integration.html#event-initial-scan):
+ * sent when the last of the resource's queued initial scans completes, counting all its open
+ * findings (an EC2 instance's package and network findings together).
+ */
+function initialScanCompleted(world: World, state: AccountRegion, resource: CoveredResource): void {
+  for (const scanType of ROW_SCAN_TYPES) {
+    if (scanType === resource.scanType) continue;
+    const other = state.coverage.get(rowKey(resource.resourceId, scanType));
+    if (other?.scanQueued && other.resource.scanStatus?.statusCode === 'ACTIVE' && other.resource.lastScannedAt === undefined) return;
+  }
+  const open: Finding[] = [];
+  for (const arn of state.findings.arnsOf(resource.resourceId)) {
+    const finding = state.findings.get(arn);
+    if (finding && finding.status !== 'CLOSED') open.push(finding);
+  }
+  world.events.scan(state.region, resource, open);
 }
 
 /** Rescans every active resource of the account-region (a new vulnerability, a configuration change). */

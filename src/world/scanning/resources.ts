@@ -3,13 +3,14 @@
 import type { Finding } from '../findings/documents.js';
 import type { CodeIssue, CodeRepository, EcrImage, EcrRepository } from '../inventory/inventory.js';
 import type { AccountRegion } from '../world.js';
+import { arnOf } from '../platform/partition.js';
 
 export function ecrRepositoryArn(state: AccountRegion, repository: string): string {
-  return `arn:aws:ecr:${state.region}:${state.accountId}:repository/${repository}`;
+  return arnOf('ecr', state.region, state.accountId, `repository/${repository}`);
 }
 
 export function lambdaFunctionArn(state: AccountRegion, name: string): string {
-  return `arn:aws:lambda:${state.region}:${state.accountId}:function:${name}:$LATEST`;
+  return arnOf('lambda', state.region, state.accountId, `function:${name}:$LATEST`);
 }
 
 /** A code repository's resource id: its integration's ARN and its project id. */

@@ -1,8 +1,9 @@
 // A scan of one resource: what it finds and how its findings change. Its packages are
 // matched against the catalog (package findings), its security groups against the internet
 // (network reachability) and its code issues read (code findings); findings are opened,
-// kept, reopened and closed as AWS does. A code repository is scanned with the rule sets
-// its scan configurations name (SAST, IaC, SCA).
+// kept, reopened and closed as AWS does (when closed findings are deleted, and which ARN
+// an issue that recurs takes, is lifecycle.ts's). A code repository is scanned with the
+// rule sets its scan configurations name (SAST, IaC, SCA).
 import { createHash } from 'node:crypto';
 import { DEFAULT_DEEP_INSPECTION_PATHS } from '../accounts/configuration.js';
 import { baseScore, formatVector, parseVector } from './cvss.js';
@@ -16,31 +17,41 @@ import type { Vulnerability } from './catalog.js';
 import type { PackageMatch } from './vulnerabilities.js';
 import type { AccountRegion, World } from '../world.js';
 import { standingOf } from '../accounts/organizations.js';
+import { arnOf, partitionOf } from '../platform/partition.js';
+import { currentArn, epochParts, findingCovers, scheduleDeletion, type CloseReason } from '../findings/lifecycle.js';
 
 type CoverageScanType = CoveredResource['scanType'];
 
-function findingCovers(finding: Finding, resourceId: string, scanType: CoverageScanType): boolean {
-  if (finding.resources[0]?.id !== resourceId) return false;
-  if (scanType === 'NETWORK') return finding.type === 'NETWORK_REACHABILITY';
-  // A code repository's scan covers its dependencies (SCA) too.
-  if (scanType === 'CODE') return finding.type === 'CODE_VULNERABILITY' || finding.resources[0]?.type === 'CODE_REPOSITORY';
-  return finding.type === 'PACKAGE_VULNERABILITY';
+/**
+ * Closes the open findings of a resource's scan type because the resource is gone (deleted,
+ * terminated, its scan type disabled) or no longer eligible for scanning: they are deleted
+ * after the shorter retention (AWS: 3 days).
+ */
+export function closeFindings(world: World, state: AccountRegion, resourceId: string, scanType: CoverageScanType, now: Date): void {
+  close(world, state, resourceId, scanType, now, 'resource');
 }
 
-/** Closes the open findings of a resource's scan type (but those to keep). */
-export function closeFindings(world: World, state: AccountRegion, resourceId: string, scanType: CoverageScanType, now: Date, keep?: Set<string>): void {
+/** Closes the open findings of a resource's scan type (but those to keep), and schedules their deletion. */
+function close(world: World, state: AccountRegion, resourceId: string, scanType: CoverageScanType, now: Date, reason: CloseReason, keep?: Set<string>): void {
+  let closed = false;
   for (const arn of state.findings.arnsOf(resourceId)) {
     const finding = state.findings.get(arn)!;
     if (finding.status !== 'CLOSED' && findingCovers(finding, resourceId, scanType) && !keep?.has(arn)) {
       world.events.finding(state.region, state.findings.update(finding, { status: 'CLOSED', updatedAt: now }));
+      closed = true;
     }
   }
+  if (closed) scheduleDeletion(world, state, resourceId, scanType, now.getTime(), reason);
 }
 
 /** Scans one resource for one scan type, and brings its findings up to date; returns its open findings. */
 export function scan(world: World, state: AccountRegion, resource: CoveredResource): Finding[] {
-  const found = findingsFor(world, state, resource);
   const now = world.clock.now();
+  // Each issue under the ARN its history gives: a remediated one that recurs after the reopen window is a new finding.
+  const found = findingsFor(world, state, resource).map((observed) => {
+    const arn = currentArn(world, state, observed.findingArn, now.getTime());
+    return arn === observed.findingArn ? observed : { ...observed, findingArn: arn };
+  });
   const current = new Set(found.map((f) => f.findingArn));
   for (const finding of found) {
     const existing = state.findings.get(finding.findingArn);
@@ -48,7 +59,7 @@ export function scan(world: World, state: AccountRegion, resource: CoveredResour
     if (!existing) {
       changed = { ...finding, firstObservedAt: now, lastObservedAt: now, updatedAt: now, status: 'ACTIVE' };
     } else if (existing.status === 'CLOSED') {
-      // A remediated issue that comes back reopens its finding, under the same ARN.
+      // A remediated issue that comes back within the reopen window reopens its finding, under the same ARN.
       changed = { ...finding, firstObservedAt: existing.firstObservedAt, lastObservedAt: now, updatedAt: now, status: 'ACTIVE' };
     } else if (JSON.stringify({ ...finding, status: existing.status }) !== JSON.stringify(sansTimes(existing))) {
       // The finding changed (a package, a score, a resource detail): its status is kept.
@@ -61,7 +72,8 @@ export function scan(world: World, state: AccountRegion, resource: CoveredResour
       world.events.finding(state.region, state.findings.get(finding.findingArn)!);
     }
   }
-  closeFindings(world, state, resource.resourceId, resource.scanType, now, current);
+  // What the scan no longer finds was remediated.
+  close(world, state, resource.resourceId, resource.scanType, now, 'remediated', current);
   return found.map((f) => state.findings.get(f.findingArn)!).filter((f) => f.status !== 'CLOSED');
 }
 
@@ -137,7 +149,7 @@ function ec2Resource(state: AccountRegion, instance: Ec2Instance): FindingResour
   return {
     type: 'AWS_EC2_INSTANCE',
     id: instance.instanceId,
-    partition: 'aws',
+    partition: partitionOf(state.region),
     region: state.region,
     // Copies: the finding's parts are frozen, the inventory's are not.
     tags: { ...instance.tags },
@@ -162,7 +174,7 @@ function ecrImageResource(state: AccountRegion, repository: EcrRepository, image
   return {
     type: 'AWS_ECR_CONTAINER_IMAGE',
     id: `${ecrRepositoryArn(state, repository.name)}/${image.digest}`,
-    partition: 'aws',
+    partition: partitionOf(state.region),
     region: state.region,
     details: {
       awsEcrContainerImage: {
@@ -185,7 +197,7 @@ function lambdaResource(state: AccountRegion, fn: LambdaFunction): FindingResour
   return {
     type: 'AWS_LAMBDA_FUNCTION',
     id: lambdaFunctionArn(state, fn.name),
-    partition: 'aws',
+    partition: partitionOf(state.region),
     region: state.region,
     tags: { ...fn.tags },
     details: {
@@ -208,7 +220,7 @@ function codeRepositoryResource(state: AccountRegion, repository: CodeRepository
   return {
     type: 'CODE_REPOSITORY',
     id: codeRepositoryId(repository),
-    partition: 'aws',
+    partition: partitionOf(state.region),
     region: state.region,
     details: {
       codeRepository: { projectName: repository.name, integrationArn: repository.integrationArn, providerType: repository.providerType },
@@ -219,10 +231,10 @@ function codeRepositoryResource(state: AccountRegion, repository: CodeRepository
 /** A finding's ARN: the same resource and issue always give the same one. */
 function findingArn(state: AccountRegion, ...parts: string[]): string {
   const id = createHash('sha256')
-    .update([state.accountId, state.region, ...parts].join('|'))
+    .update([state.accountId, state.region, ...epochParts(state), ...parts].join('|'))
     .digest('hex')
     .slice(0, 32);
-  return `arn:aws:inspector2:${state.region}:${state.accountId}:finding/${id}`;
+  return arnOf('inspector2', state.region, state.accountId, `finding/${id}`);
 }
 
 interface Located {
