@@ -39,7 +39,7 @@ import {
 } from '../world/cis/scans.js';
 import type { World } from '../world/world.js';
 import { paginate } from './pagination.js';
-import { tagsMember } from './tags.js';
+import { refuseReservedTagKeys, tagsMember } from './tags.js';
 import type { Handlers, Shapes } from './types.js';
 import { setTags } from '../world/accounts/tags.js';
 
@@ -66,6 +66,7 @@ function nonEmpty<K extends string, T>(name: K, items: T[]): { [P in K]?: T[] } 
 export function cisHandlers(world: World): Handlers {
   return {
     CreateCisScanConfiguration(input, { caller }) {
+      refuseReservedTagKeys(input.tags, 'ValidationException');
       const configuration = createConfiguration(world, caller, {
         scanName: input.scanName,
         securityLevel: input.securityLevel,

@@ -22,7 +22,7 @@ import type { CodeScanConfiguration, CodeSecurityIntegration } from '../world/co
 import type { World } from '../world/world.js';
 import type { ClientTokens } from './idempotency.js';
 import { paginate } from './pagination.js';
-import { tagsMember } from './tags.js';
+import { refuseReservedTagKeys, tagsMember } from './tags.js';
 import type { Handlers, Shapes } from './types.js';
 import { setTags } from '../world/accounts/tags.js';
 
@@ -74,6 +74,7 @@ function associationResults(outcomes: AssociationOutcome[]): {
 export function codeSecurityHandlers(world: World, clientTokens: ClientTokens): Handlers {
   return {
     CreateCodeSecurityIntegration(input, { caller }) {
+      refuseReservedTagKeys(input.tags, 'ValidationException');
       const gitlab = input.details?.gitlabSelfManaged;
       const integration = createIntegration(world, caller, {
         name: input.name,
@@ -111,6 +112,7 @@ export function codeSecurityHandlers(world: World, clientTokens: ClientTokens): 
     },
 
     CreateCodeSecurityScanConfiguration(input, { caller }) {
+      refuseReservedTagKeys(input.tags, 'ValidationException');
       const tagged = input.tags !== undefined && Object.keys(input.tags).length > 0;
       const configuration = createScanConfiguration(world, caller, {
         name: input.name,

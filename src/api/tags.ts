@@ -23,13 +23,23 @@ function ownedResource(world: World, accountId: string, region: string, arn: str
 
 /**
  * Refuses tag keys with the reserved `aws:` prefix (the model's TagKey pattern `(?!aws:)...`),
- * for TagResource and for the create operations that take tags.
+ * for TagResource and for the create operations that take tags. TagResource and CreateFilter
+ * answer BadRequestException; the operations whose model has no BadRequestException (CIS and
+ * code security creates) answer their ValidationException.
  */
-export function refuseReservedTagKeys(tags: Record<string, string>): void {
-  const reserved = Object.keys(tags).filter((key) => key.toLowerCase().startsWith('aws:'));
-  if (reserved.length) {
-    throw modeledError('BadRequestException', { message: `Tag keys starting with aws: are reserved for AWS use: ${reserved.join(', ')}.` });
-  }
+export function refuseReservedTagKeys(
+  tags: Record<string, string> | undefined,
+  as: 'BadRequestException' | 'ValidationException' = 'BadRequestException',
+): void {
+  const reserved = Object.keys(tags ?? {}).filter((key) => key.toLowerCase().startsWith('aws:'));
+  if (!reserved.length) return;
+  const message = `Tag keys starting with aws: are reserved for AWS use: ${reserved.join(', ')}.`;
+  if (as === 'BadRequestException') throw modeledError('BadRequestException', { message });
+  throw modeledError('ValidationException', {
+    message,
+    reason: 'FIELD_VALIDATION_FAILED',
+    fields: [{ name: 'tags', message: 'Tag keys must not start with aws:' }],
+  });
 }
 
 /** A resource's `tags` member for a response: left out when it has none, as AWS does. */

@@ -8,6 +8,11 @@ import { promisify } from 'node:util';
 import {
   AssociateMemberCommand,
   BadRequestException,
+  CreateCisScanConfigurationCommand,
+  CreateCodeSecurityIntegrationCommand,
+  CreateCodeSecurityScanConfigurationCommand,
+  ListCisScanConfigurationsCommand,
+  ListCodeSecurityIntegrationsCommand,
   CreateFilterCommand,
   DisableDelegatedAdminAccountCommand,
   DisassociateMemberCommand,
@@ -126,6 +131,37 @@ describe('what a filter is created with', () => {
     expect((await client.send(new ListFiltersCommand({}))).filters).toEqual([]);
     await client.send(new CreateFilterCommand({ name: 'tagged', action: 'NONE', filterCriteria: critical, tags: { team: 'sec' } }));
     expect((await client.send(new ListFiltersCommand({}))).filters!.map((f) => f.tags)).toEqual([{ team: 'sec' }]);
+  });
+
+  it('refuses aws: tag keys in the other creates that take tags too (their ValidationException), creating nothing', async () => {
+    const reserved = { 'aws:owner': 'me' };
+    const attempts = [
+      client.send(
+        new CreateCisScanConfigurationCommand({
+          scanName: 'reserved',
+          securityLevel: 'LEVEL_1',
+          schedule: { oneTime: {} },
+          targets: { accountIds: ['SELF'], targetResourceTags: { Env: ['prod'] } },
+          tags: reserved,
+        }),
+      ),
+      client.send(new CreateCodeSecurityIntegrationCommand({ name: 'reserved', type: 'GITHUB', tags: reserved })),
+      client.send(
+        new CreateCodeSecurityScanConfigurationCommand({
+          name: 'reserved',
+          level: 'ACCOUNT',
+          configuration: { ruleSetCategories: ['SAST'], periodicScanConfiguration: { frequency: 'WEEKLY', frequencyExpression: 'cron(0 0 ? * 1 *)' } },
+          tags: reserved,
+        }),
+      ),
+    ];
+    for (const attempt of attempts) {
+      const error = await rejection(attempt);
+      expect(error).toBeInstanceOf(ValidationException);
+      expect(error.message).toContain('Tag keys starting with aws: are reserved');
+    }
+    expect((await client.send(new ListCisScanConfigurationsCommand({}))).scanConfigurations).toEqual([]);
+    expect((await client.send(new ListCodeSecurityIntegrationsCommand({}))).integrations).toEqual([]);
   });
 
   it('refuses empty criteria in CreateFilter and UpdateFilter, whatever the action', async () => {
