@@ -25,9 +25,11 @@ import { paginate } from './pagination.js';
 import { refuseReservedTagKeys, tagsMember } from './tags.js';
 import type { Handlers, Shapes } from './types.js';
 import { setTags } from '../world/accounts/tags.js';
+import { orderKey } from '../world/findings/paging.js';
 
 /** Lists come in creation order (then ARN, for ties). */
-const byCreation = (at: Date, arn: string) => `${String(at.getTime()).padStart(15, '0')}|${arn}`;
+/** Creation order, ties by ARN, in the one ordering encoding every list uses. */
+const byCreation = (at: Date, arn: string) => orderKey([at.getTime(), arn]);
 
 function integrationSummary(world: World, integration: CodeSecurityIntegration): Shapes['CodeSecurityIntegrationSummary'] {
   return {
@@ -108,7 +110,7 @@ export function codeSecurityHandlers(world: World, clientTokens: ClientTokens): 
 
     ListCodeSecurityIntegrations(input, { caller, operation }) {
       const page = paginate(operation, integrationsOf(world, caller), (i) => byCreation(i.createdOn, i.arn), input, 100);
-      return { integrations: page.items.map((i) => integrationSummary(world, i)), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+      return { integrations: page.items.map((i) => integrationSummary(world, i)), nextToken: page.nextToken };
     },
 
     CreateCodeSecurityScanConfiguration(input, { caller }) {
@@ -151,12 +153,12 @@ export function codeSecurityHandlers(world: World, clientTokens: ClientTokens): 
 
     ListCodeSecurityScanConfigurations(input, { caller, operation }) {
       const page = paginate(operation, visibleScanConfigurations(world, caller), (c) => byCreation(c.createdAt, c.arn), input, 100);
-      return { configurations: page.items.map((c) => configurationSummary(world, c)), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+      return { configurations: page.items.map((c) => configurationSummary(world, c)), nextToken: page.nextToken };
     },
 
     ListCodeSecurityScanConfigurationAssociations(input, { caller, operation }) {
       const page = paginate(operation, associatedProjects(world, caller, input.scanConfigurationArn), (id) => id, input, 100);
-      return { associations: page.items.map((projectId) => ({ resource: { projectId } })), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+      return { associations: page.items.map((projectId) => ({ resource: { projectId } })), nextToken: page.nextToken };
     },
 
     BatchAssociateCodeSecurityScanConfiguration(input, { caller }) {
