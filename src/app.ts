@@ -1,6 +1,6 @@
 // Assembles the emulator: one simulated world; the control plane; and the AWS endpoints on
-// the same port — inspector2 (restJson) and IAM's read operations (query), told apart by
-// the service the request is signed for, as AWS's own endpoints are by host name.
+// the same port — inspector2 (restJson), IAM's read operations and STS's GetCallerIdentity
+// (query), told apart by the service the request is signed for, as AWS's own endpoints are by host name.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -20,6 +20,7 @@ import { ClientTokens } from './api/idempotency.js';
 import { organizationHandlers } from './api/organization.js';
 import { reportHandlers } from './api/reports.js';
 import { sbomHandlers } from './api/sbom.js';
+import { stsActions } from './api/sts.js';
 import { tagHandlers } from './api/tags.js';
 import type { Handlers } from './api/types.js';
 import type { EmulatorOptions } from './config.js';
@@ -168,6 +169,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/',
     actions: iamActions(world),
   });
+  const sts = createQueryEndpoint({
+    identity: identity('sts'),
+    xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/',
+    actions: stsActions(),
+  });
+  /** The query endpoints, by the service a request is signed for; anything else is inspector2's. */
+  const queryEndpoints: Readonly<Record<string, (request: Request) => Promise<Handled>>> = { iam, sts };
 
   const app = new Hono();
   // AWS's endpoints set their own request id; every other answer (control plane) gets one here.
@@ -188,14 +196,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   );
   // Strict mode (or a control token) covers the control plane too: a valid signature or the token.
   if (options.verifySignatures || options.controlToken !== undefined) {
-    app.use(
-      '/_inspector2/*',
-      controlAccess({
-        identity,
-        ...(options.controlToken !== undefined ? { token: options.controlToken } : {}),
-        ...(options.maxSnapshotBytes !== undefined ? { maxSnapshotBytes: options.maxSnapshotBytes } : {}),
-      }),
-    );
+    const access = controlAccess({
+      identity,
+      ...(options.controlToken !== undefined ? { token: options.controlToken } : {}),
+      ...(options.maxSnapshotBytes !== undefined ? { maxSnapshotBytes: options.maxSnapshotBytes } : {}),
+    });
+    app.use('/_inspector2/*', access);
+    // moto's reset changes state as /_inspector2/reset does: the same access rule.
+    app.use('/moto-api/*', access);
   }
   app.route(
     '/',
@@ -210,7 +218,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   );
   app.all('*', async (c) => {
     const started = performance.now();
-    const handled: Handled = signingServiceOf(c.req.raw.headers) === 'iam' ? await iam(c.req.raw) : await inspector2(c.req.raw);
+    const service = signingServiceOf(c.req.raw.headers) ?? '';
+    const endpoint = Object.hasOwn(queryEndpoints, service) ? queryEndpoints[service]! : inspector2;
+    const handled: Handled = await endpoint(c.req.raw);
     const { caller, operation } = handled;
     if (handled.dropped) {
       // An injected dropped connection: close the socket without answering (in-process, a network error).

@@ -28,6 +28,12 @@ export const CONTROL_OPENAPI = {
         responses: ok,
       },
     },
+    '/moto-api/reset': {
+      post: {
+        summary: "moto's reset: everything, as {} to /_inspector2/reset (no body needed)",
+        responses: { '200': json('{"status": "ok"}'), '400': json('A body other than {}') },
+      },
+    },
     '/_inspector2/clock': {
       get: { summary: 'The virtual clock', responses: { '200': json('now, epochSeconds, mode, pendingTransitions') } },
       post: {

@@ -14,7 +14,7 @@ import { inventoryRoutes } from './inventory.js';
 import { snapshotRoutes, type SnapshotRouteOptions } from './snapshots.js';
 import { uiRoutes } from '../ui/routes.js';
 import type { Persistence } from '../storage/persistence.js';
-import { jsonBody } from './json.js';
+import { jsonBody, limitedText } from './json.js';
 import { CONTROL_OPENAPI } from './openapi.js';
 import { checkAdvance, checkSet, parseDuration, parseInstant } from './time.js';
 import { wellEncodedPaths } from './paths.js';
@@ -22,6 +22,9 @@ import type { SinkStatus } from '../sinks/event-sinks.js';
 import { inspectorOrganizationsOf, organizationOf, standingOf } from '../world/accounts/organizations.js';
 
 const VERSION = '0.1.0';
+
+/** moto's reset takes no body, or `{}`. */
+const MOTO_RESET_MAX_BODY_BYTES = 1024;
 
 const WORLD_ERROR_STATUS = { AccessDenied: 403, NotFound: 404, Conflict: 409, Invalid: 400, QuotaExceeded: 409 } as const;
 
@@ -67,7 +70,7 @@ export function controlRoutes(
     c.json({
       status: 'running',
       version: VERSION,
-      services: { inspector2: 'running', iam: 'running' },
+      services: { inspector2: 'running', iam: 'running', sts: 'running' },
       startedAt: startedAt.toISOString(),
       clock: world.clock.now().toISOString(),
       persistence: persistence
@@ -84,8 +87,13 @@ export function controlRoutes(
     }),
   );
   control.get('/_inspector2/openapi.json', (c) => c.json(CONTROL_OPENAPI));
-  control.get('/_localstack/health', (c) => c.json({ services: { inspector2: 'running', iam: 'running' }, version: VERSION }));
+  control.get('/_localstack/health', (c) => c.json({ services: { inspector2: 'running', iam: 'running', sts: 'running' }, version: VERSION }));
 
+  /** Everything forgotten, then the seed loaded again: `{}` to /_inspector2/reset, and moto's reset. */
+  const resetEverything = () => {
+    world.reset();
+    reloadSeed();
+  };
   control.post('/_inspector2/reset', async (c) => {
     const body = await jsonBody(c);
     if (body.accountId !== undefined) {
@@ -94,10 +102,32 @@ export function controlRoutes(
       return c.json({ reset: accountId });
     }
     if (Object.keys(body).length) throw new ControlError(400, 'The body is {} to reset everything, or {"accountId": "<12 digits>"} to reset one account.');
-    world.reset();
-    reloadSeed();
+    resetEverything();
     return c.json({ reset: 'everything' });
   });
+
+  // moto's reset, which suites written for moto_server call between tests: everything, as
+  // `{}` above, answered as moto answers (200 {"status": "ok"}; another method: 400).
+  // moto's clients POST it with no body and no Content-Type, so this route is outside the
+  // control plane's "JSON writes only" rule (which lives under /_inspector2/). What that
+  // rule keeps out — a cross-site page's "simple" POST — the Origin check refuses here too:
+  // browsers send Origin on every cross-site POST, and an Origin that is not allowed gets a
+  // 403 before anything runs. The Host check and, when credentials are checked, the control
+  // plane's access rule (see app.ts) hold here as on /_inspector2/. A body, when one is
+  // sent, must be JSON and `{}`: nothing else is taken for "reset everything".
+  control.post('/moto-api/reset', async (c) => {
+    const text = await limitedText(c, MOTO_RESET_MAX_BODY_BYTES);
+    if (text.trim() !== '') {
+      if (c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
+        return c.json({ message: 'Send no body, or {} with Content-Type: application/json.' }, 415);
+      }
+      if (text.trim().replace(/\s+/g, '') !== '{}') throw new ControlError(400, 'moto-api/reset resets everything: send no body, or {}.');
+    }
+    world.settle();
+    resetEverything();
+    return c.json({ status: 'ok' });
+  });
+  control.all('/moto-api/reset', (c) => c.json({ Error: 'Need to POST to reset Moto' }, 400));
 
   const clock = () => ({
     now: world.clock.now().toISOString(),

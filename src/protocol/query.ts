@@ -1,4 +1,4 @@
-// The AWS query protocol (form-encoded `Action=...` requests, XML answers), as IAM speaks
+// The AWS query protocol (form-encoded `Action=...` requests, XML answers), as IAM and STS speak
 // it. Generic like the restJson pipeline: it knows the wire, and is given the actions.
 import { randomUUID } from 'node:crypto';
 import { AwsError, genericError } from './errors.js';
@@ -38,7 +38,7 @@ export function createQueryEndpoint(options: QueryEndpointOptions) {
       // Own actions only: `constructor`, `__proto__` or `toString` are unknown actions like any other.
       const run = Object.hasOwn(options.actions, action) ? options.actions[action] : undefined;
       if (typeof run !== 'function') {
-        // IAM's answer to an action it does not know; the message says which ones are served here.
+        // IAM's and STS's answer to an action they do not know; the message says which ones are served here.
         const shown = action.length > 100 ? `${action.slice(0, 100)}...` : action;
         throw new AwsError(
           'InvalidAction',
