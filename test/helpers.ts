@@ -223,3 +223,21 @@ export async function startMotoServer(): Promise<{ endpoint: string; stop: () =>
   }
   return { endpoint, stop: () => moto.kill() };
 }
+
+/**
+ * The environment of an AWS client child process (boto3, the AWS CLI): only the credentials,
+ * region and variables given — no profile, no shared config, no instance metadata.
+ */
+export function awsClientEnv(accessKeyId: string, region?: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: 'test',
+    ...(region ? { AWS_DEFAULT_REGION: region } : {}),
+    AWS_CONFIG_FILE: '/nonexistent/inspector2-local/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/inspector2-local/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}

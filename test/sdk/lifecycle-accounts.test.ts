@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-inspector2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { advanceClock, commandMissing, control, inspectorClient, ORG, rejection, skipWithout, startTestServer } from '../helpers.js';
+import { advanceClock, awsClientEnv, commandMissing, control, inspectorClient, ORG, rejection, skipWithout, startTestServer } from '../helpers.js';
 
 const run = promisify(execFile);
 const noBoto3 = skipWithout('python3 with boto3', commandMissing('python3', ['-c', 'import boto3']));
@@ -211,13 +211,8 @@ print(json.dumps(out))
 
   it('sees every rule with a manual clock and explicit clock moves', async () => {
     const { stdout } = await run('python3', ['-c', script, server.url, REGION], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        AWS_CONFIG_FILE: '/nonexistent',
-        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
+      // The script passes each client its own keys; the environment gives none.
+      env: { ...awsClientEnv(''), AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
     });
     expect(JSON.parse(stdout)).toEqual({
       disable: ['DISABLING', 'DISABLING'],

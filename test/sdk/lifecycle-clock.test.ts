@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import {
   advanceClock,
+  awsClientEnv,
   commandMissing,
   control,
   inspectorClient,
@@ -210,15 +211,7 @@ print(json.dumps(out, default=str))
 `;
 
   it('chains the transition and the scans in one move, sends one scan event per instance, and parses __type errors', async () => {
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      AWS_ACCESS_KEY_ID: '781100000009',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_CONFIG_FILE: '/nonexistent/inspector2-local/config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/inspector2-local/credentials',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
+    const env = awsClientEnv('781100000009');
     const { stdout } = await run('python3', ['-c', script, server.url], { env });
     const out = JSON.parse(stdout);
     expect(out.clock).toBe(at(120).toISOString());

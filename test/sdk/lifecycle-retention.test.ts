@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { startServer } from '../../src/server.js';
 import { optionsFromEnv } from '../../src/config.js';
-import { advanceClock, commandMissing, control, inspectorClient, skipWithout, startTestServer, useTempDirs } from '../helpers.js';
+import { advanceClock, awsClientEnv, commandMissing, control, inspectorClient, skipWithout, startTestServer, useTempDirs } from '../helpers.js';
 
 const run = promisify(execFile);
 const noBoto3 = skipWithout('python3 with boto3', commandMissing('python3', ['-c', 'import boto3']));
@@ -316,7 +316,7 @@ print(json.dumps(out))
   it('remediation, reopening, a new ARN after 7 days, deletion after 30 days and 24 h after deactivation', async () => {
     const accountId = ACCOUNTS.boto3;
     const { stdout } = await run('python3', ['-c', script, server.url, accountId, instanceOf(accountId), REGION], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: accountId, AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true' },
+      env: awsClientEnv(accountId),
     });
     const out = JSON.parse(stdout) as Record<string, [string, string][]>;
     const [[first]] = out.active as [[string, string]];

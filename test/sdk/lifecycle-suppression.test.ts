@@ -27,7 +27,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../../src/world/platform/snapshot.js';
-import { advanceClock, commandMissing, inspectorClient, listAllFindings, ORG, rejection, skipWithout, startTestServer } from '../helpers.js';
+import { advanceClock, awsClientEnv, commandMissing, inspectorClient, listAllFindings, ORG, rejection, skipWithout, startTestServer } from '../helpers.js';
 
 const run = promisify(execFile);
 const noBoto3 = skipWithout('python3 with boto3', commandMissing('python3', ['-c', 'import boto3']));
@@ -285,13 +285,8 @@ print(json.dumps(out))
 
   it('sees every rule with a manual clock and explicit clock moves', async () => {
     const { stdout } = await run('python3', ['-c', script, server.url, REGION], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        AWS_CONFIG_FILE: '/nonexistent',
-        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
+      // The script passes each client its own keys; the environment gives none.
+      env: { ...awsClientEnv(''), AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
     });
     expect(JSON.parse(stdout)).toEqual({
       reservedTag: ['BadRequestException', 400],

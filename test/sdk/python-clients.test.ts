@@ -5,26 +5,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { commandMissing, control, ORG, skipWithout, startTestServer } from '../helpers.js';
+import { awsClientEnv, commandMissing, control, ORG, skipWithout, startTestServer } from '../helpers.js';
 
 const run = promisify(execFile);
 
 const noBoto3 = skipWithout('python3 with boto3', commandMissing('python3', ['-c', 'import boto3']));
 const noCli = skipWithout('the AWS CLI', commandMissing('aws', ['--version']));
-
-/** An environment with only the credentials and region we give (no profile, no instance metadata). */
-function awsEnv(accountId: string, region: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: accountId,
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: region,
-    AWS_CONFIG_FILE: '/nonexistent/inspector2-local/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/inspector2-local/credentials',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-}
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -53,7 +39,7 @@ print(json.dumps(out, default=str))
 `;
 
   it('enables, reads status per region and parses a ValidationException', async () => {
-    const { stdout } = await run('python3', ['-c', script, server.url], { env: awsEnv('777788889999', 'eu-west-1') });
+    const { stdout } = await run('python3', ['-c', script, server.url], { env: awsClientEnv('777788889999', 'eu-west-1') });
     const out = JSON.parse(stdout);
     expect(out.enable.accounts).toEqual([
       {
@@ -74,7 +60,7 @@ print(json.dumps(out, default=str))
 describe.skipIf(noCli)('AWS CLI', () => {
   const aws = (accountId: string, region: string, ...args: string[]) =>
     run('aws', ['--endpoint-url', server.url, '--region', region, '--output', 'json', 'inspector2', ...args], {
-      env: awsEnv(accountId, region),
+      env: awsClientEnv(accountId, region),
     });
 
   it('enable prints parsed JSON for the caller, and batch-get-account-status sees it in that region only', async () => {
@@ -105,7 +91,7 @@ describe.skipIf(noCli)('AWS CLI on accounts and organizations', () => {
   afterAll(() => slow.close());
 
   const cli = (accountId: string, ...args: string[]) =>
-    run('aws', ['--endpoint-url', slow.url, '--region', 'eu-west-1', '--output', 'json', ...args], { env: awsEnv(accountId, 'eu-west-1') });
+    run('aws', ['--endpoint-url', slow.url, '--region', 'eu-west-1', '--output', 'json', ...args], { env: awsClientEnv(accountId, 'eu-west-1') });
   const failure = (promise: Promise<unknown>) =>
     promise.then(
       () => undefined,
@@ -178,7 +164,7 @@ print(json.dumps(out))
       fault: 'InternalServerException',
       retryAfterSeconds: 0,
     });
-    const { stdout } = await run('python3', ['-c', script, faulty.url], { env: awsEnv('400000000001', 'eu-west-1') });
+    const { stdout } = await run('python3', ['-c', script, faulty.url], { env: awsClientEnv('400000000001', 'eu-west-1') });
     expect(JSON.parse(stdout)).toEqual({ retries: 2, error: 'InternalServerException', errorRetries: 2 });
     expect((await report()).byRule).toEqual({ twice: 2, always: 3 });
   });
@@ -186,7 +172,7 @@ print(json.dumps(out))
   it.skipIf(noCli)('the AWS CLI retries injected errors, and gives up after its attempts', async () => {
     await reset();
     await control(faulty.url, 'POST', '/_inspector2/faults', { id: 'twice', operation: 'BatchGetAccountStatus', fault: 'ThrottlingException', count: 2 });
-    const env = { ...awsEnv('400000000002', 'eu-west-1'), AWS_MAX_ATTEMPTS: '3', AWS_RETRY_MODE: 'standard' };
+    const env = { ...awsClientEnv('400000000002', 'eu-west-1'), AWS_MAX_ATTEMPTS: '3', AWS_RETRY_MODE: 'standard' };
     const cli = (...args: string[]) => run('aws', ['--endpoint-url', faulty.url, '--output', 'json', 'inspector2', ...args], { env });
     const status = JSON.parse((await cli('batch-get-account-status')).stdout);
     expect(status.accounts[0].accountId).toBe('400000000002');
@@ -212,7 +198,7 @@ describe.skipIf(noCli)('the demo (docker/demo.sh)', () => {
     const demoServer = await startTestServer();
     try {
       const { stdout } = await run('bash', [new URL('../../docker/demo.sh', import.meta.url).pathname], {
-        env: { ...awsEnv('000000000000', 'eu-west-1'), ENDPOINT: demoServer.url },
+        env: { ...awsClientEnv('000000000000', 'eu-west-1'), ENDPOINT: demoServer.url },
       });
       expect(stdout).toContain('== A critical finding with an exploit, in detail');
       expect(stdout).toMatch(/333333333333\s+ENABLED/);

@@ -9,26 +9,12 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator } from '../../src/app.js';
 import type { RunningServer } from '../../src/server.js';
-import { commandMissing, inspectorClient, skipWithout, startTestServer } from '../helpers.js';
+import { awsClientEnv, commandMissing, inspectorClient, skipWithout, startTestServer } from '../helpers.js';
 
 const run = promisify(execFile);
 
 const noBoto3 = skipWithout('python3 with boto3', commandMissing('python3', ['-c', 'import boto3']));
 const noCli = skipWithout('the AWS CLI', commandMissing('aws', ['--version']));
-
-/** An environment with only the credentials and region we give (no profile, no instance metadata). */
-function awsEnv(accessKeyId: string, region: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: accessKeyId,
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: region,
-    AWS_CONFIG_FILE: '/nonexistent/inspector2-local/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/inspector2-local/credentials',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-}
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -105,7 +91,7 @@ def who(key, region):
     return out
 print(json.dumps([who('111122223333', 'eu-west-1'), who('test', 'us-east-1'), who('111122223333', 'cn-northwest-1')]))
 `;
-    const { stdout } = await run('python3', ['-c', script, server.url], { env: awsEnv('unused', 'us-east-1') });
+    const { stdout } = await run('python3', ['-c', script, server.url], { env: awsClientEnv('unused', 'us-east-1') });
     expect(JSON.parse(stdout)).toEqual([
       { UserId: '111122223333', Account: '111122223333', Arn: 'arn:aws:iam::111122223333:root' },
       { UserId: '000000000000', Account: '000000000000', Arn: 'arn:aws:iam::000000000000:root' },
@@ -116,7 +102,9 @@ print(json.dumps([who('111122223333', 'eu-west-1'), who('test', 'us-east-1'), wh
 
 describe.skipIf(noCli)('STS through the AWS CLI', () => {
   const aws = (accessKeyId: string, region: string) =>
-    run('aws', ['--endpoint-url', server.url, '--region', region, '--output', 'json', 'sts', 'get-caller-identity'], { env: awsEnv(accessKeyId, region) });
+    run('aws', ['--endpoint-url', server.url, '--region', region, '--output', 'json', 'sts', 'get-caller-identity'], {
+      env: awsClientEnv(accessKeyId, region),
+    });
 
   it('sts get-caller-identity prints the caller', async () => {
     expect(JSON.parse((await aws('222233334444', 'eu-central-1')).stdout)).toEqual({
