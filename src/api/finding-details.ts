@@ -1,15 +1,12 @@
 // What Inspector tells about a finding beyond the finding itself: BatchGetFindingDetails
-// (threat intelligence from the catalog), BatchGetCodeSnippet (the code a code finding
+// (threat intelligence from the data set: KEV, exploit tools, ATT&CK, EPSS), BatchGetCodeSnippet (the code a code finding
 // points at), and SearchVulnerabilities (the catalog's entry for a CVE).
-import type { Vulnerability } from '../world/scanning/catalog.js';
+import { intelligenceOf } from '../world/scanning/intelligence.js';
 import type { Finding } from '../world/findings/documents.js';
 import { visibleAccountRegions } from '../world/findings/query.js';
 import { codeIssueOf } from '../world/scanning/resources.js';
 import type { AccountRegion, World } from '../world/world.js';
 import type { Handlers, Shapes } from './types.js';
-
-/** CISA asks agencies to remediate a known exploited vulnerability within three weeks of listing it. */
-const CISA_DUE_MS = 21 * 86_400_000;
 
 function visibleFinding(world: World, accountId: string, region: string, arn: string): { state: AccountRegion; finding: Finding } | undefined {
   for (const state of visibleAccountRegions(world, accountId, region)) {
@@ -17,17 +14,6 @@ function visibleFinding(world: World, accountId: string, region: string, arn: st
     if (finding) return { state, finding };
   }
   return undefined;
-}
-
-function cisaData(vulnerability: Vulnerability): Shapes['CisaData'] | undefined {
-  const added = vulnerability.exploit.cisaKevDateAdded;
-  if (!added) return undefined;
-  const dateAdded = new Date(`${added}T00:00:00Z`);
-  return {
-    dateAdded,
-    dateDue: new Date(dateAdded.getTime() + CISA_DUE_MS),
-    action: 'Apply mitigations per vendor instructions or discontinue use of the product if mitigations are unavailable.',
-  };
 }
 
 export function findingDetailHandlers(world: World): Handlers {
@@ -46,13 +32,12 @@ export function findingDetailHandlers(world: World): Handlers {
             referenceUrls: found.finding.codeVulnerabilityDetails!.referenceUrls ?? [],
           });
         } else if (vulnerability) {
-          const cisa = cisaData(vulnerability);
+          const { references, ...intelligence } = intelligenceOf(world.catalog, vulnerability.id);
           findingDetails.push({
             findingArn,
             cwes: vulnerability.cwes,
-            referenceUrls: vulnerability.references,
-            ...(cisa ? { cisaData: cisa, exploitObserved: { firstSeen: cisa.dateAdded! } } : {}),
-            ...(vulnerability.epss ? { epssScore: vulnerability.epss.score } : {}),
+            referenceUrls: [...new Set([...vulnerability.references, ...references])],
+            ...intelligence,
           });
         } else {
           errors.push({ findingArn, errorCode: 'FINDING_DETAILS_NOT_FOUND', errorMessage: `No details are available for ${findingArn}.` });
@@ -87,7 +72,7 @@ export function findingDetailHandlers(world: World): Handlers {
       for (const id of input.filterCriteria.vulnerabilityIds) {
         const vulnerability = world.catalog.get(id);
         if (!vulnerability) continue;
-        const cisa = cisaData(vulnerability);
+        const { cisaData, exploitObserved, epssScore } = intelligenceOf(world.catalog, id);
         vulnerabilities.push({
           id,
           cwes: vulnerability.cwes,
@@ -98,8 +83,9 @@ export function findingDetailHandlers(world: World): Handlers {
           vendorCreatedAt: new Date(`${vulnerability.published}T00:00:00Z`),
           sourceUrl: `https://nvd.nist.gov/vuln/detail/${id}`,
           referenceUrls: vulnerability.references,
-          ...(cisa ? { cisaData: cisa, exploitObserved: { firstSeen: cisa.dateAdded! } } : {}),
-          ...(vulnerability.epss ? { epss: { score: vulnerability.epss.score } } : {}),
+          ...(cisaData ? { cisaData } : {}),
+          ...(exploitObserved ? { exploitObserved } : {}),
+          ...(epssScore !== undefined ? { epss: { score: epssScore } } : {}),
         });
       }
       return { vulnerabilities };

@@ -60,14 +60,15 @@ describe('suppression rules', () => {
     // A new match is suppressed as it appears.
     await control(server.url, 'POST', '/_inspector2/vulnerabilities', {
       id: 'CVE-2099-0002',
-      title: 'Test vulnerability in sudo',
+      title: 'Test vulnerability in lodash',
       description: 'A vulnerability the test publishes to check that new matches are suppressed.',
       published: '2099-01-02',
       cwes: ['CWE-787'],
       cvss3: { version: '3.1', baseScore: 9.8, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', source: 'NVD' },
       severity: 'CRITICAL',
       exploit: { known: false },
-      affected: [{ ecosystem: 'dpkg', package: 'sudo', ranges: [{ fixed: '9.9.9' }] }],
+      // A language package: distribution packages match only their vendor's advisories, which a published entry does not carry.
+      affected: [{ ecosystem: 'npm', package: 'lodash', ranges: [{ fixed: '99.0.0' }] }],
       references: ['https://example.com/CVE-2099-0002'],
     });
     const fresh = await findings(client, { vulnerabilityId: [{ comparison: 'EQUALS', value: 'CVE-2099-0002' }] });

@@ -26,9 +26,10 @@ function seedFile(): string {
             {
               instanceId: INSTANCE,
               amiId: 'ami-0123456789abcdef0',
-              platform: 'UBUNTU_22_04',
+              platform: 'UBUNTU_20_04',
               tags: { Name: 'seeded' },
-              packages: [{ name: 'sudo', version: '1.9.5p1-1ubuntu1', ecosystem: 'dpkg' }],
+              // Focal's sudo before USN-4705-1 (CVE-2021-3156, fixed in 1.8.31-1ubuntu1.2).
+              packages: [{ name: 'sudo', version: '1.8.31-1ubuntu1', ecosystem: 'dpkg' }],
             },
           ],
         },
@@ -104,7 +105,7 @@ describe('a seeded inventory and its changes', () => {
     const bad = await control(server.url, 'POST', `${base}/ec2-instances`, { instanceId: 'web-1', amiId: 'ami-0fedcba9876543210', platform: 'UBUNTU_22_04' });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/^instanceId: must be an instance id/);
-    const badPackage = await control(server.url, 'POST', `${base}/ec2-instances/i-0fedcba9876543210/packages`, { name: 'x', version: '1', ecosystem: 'apk' });
+    const badPackage = await control(server.url, 'POST', `${base}/ec2-instances/i-0fedcba9876543210/packages`, { name: 'x', version: '1', ecosystem: 'cargo' });
     expect(badPackage.status).toBe(400);
     expect(badPackage.body.message).toMatch(/^ecosystem:/);
     expect((await control(server.url, 'PATCH', `${base}/ec2-instances/i-00000000000000000`, { state: 'stopped' })).status).toBe(404);

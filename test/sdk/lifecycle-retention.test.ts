@@ -32,7 +32,8 @@ const noBoto3 = skipWithout('python3 with boto3', commandMissing('python3', ['-c
 
 const REGION = 'us-west-2';
 const CVE = 'CVE-2021-3156';
-const SUDO = { name: 'sudo', version: '1.9.5p1-1ubuntu1', ecosystem: 'dpkg' };
+// Focal's sudo before USN-4705-1 (fixed in 1.8.31-1ubuntu1.2): OS packages match their vendor's advisories for the release.
+const SUDO = { name: 'sudo', version: '1.8.31-1ubuntu1', ecosystem: 'dpkg' };
 /** One standalone account per scenario, each with one instance whose sudo is vulnerable. */
 const ACCOUNTS = {
   remediation: '780000000101',
@@ -60,7 +61,7 @@ function seedFile(): string {
       accounts: Object.values(ACCOUNTS).map((accountId) => ({
         accountId,
         region: REGION,
-        ec2Instances: [{ instanceId: instanceOf(accountId), amiId: 'ami-0123456789abcdef0', platform: 'UBUNTU_22_04', packages: [SUDO] }],
+        ec2Instances: [{ instanceId: instanceOf(accountId), amiId: 'ami-0123456789abcdef0', platform: 'UBUNTU_20_04', packages: [SUDO] }],
       })),
     }),
   );

@@ -62,8 +62,9 @@ describe('the default vulnerability catalog', () => {
   });
 
   it('covers every ecosystem', () => {
-    const seen = new Set(catalog.flatMap((entry) => entry.affected.map((affected) => affected.ecosystem)));
-    expect([...seen].sort()).toEqual([...ECOSYSTEMS].sort());
+    const seen = new Set(catalog.flatMap((entry) => (entry.affected ?? []).map((affected) => affected.ecosystem)));
+    // Alpine's packages are matched on its secdb only (seeds/advisories/alpine.json), never on upstream ranges.
+    expect([...seen].sort()).toEqual(ECOSYSTEMS.filter((ecosystem) => ecosystem !== 'apk').sort());
   });
 
   it('covers the core OS packages under both dpkg and rpm', () => {
@@ -77,7 +78,7 @@ describe('the default vulnerability catalog', () => {
     for (const [component, names] of Object.entries(components)) {
       for (const ecosystem of ['dpkg', 'rpm'] as const) {
         for (const name of names[ecosystem]) {
-          const entries = catalog.filter((entry) => entry.affected.some((a) => a.ecosystem === ecosystem && a.package === name));
+          const entries = catalog.filter((entry) => entry.affected?.some((a) => a.ecosystem === ecosystem && a.package === name));
           expect(entries.length, `${component}: ${ecosystem} ${name}`).toBeGreaterThanOrEqual(1);
         }
       }
@@ -86,8 +87,8 @@ describe('the default vulnerability catalog', () => {
 
   it('lists an OS package under dpkg and rpm with the same upstream ranges', () => {
     for (const entry of catalog) {
-      const dpkg = entry.affected.filter((a) => a.ecosystem === 'dpkg');
-      const rpm = entry.affected.filter((a) => a.ecosystem === 'rpm');
+      const dpkg = (entry.affected ?? []).filter((a) => a.ecosystem === 'dpkg');
+      const rpm = (entry.affected ?? []).filter((a) => a.ecosystem === 'rpm');
       expect(dpkg.length > 0, `${entry.id} has dpkg and rpm packages, or neither`).toBe(rpm.length > 0);
       const rangesOf = (list: typeof dpkg) => [...new Set(list.map((a) => JSON.stringify(a.ranges)))].sort();
       expect(rangesOf(rpm), `${entry.id} ranges`).toEqual(rangesOf(dpkg));
@@ -113,7 +114,7 @@ describe('the default vulnerability catalog', () => {
 
   it('writes every version bound in its ecosystem syntax', () => {
     for (const entry of catalog) {
-      for (const affected of entry.affected) {
+      for (const affected of entry.affected ?? []) {
         for (const range of affected.ranges) {
           for (const version of [range.introduced, range.fixed, range.lastAffected]) {
             if (version === undefined || version === '0') continue;
@@ -146,7 +147,7 @@ describe('the default vulnerability catalog', () => {
     });
     expect(byId.get('CVE-2022-3602')).toMatchObject({ published: '2022-11-01', cvss3: { baseScore: 7.5 }, severity: 'HIGH', cwes: ['CWE-787'] });
     expect(byId.get('CVE-2021-4034')).toMatchObject({ exploit: { cisaKevDateAdded: '2022-06-27' }, cvss3: { baseScore: 7.8 } });
-    expect(byId.get('CVE-2023-48795')?.affected.map((a) => a.ecosystem)).toEqual(expect.arrayContaining(['dpkg', 'rpm', 'go', 'pypi']));
+    expect(byId.get('CVE-2023-48795')?.affected?.map((a) => a.ecosystem)).toEqual(expect.arrayContaining(['dpkg', 'rpm', 'go', 'pypi']));
   });
 
   it('matches the versions the scanner sees, with the upstream fixed version', () => {
@@ -156,14 +157,9 @@ describe('the default vulnerability catalog', () => {
 
     expect(found('maven', 'org.apache.logging.log4j:log4j-core', '2.14.1')).toEqual(expect.arrayContaining(['CVE-2021-44228@2.15.0', 'CVE-2021-45046@2.16.0']));
     expect(found('maven', 'org.apache.logging.log4j:log4j-core', '2.17.1')).toEqual([]);
-    expect(found('dpkg', 'libssl3', '3.0.2-0ubuntu1.6')).toEqual(expect.arrayContaining(['CVE-2022-3602@3.0.7', 'CVE-2022-2068@3.0.4']));
-    // 3.0.2 is the first fixed release for CVE-2022-0778 (fixed is exclusive).
-    expect(found('dpkg', 'libssl3', '3.0.2-0ubuntu1.6')).not.toContain('CVE-2022-0778@3.0.2');
-    expect(found('dpkg', 'libssl3', '3.0.1-0ubuntu1')).toContain('CVE-2022-0778@3.0.2');
-    expect(found('rpm', 'openssl-libs', '1.0.2k-19.amzn2.0.1')).toContain('CVE-2023-0286@1.0.2zg');
-    expect(found('rpm', 'openssl-libs', '1.0.2k-19.amzn2.0.1')).not.toContain('CVE-2022-3602@3.0.7');
-    expect(found('dpkg', 'sudo', '1.8.31-1ubuntu1')).toContain('CVE-2021-3156@1.9.5p2');
-    expect(found('rpm', 'xz-libs', '5.6.1-1.fc40')).toContain('CVE-2024-3094@5.6.2');
+    // Distribution packages are matched on their vendor's advisories for a known release (advisory-matching.test.ts), never on upstream ranges.
+    expect(found('dpkg', 'libssl3', '3.0.2-0ubuntu1.6')).toEqual([]);
+    expect(found('rpm', 'openssl-libs', '1.0.2k-19.amzn2.0.1')).toEqual([]);
     expect(found('pypi', 'requests', '2.25.1')).toContain('CVE-2023-32681@2.31.0');
     expect(found('npm', 'semver', '7.5.1')).toContain('CVE-2022-25883@7.5.2');
     expect(found('go', 'golang.org/x/net', 'v0.16.0')).toEqual(expect.arrayContaining(['CVE-2023-44487@v0.17.0', 'CVE-2023-39325@v0.17.0']));

@@ -3,7 +3,7 @@
 // Maven's ComparableVersionTest, pip's packaging, Gem::Version).
 import { describe, expect, it } from 'vitest';
 import type { Ecosystem } from '../../src/world/scanning/ecosystems.js';
-import { compareVersions, isAffected, isValidVersion } from '../../src/world/scanning/versions.js';
+import { compareVersions, isAffected, isValidVersion, splitOsVersion, withEpoch } from '../../src/world/scanning/versions.js';
 
 /** Every pair compares strictly ascending in both directions, and sorting the reversed list restores it. */
 function expectAscending(ecosystem: Ecosystem, versions: readonly string[]): void {
@@ -483,5 +483,89 @@ describe('isAffected', () => {
   it('throws on an invalid version or bound', () => {
     expect(() => isAffected('npm', 'latest', [{ fixed: '1.0.0' }])).toThrow(RangeError);
     expect(() => isAffected('npm', '1.0.0', [{ fixed: 'one' }])).toThrow(RangeError);
+  });
+});
+
+// Pairs from the vendors' advisories (installed version, then the fix): the backports the
+// distribution ordering must see as older or newer than the fix.
+describe('distribution advisories', () => {
+  it('orders Ubuntu and Debian backports (dpkg)', () => {
+    // USN-5844-1 fixed jammy's openssl in 3.0.2-0ubuntu1.8; USN-5402-1 in 3.0.2-0ubuntu1.1.
+    expectAscending('dpkg', ['3.0.2-0ubuntu1', '3.0.2-0ubuntu1.1', '3.0.2-0ubuntu1.6', '3.0.2-0ubuntu1.8', '3.0.2-0ubuntu1.10', '3.0.2-0ubuntu1.12']);
+    // Debian's stable updates: ~deb11u1 sorts before the unstable upload it backports.
+    expectAscending('dpkg', ['2.4.51-1~deb11u1', '2.4.52-1~deb11u2', '2.4.56-1~deb11u1', '2.4.56-1']);
+    expectAscending('dpkg', ['7.74.0-1.3+deb11u2', '7.74.0-1.3+deb11u5', '7.74.0-1.3+deb11u7']);
+    // An epoch outweighs everything after it (DSA fixes for bind9 and git carry epoch 1).
+    expectAscending('dpkg', ['9.18.0-1', '1:9.16.33-1~deb11u1', '1:9.16.37-1~deb11u1']);
+    // AWS's example fix for linux-image-aws on focal.
+    expectAscending('dpkg', ['5.15.0.1026.30~20.04.16', '5.15.0.1027.31~20.04.16']);
+  });
+
+  it('orders Amazon Linux backports (rpm), with the epoch first', () => {
+    // ALAS2-2023-1935 and ALAS2-2023-2073: openssl-libs 1.0.2k-24.amzn2.0.6, then .0.7.
+    expectAscending('rpm', ['1:1.0.2k-19.amzn2.0.1', '1:1.0.2k-24.amzn2.0.3', '1:1.0.2k-24.amzn2.0.6', '1:1.0.2k-24.amzn2.0.7']);
+    // ALAS2023-2023-181 fixed openssl in 3.0.8-1.amzn2023.0.2.
+    expectAscending('rpm', ['3.0.8-1.amzn2023.0.1', '3.0.8-1.amzn2023.0.2', '3.0.8-1.amzn2023.0.3']);
+    // The upstream version 1.0.2za that NVD names is not what Amazon ships: an epoch-1 package is newer still.
+    expectAscending('rpm', ['1.0.2za', '1:1.0.2k-24.amzn2.0.7']);
+    expectEquivalent('rpm', '0:3.0.8-1.amzn2023.0.2', '3.0.8-1.amzn2023.0.2');
+  });
+
+  it('orders rpm ~ before and ^ after the release (rpm >= 4.15)', () => {
+    expectAscending('rpm', ['1.0~rc1-1', '1.0-1', '1.0^20240101git1-1', '1.0.1-1']);
+    expectAscending('rpm', ['1.0~rc1', '1.0~rc2', '1.0', '1.0^', '1.0^git1', '1.0a']);
+  });
+});
+
+describe('apk ordering', () => {
+  it('orders numbers, letters and revisions as apk-tools does', () => {
+    expectAscending('apk', ['1.1.1i-r0', '1.1.1k-r0', '1.1.1l-r0', '1.1.1t-r0', '3.1.4-r5', '3.1.4-r6', '3.1.7-r0']);
+    expectAscending('apk', ['1.35.0-r7', '1.35.0-r17', '1.36.1-r0']);
+    expectAscending('apk', ['1.2', '1.2-r1', '1.2a', '1.2.1']);
+    expectEquivalent('apk', '1.2.11-r4', '1.2.11-r04');
+  });
+
+  it('orders prerelease suffixes before the release and post-release ones after', () => {
+    expectAscending('apk', [
+      '1.0_alpha',
+      '1.0_alpha2',
+      '1.0_beta',
+      '1.0_pre1',
+      '1.0_rc1',
+      '1.0',
+      '1.0_cvs',
+      '1.0_svn',
+      '1.0_git',
+      '1.0_hg',
+      '1.0_p1',
+      '1.0_p2',
+      '1.0.1',
+    ]);
+    // Versions in the style of Alpine's openssh (upstream 9.6p1 is 9.6_p1).
+    expectAscending('apk', ['9.6_p1-r0', '9.6_p1-r1', '9.7_p1-r0']);
+    expectAscending('apk', ['2.0_rc1-r0', '2.0-r0', '2.0_p1-r0']);
+  });
+
+  it('accepts only apk version syntax', () => {
+    for (const version of ['1.2.11-r4', '9.6_p1-r0', '1.0_alpha2', '2.41.0-r0', '1.2a']) expect(isValidVersion('apk', version), version).toBe(true);
+    for (const version of ['', 'v1.0', '1.0-1', '1.0_beta-x', '1.0-r', '1:1.0', 'abc', '1.0.']) expect(isValidVersion('apk', version), version).toBe(false);
+  });
+});
+
+describe('splitting distribution versions as Inspector reports them', () => {
+  it('separates epoch, version and release', () => {
+    expect(splitOsVersion('dpkg', '3.0.13-0ubuntu3.2')).toEqual({ epoch: 0, version: '3.0.13', release: '0ubuntu3.2' });
+    expect(splitOsVersion('dpkg', '1:2.30.2-1+deb11u2')).toEqual({ epoch: 1, version: '2.30.2', release: '1+deb11u2' });
+    expect(splitOsVersion('dpkg', '2.9.14+dfsg-1.3~deb12u1')).toEqual({ epoch: 0, version: '2.9.14+dfsg', release: '1.3~deb12u1' });
+    expect(splitOsVersion('rpm', '4.14.355-280.652.amzn2')).toEqual({ epoch: 0, version: '4.14.355', release: '280.652.amzn2' });
+    expect(splitOsVersion('rpm', '1:1.0.2k-24.amzn2.0.7')).toEqual({ epoch: 1, version: '1.0.2k', release: '24.amzn2.0.7' });
+    expect(splitOsVersion('apk', '9.6_p1-r0')).toEqual({ epoch: 0, version: '9.6_p1', release: 'r0' });
+  });
+
+  it('writes fixes as epoch:version-release, in the installed epoch when the vendor prints none', () => {
+    expect(withEpoch('dpkg', '3.0.13-0ubuntu3.4', 0)).toBe('0:3.0.13-0ubuntu3.4');
+    expect(withEpoch('rpm', '1.0.2k-24.amzn2.0.7', 1)).toBe('1:1.0.2k-24.amzn2.0.7');
+    expect(withEpoch('dpkg', '1:9.16.37-1~deb11u1', 0)).toBe('1:9.16.37-1~deb11u1');
+    expect(withEpoch('apk', '1.2.11-r4', 0)).toBe('1.2.11-r4');
   });
 });

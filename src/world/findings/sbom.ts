@@ -24,6 +24,7 @@ import { ObjectStoreError } from '../platform/object-store.js';
 import { fail, type ReportErrorCode, type ReportStatus } from './reports.js';
 import { makeRoomForJob } from './retention.js';
 import { findImage, lambdaFunctionArn } from '../scanning/resources.js';
+import { splitOsVersion } from '../scanning/versions.js';
 import type { AccountRegion, World } from '../world.js';
 import { z } from 'zod';
 import { declareState, savedCounter, savedRecords } from '../platform/state.js';
@@ -201,7 +202,7 @@ function distributionOf(platform: string): Distribution | undefined {
   return undefined;
 }
 
-const isOsPackage = (pkg: InstalledPackage) => pkg.ecosystem === 'dpkg' || pkg.ecosystem === 'rpm';
+const isOsPackage = (pkg: InstalledPackage) => pkg.ecosystem === 'dpkg' || pkg.ecosystem === 'rpm' || pkg.ecosystem === 'apk';
 
 /** A resource's packages as its scan saw them, and what the document says of it; undefined when it has no SBOM. */
 function contentsOf(world: World, state: AccountRegion, row: CoveredResource): ExportedResource | undefined {
@@ -275,7 +276,21 @@ function locationKey(name: string, version: string, filePath: string | undefined
   return [name, version, filePath ?? '', source ?? ''].join('|');
 }
 
-const keyOf = (l: Located) => locationKey(l.pkg.name, l.pkg.version, l.pkg.filePath, l.sourceLayerHash ?? l.sourceLambdaLayerArn);
+/**
+ * A distribution package's version as one text whichever way it is written: the inventory
+ * holds `[epoch:]version-release`, a finding the three apart (with the epoch always given).
+ */
+function osVersionKey(epoch: number, version: string, release: string): string {
+  return `${epoch}:${version}-${release}`;
+}
+
+function inventoryVersionKey(pkg: InstalledPackage): string {
+  if (!isOsPackage(pkg)) return pkg.version;
+  const parts = splitOsVersion(pkg.ecosystem as 'dpkg' | 'rpm' | 'apk', pkg.version);
+  return osVersionKey(parts.epoch, parts.version, parts.release);
+}
+
+const keyOf = (l: Located) => locationKey(l.pkg.name, inventoryVersionKey(l.pkg), l.pkg.filePath, l.sourceLayerHash ?? l.sourceLambdaLayerArn);
 
 function distinct(packages: Located[]): Located[] {
   const seen = new Set<string>();
@@ -317,6 +332,12 @@ function purlOf(pkg: InstalledPackage, distribution?: Distribution): string {
       const namespace = distribution?.namespace ?? (pkg.ecosystem === 'dpkg' ? 'debian' : 'amzn');
       return packageUrl(pkg.ecosystem === 'dpkg' ? 'deb' : 'rpm', [namespace], pkg.name, epoch ? epoch[2]! : pkg.version, qualifiers);
     }
+    case 'apk':
+      // The apk purl type: pkg:apk/alpine/<name>@<version>.
+      return packageUrl('apk', ['alpine'], pkg.name, pkg.version, {
+        ...(pkg.arch ? { arch: pkg.arch } : {}),
+        ...(distribution ? { distro: distribution.distro } : {}),
+      });
     case 'npm': {
       const scoped = /^(@[^/]+)\/(.+)$/.exec(pkg.name);
       return scoped ? packageUrl('npm', [scoped[1]!], scoped[2]!, pkg.version) : packageUrl('npm', [], pkg.name, pkg.version);
@@ -402,7 +423,10 @@ function cycloneDx(exported: SbomExport, resource: ExportedResource, created: Da
     const affected = [
       ...new Set(
         (details.vulnerablePackages ?? [])
-          .map((p) => refOf.get(locationKey(p.name, p.version, p.filePath, p.sourceLayerHash ?? p.sourceLambdaLayerArn)))
+          .map((p) => {
+            const version = p.epoch !== undefined ? osVersionKey(p.epoch, p.version, p.release ?? '') : p.version;
+            return refOf.get(locationKey(p.name, version, p.filePath, p.sourceLayerHash ?? p.sourceLambdaLayerArn));
+          })
           .filter((ref): ref is string => ref !== undefined),
       ),
     ];

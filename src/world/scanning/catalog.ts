@@ -1,7 +1,9 @@
-// The vulnerability catalog file: real, public vulnerabilities with the facts a finding
+// A vulnerability catalog file: real, public vulnerabilities with the facts a finding
 // reports (NVD CVSS v3.x score and vector, CWEs, publication date, exploitation, EPSS) and
 // the package versions they affect, as OSV-style ranges per ecosystem. Checked at load, with
-// errors that name the file, the path inside it and the problem.
+// errors that name the file, the path inside it and the problem. The catalog is several
+// such files (seeds/vulnerabilities.json and seeds/catalog/*.json), read with the vendors'
+// advisories by advisories.ts.
 import { z } from 'zod';
 import { baseScore, parseVector, severityOf } from './cvss.js';
 import { readCheckedJson } from '../platform/checked-json.js';
@@ -11,7 +13,7 @@ import { compareVersions, isValidVersion } from './versions.js';
 export const DEFAULT_CATALOG_FILE = new URL('../../../seeds/vulnerabilities.json', import.meta.url);
 
 /** A calendar date, YYYY-MM-DD, that exists. */
-const isoDate = z
+export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2021-12-10')
   .refine((text) => {
@@ -133,7 +135,8 @@ export const vulnerabilitySchema = z
         message: 'a vulnerability in the KEV catalog is known to be exploited',
         path: ['known'],
       }),
-    affected: z.array(affectedSchema).min(1),
+    /** Upstream ranges (NVD/GitHub style). May be absent for an OS vulnerability whose fixes the vendors' advisories give. */
+    affected: z.array(affectedSchema).min(1).optional(),
     references: z.array(z.url({ protocol: /^https?$/ })).min(1),
   })
   .strict()
@@ -146,7 +149,7 @@ export const vulnerabilitySchema = z
       context.addIssue({ code: 'custom', message: 'added to the KEV catalog before it was published', path: ['exploit', 'cisaKevDateAdded'] });
     }
     const seen = new Set<string>();
-    entry.affected.forEach((affected, index) => {
+    entry.affected?.forEach((affected, index) => {
       const key = `${affected.ecosystem}:${affected.package}`;
       if (seen.has(key)) context.addIssue({ code: 'custom', message: `${key} is listed twice`, path: ['affected', index] });
       seen.add(key);

@@ -216,6 +216,73 @@ function rpmvercmp(a: string, b: string): number {
 }
 
 // ---------------------------------------------------------------------------------------
+// apk: Alpine's versions, number{.number}[letter]{_suffix[number]}[-rN], compared as
+// apk-tools' version.c does: token by token; where the two differ in kind, the one that
+// goes on is newer unless what follows is a prerelease suffix (_alpha, _beta, _pre, _rc).
+// apk-tools also reads a ~commit-hash part; Alpine's packages and secdb do not use it, so
+// it is not accepted here.
+
+const APK_VERSION = /^\d+(?:\.\d+)*[a-z]?(?:_(?:alpha|beta|pre|rc|cvs|svn|git|hg|p)\d*)*(?:-r\d+)?$/;
+const APK_PRE_SUFFIXES = ['alpha', 'beta', 'pre', 'rc'];
+const APK_POST_SUFFIXES = ['cvs', 'svn', 'git', 'hg', 'p'];
+
+// Token kinds in apk-tools' order: where kinds differ, the lower kind means "more version follows".
+const ApkToken = { DigitOrZero: 0, Digit: 1, Letter: 2, Suffix: 3, SuffixNumber: 4, Revision: 5, End: 6 } as const;
+
+interface ApkPart {
+  kind: (typeof ApkToken)[keyof typeof ApkToken];
+  value: bigint;
+}
+
+const apk: Scheme<ApkPart[]> = {
+  parse(text) {
+    if (text.length > 128 || !APK_VERSION.test(text)) return undefined;
+    const parts: ApkPart[] = [];
+    const revision = /-r(\d+)$/.exec(text);
+    const body = revision ? text.slice(0, revision.index) : text;
+    const [core = '', ...suffixes] = body.split('_');
+    const letter = /[a-z]$/.test(core) ? core.slice(-1) : '';
+    const numbers = (letter ? core.slice(0, -1) : core).split('.');
+    numbers.forEach((digits, index) => {
+      if (index > 0 && digits.startsWith('0')) {
+        // apk-tools gives leading zeros after a dot their own token, worth minus their count (1.01 < 1.1).
+        const zeros = /^0+/.exec(digits)![0].length;
+        parts.push({ kind: ApkToken.DigitOrZero, value: BigInt(-zeros) });
+        if (zeros < digits.length) parts.push({ kind: ApkToken.Digit, value: BigInt(digits.slice(zeros)) });
+        return;
+      }
+      parts.push({ kind: index === 0 ? ApkToken.Digit : ApkToken.DigitOrZero, value: BigInt(digits) });
+    });
+    if (letter) parts.push({ kind: ApkToken.Letter, value: BigInt(letter.charCodeAt(0)) });
+    for (const suffix of suffixes) {
+      const [, name = '', number = ''] = /^([a-z]+)(\d*)$/.exec(suffix) ?? [];
+      const pre = APK_PRE_SUFFIXES.indexOf(name);
+      // Prerelease suffixes are negative (alpha < beta < pre < rc < none), the others positive.
+      parts.push({ kind: ApkToken.Suffix, value: BigInt(pre !== -1 ? pre - APK_PRE_SUFFIXES.length : APK_POST_SUFFIXES.indexOf(name) + 1) });
+      if (number !== '') parts.push({ kind: ApkToken.SuffixNumber, value: BigInt(number) });
+    }
+    if (revision) parts.push({ kind: ApkToken.Revision, value: BigInt(revision[1]!) });
+    return parts;
+  },
+  compare(a, b) {
+    for (let k = 0; ; k++) {
+      const x = a[k];
+      const y = b[k];
+      const kindX: number = x?.kind ?? ApkToken.End;
+      const kindY: number = y?.kind ?? ApkToken.End;
+      if (kindX !== kindY) {
+        if (kindX === ApkToken.Suffix && x!.value < 0n) return -1;
+        if (kindY === ApkToken.Suffix && y!.value < 0n) return 1;
+        // The kinds differ: the side with more version to come (the lower kind) is newer.
+        return kindX > kindY ? -1 : 1;
+      }
+      if (x === undefined || y === undefined) return 0;
+      if (x.value !== y.value) return x.value < y.value ? -1 : 1;
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------
 // npm and Go: Semantic Versioning 2.0.0. Build metadata is accepted and ignored.
 
 interface SemanticVersion {
@@ -614,9 +681,39 @@ function canonicalGemSegments(segments: GemSegment[]): GemSegment[] {
 const SCHEMES: { readonly [E in Ecosystem]: Scheme<unknown> } = {
   dpkg: dpkg,
   rpm: rpm,
+  apk: apk,
   npm: npm,
   go: go,
   maven: maven,
   pypi: pypi,
   rubygems: rubygems,
 };
+
+// ---------------------------------------------------------------------------------------
+// A distribution package's version as Inspector reports it: epoch, version and release apart.
+
+/** dpkg's [epoch:]upstream[-revision], rpm's [epoch:]version[-release] and apk's version[-rN], split into Inspector's parts (epoch 0 when absent). */
+export function splitOsVersion(ecosystem: 'dpkg' | 'rpm' | 'apk', text: string): { epoch: number; version: string; release: string } {
+  if (ecosystem === 'apk') {
+    const revision = /-(r\d+)$/.exec(text);
+    return { epoch: 0, version: revision ? text.slice(0, revision.index) : text, release: revision?.[1] ?? '' };
+  }
+  const colon = /^\d+:/.exec(text);
+  const epoch = colon ? Number(colon[0].slice(0, -1)) : 0;
+  const rest = colon ? text.slice(colon[0].length) : text;
+  const hyphen = rest.lastIndexOf('-');
+  return { epoch, version: hyphen === -1 ? rest : rest.slice(0, hyphen), release: hyphen === -1 ? '' : rest.slice(hyphen + 1) };
+}
+
+/**
+ * A vendor's fixed version as Inspector writes fixedInVersion, `epoch:version-release`
+ * (AWS's examples: "0:3.0.13-0ubuntu3.4", "0:5.15.189-131.202.amzn2"). A fix published
+ * without an epoch is taken to be in the epoch of the installed package: advisories often
+ * print package versions without the epoch, and a fix never moves a package to another
+ * epoch, so comparing it in the installed epoch is what a scanner must do (an absent epoch
+ * read as 0 would make every fix of an epoch-1 package look older than what is installed).
+ */
+export function withEpoch(ecosystem: 'dpkg' | 'rpm' | 'apk', fixed: string, installedEpoch: number): string {
+  if (ecosystem === 'apk' || /^\d+:/.test(fixed)) return fixed;
+  return `${installedEpoch}:${fixed}`;
+}
