@@ -357,8 +357,9 @@ describe('ListFindingAggregations on the default world', () => {
         packageAggregation: { packageName: name, accountId: ACCOUNT, severityCounts: severityCounts(byPackage.get(name)!) },
       })),
     );
-    // One page holds them all when maxResults allows; the default page is 50.
-    const whole = await client.send(new ListFindingAggregationsCommand({ aggregationType: 'PACKAGE', aggregationRequest: request }));
+    // One page holds them all when maxResults allows (up to 100; the default page is 50).
+    expect(byPackage.size).toBeLessThanOrEqual(100);
+    const whole = await client.send(new ListFindingAggregationsCommand({ aggregationType: 'PACKAGE', aggregationRequest: request, maxResults: 100 }));
     expect(whole.nextToken).toBeUndefined();
     expect(whole.responses).toEqual(paged.responses);
 

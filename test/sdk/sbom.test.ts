@@ -28,6 +28,7 @@ import ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { advanceClock, inspectorClient, jobOutcome, listAllFindings, ORG, rejection, startTestServer, useTempDirs } from '../helpers.js';
+import { classicSeedFile } from '../fixtures/classic-world.js';
 
 const ACCOUNT = '790000000021';
 const OTHER = '790000000022';
@@ -174,7 +175,8 @@ describe('SBOM exports to a folder', () => {
   beforeAll(async () => {
     dataDir = tempDir();
     // No transition time: an export is due at once, and starts at the next request, with the clock still at CLOCK.
-    server = await startTestServer({ dataDir, manualClock: true, clockStart: new Date(CLOCK) });
+    // The account has a fixed inventory (each account's default world differs), so that documents can be pinned.
+    server = await startTestServer({ dataDir, manualClock: true, clockStart: new Date(CLOCK), seed: classicSeedFile(tempDir(), [ACCOUNT]) });
     client = inspectorClient(server.url, { accountId: ACCOUNT });
     await client.send(new EnableCommand({ resourceTypes: ['EC2', 'ECR', 'LAMBDA'] }));
     await client.send(new ListFindingsCommand({}));
@@ -532,7 +534,7 @@ describe('SBOM exports to an S3 endpoint', () => {
   let server: RunningServer;
   beforeAll(async () => {
     s3 = await fakeS3(['sbom-bucket']);
-    server = await startTestServer({ s3Endpoint: s3.endpoint, manualClock: true });
+    server = await startTestServer({ s3Endpoint: s3.endpoint, manualClock: true, seed: classicSeedFile(tempDir(), [ACCOUNT]) });
   });
   afterAll(async () => {
     await server.close();

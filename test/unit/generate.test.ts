@@ -102,7 +102,24 @@ describe('generateWorld', () => {
     for (const runtime of ['PYTHON_3_11', 'NODEJS_18_X', 'JAVA_17']) expect(runtimes).toContain(runtime);
     expect(functions.some((f) => f.codeIssues.length > 0)).toBe(true);
     const ecosystems = new Set(everyPackage(world).map((p) => p.ecosystem));
-    expect([...ecosystems].sort()).toEqual(['dpkg', 'go', 'maven', 'npm', 'pypi', 'rpm', 'rubygems']);
+    // apk too where the advisories give Alpine's versions.
+    expect([...ecosystems].filter((e) => e !== 'apk').sort()).toEqual(['dpkg', 'go', 'maven', 'npm', 'pypi', 'rpm', 'rubygems']);
+    for (const instance of instances) {
+      expect(instance.networkAclId).toMatch(/^acl-[0-9a-f]{17}$/);
+      expect(instance.networkInterfaceId).toMatch(/^eni-[0-9a-f]{17}$/);
+    }
+  });
+
+  it('derives each account-region from the seed, the account and the region, not from its place in the world', () => {
+    // More accounts and resources change the organization, but an account's inventory only by its resource count.
+    const one = generateWorld({ ...OPTIONS, vulnerabilitiesFile: false });
+    const inOtherOrder = generateWorld({ ...OPTIONS, regions: [...OPTIONS.regions!].reverse(), vulnerabilitiesFile: false });
+    for (const entry of one.accounts) {
+      const same = inOtherOrder.accounts.find((e) => e.accountId === entry.accountId && e.region === entry.region);
+      expect(JSON.stringify(same)).toBe(JSON.stringify(entry));
+    }
+    const regions = new Set(one.accounts.map((e) => JSON.stringify(e.ec2Instances.map((i) => i.platform))));
+    expect(regions.size).toBeGreaterThan(1);
   });
 
   it('installs only versions their ecosystem can order', () => {

@@ -3,11 +3,11 @@
 // release ladders, and where code issues sit in a function's source. Data only; the
 // choices are made there.
 import type { Faker } from '@faker-js/faker';
-import type { Ecosystem } from '../scanning/ecosystems.js';
+import type { Ecosystem, OsEcosystem } from '../scanning/ecosystems.js';
 import { CODE_DETECTORS, type CodeDetector } from '../scanning/code-detectors.js';
 
 export type LinuxPlatform = keyof typeof OS_PACKAGES;
-export type LanguageEcosystem = Exclude<Ecosystem, 'dpkg' | 'rpm'>;
+export type LanguageEcosystem = Exclude<Ecosystem, OsEcosystem>;
 
 // prettier-ignore
 export const SERVICES = [
@@ -28,6 +28,7 @@ export const LINUX_INSTANCE_TYPES = [
 ] as const;
 export const WINDOWS_INSTANCE_TYPES = ['t3.large', 'm5.xlarge', 'm6i.large', 'r5.xlarge'] as const;
 
+// Platforms without package versions (os-versions.ts) are left out of a world.
 export const INSTANCE_PLATFORMS = [
   ['UBUNTU_22_04', 25],
   ['AMAZON_LINUX_2023', 22],
@@ -36,6 +37,11 @@ export const INSTANCE_PLATFORMS = [
   ['DEBIAN_12', 8],
   ['RHEL_9', 8],
   ['WINDOWS_SERVER_2022', 10],
+  ['UBUNTU_24_04', 12],
+  ['DEBIAN_11', 4],
+  ['RHEL_8', 4],
+  ['ROCKY_LINUX_9', 3],
+  ['ALMA_LINUX_9', 3],
 ] as const;
 export const IMAGE_PLATFORMS = [
   ['DEBIAN_12', 40],
@@ -44,6 +50,12 @@ export const IMAGE_PLATFORMS = [
   ['UBUNTU_20_04', 8],
   ['AMAZON_LINUX_2', 7],
   ['RHEL_9', 5],
+  ['UBUNTU_24_04', 12],
+  ['DEBIAN_11', 6],
+  ['ALPINE_LINUX_3_18', 4],
+  ['ALPINE_LINUX_3_19', 6],
+  ['ALPINE_LINUX_3_20', 6],
+  ['ALPINE_LINUX_3_21', 6],
 ] as const;
 export const LANGUAGE_ECOSYSTEMS = ['npm', 'pypi', 'maven', 'go', 'rubygems'] as const;
 export const IMAGE_ECOSYSTEMS = [
@@ -127,6 +139,11 @@ export const OS_PACKAGES = {
       group('tzdata', '2019c-3ubuntu1', '2023c-0ubuntu0.20.04.2', '2024a-0ubuntu0.20.04'),
       group('ca-certificates', '20190110ubuntu1', '20230311ubuntu0.20.04.1'),
     ],
+  },
+  // Only what the default world has always had; the advisories (os-versions.ts) add the rest.
+  DEBIAN_11: {
+    ecosystem: 'dpkg',
+    groups: [group(['openssl', 'libssl1.1'], '1.1.1n-0+deb11u3')],
   },
   DEBIAN_12: {
     ecosystem: 'dpkg',

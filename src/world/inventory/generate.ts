@@ -4,11 +4,15 @@
 //
 // The same options give a byte-identical world, in any process: every random choice comes
 // from one faker instance seeded with the seed, and every time is counted back from a
-// reference date derived from the seed (never from the clock). When the vulnerability
+// reference date derived from the seed (never from the clock). Each account-region's
+// inventory is drawn from the faker reseeded with the seed, the account id and the region, so
+// an account's world depends on who it is, not on where it comes in the organization; what
+// accounts share (public AMIs, base image layers) is derived the same way from what it is. When the vulnerability
 // catalog (seeds/vulnerabilities.json) is there, some packages are given versions it lists
 // as affected, so the world has findings; the world then also depends on that file.
 // What the world is made of (names, platforms, package ladders, code issues) is data, in
 // generate-data.ts; this file makes the choices.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { base, en, Faker } from '@faker-js/faker';
 import { z } from 'zod';
@@ -29,7 +33,6 @@ import {
   LANGUAGE_PACKAGES,
   LINUX_INSTANCE_TYPES,
   LINUX_ROLES,
-  OS_PACKAGES,
   RUNTIME_ECOSYSTEM,
   RUNTIMES,
   SERVICES,
@@ -38,8 +41,8 @@ import {
   WINDOWS_ROLES,
   type CodeLanguage,
   type LanguageEcosystem,
-  type LinuxPlatform,
 } from './generate-data.js';
+import { archOf, isCoreGroup, osPlatforms, type OsPlatform } from './os-versions.js';
 import { arnOf, partitionOf } from '../platform/partition.js';
 
 export interface GenerateOptions {
@@ -117,21 +120,29 @@ interface Place {
   names: Set<string>;
 }
 
+interface Subnet {
+  id: string;
+  cidr: string;
+  /** The network ACL associated with the subnet. */
+  aclId: string;
+}
+
 interface Network {
   vpcId: string;
   vpcCidr: string;
   internetGatewayId: string;
-  publicSubnet: { id: string; cidr: string };
-  privateSubnets: { id: string; cidr: string }[];
+  publicSubnet: Subnet;
+  privateSubnets: Subnet[];
   groups: Record<'webPublic' | 'sshAnywhere' | 'rdpAnywhere' | 'appInternal' | 'sshInternal', SecurityGroup>;
 }
 
 class WorldBuilder {
-  private readonly faker: Faker;
+  private faker: Faker;
+  /** The faker base image layers are drawn with, reseeded for each. */
+  private readonly layerFaker: Faker;
+  private readonly seed: number;
   private readonly now: number;
   private readonly usedAccountIds = new Set<string>();
-  /** Public AMIs per region and platform: instances of many accounts share them. */
-  private readonly amis = new Map<string, string[]>();
   /** Base image layers per platform, architecture and patch level: images share them. */
   private readonly baseLayers = new Map<string, AsJson<ImageLayer>>();
 
@@ -139,7 +150,9 @@ class WorldBuilder {
     seed: number,
     private readonly catalog: CatalogHints,
   ) {
+    this.seed = seed;
     this.faker = new Faker({ locale: [en, base], seed });
+    this.layerFaker = new Faker({ locale: [en, base], seed });
     this.now = REFERENCE_EPOCH + (seed % 300) * DAY;
     this.faker.setDefaultRefDate(new Date(this.now));
   }
@@ -155,6 +168,7 @@ class WorldBuilder {
     const accounts: AccountInventoryJson[] = [];
     for (const member of members) {
       for (const region of regions) {
+        this.faker.seed(this.seedOf('account-region', member.id, region));
         accounts.push(this.accountRegion(member.id, region, member.environment, resources));
         onProgress?.(accounts.length, total);
       }
@@ -198,12 +212,14 @@ class WorldBuilder {
     const vpcCidr = `10.${octet}.0.0/16`;
     const group = (ingress: SecurityGroup['ingress']): SecurityGroup => ({ groupId: `sg-${this.hex(17)}`, ingress });
     const internet = '0.0.0.0/0';
+    // The private subnets keep the VPC's default network ACL; the public one has its own.
+    const defaultAcl = `acl-${this.hex(17)}`;
     return {
       vpcId: `vpc-${this.hex(17)}`,
       vpcCidr,
       internetGatewayId: `igw-${this.hex(17)}`,
-      publicSubnet: { id: `subnet-${this.hex(17)}`, cidr: `10.${octet}.0.0/20` },
-      privateSubnets: [16, 32, 48].map((third) => ({ id: `subnet-${this.hex(17)}`, cidr: `10.${octet}.${third}.0/20` })),
+      publicSubnet: { id: `subnet-${this.hex(17)}`, cidr: `10.${octet}.0.0/20`, aclId: `acl-${this.hex(17)}` },
+      privateSubnets: [16, 32, 48].map((third) => ({ id: `subnet-${this.hex(17)}`, cidr: `10.${octet}.${third}.0/20`, aclId: defaultAcl })),
       groups: {
         webPublic: group([
           { protocol: 'TCP', fromPort: 80, toPort: 80, cidr: internet },
@@ -221,7 +237,7 @@ class WorldBuilder {
 
   private instance(place: Place): InstanceJson {
     const { accountId, region, network } = place;
-    const platform = this.weighted(INSTANCE_PLATFORMS);
+    const platform = this.weighted(available(INSTANCE_PLATFORMS, ['WINDOWS_SERVER_2022']));
     const windows = platform === 'WINDOWS_SERVER_2022';
     const instanceType = this.pick(windows ? WINDOWS_INSTANCE_TYPES : LINUX_INSTANCE_TYPES);
     const arm = /^[a-z]+\d+g/.test(instanceType); // Graviton: t4g, m7g, c7g ...
@@ -246,6 +262,8 @@ class WorldBuilder {
       tags: { Name: name, ...this.ownerTags(place, service) },
       vpcId: network.vpcId,
       subnetId: subnet.id,
+      networkAclId: subnet.aclId,
+      networkInterfaceId: `eni-${this.hex(17)}`,
       ...(exposed ? { internetGatewayId: network.internetGatewayId, publicIp: this.publicIp() } : {}),
       privateIp: this.faker.internet.ipv4({ cidrBlock: subnet.cidr }),
       securityGroups: this.securityGroups(network, exposed, windows),
@@ -256,7 +274,7 @@ class WorldBuilder {
         : {}),
       ...(keyName ? { keyName } : {}),
       launchedAt: this.ago(launchedDaysAgo * DAY + this.faker.number.int(86_400) * SECOND),
-      packages: windows ? this.windowsPackages(service, staleness) : this.instancePackages(platform, arm, service, staleness),
+      packages: windows ? this.windowsPackages(service, staleness) : this.instancePackages(osPlatforms().get(platform)!, arm, service, staleness),
     };
   }
 
@@ -277,14 +295,10 @@ class WorldBuilder {
     return this.chance(0.5) ? [groups.appInternal, groups.sshInternal] : [groups.appInternal];
   }
 
+  /** One of three public AMIs of a platform in a region, which instances of every account share. */
   private ami(region: string, platform: string, arm: boolean): string {
-    const key = `${region}|${platform}|${arm}`;
-    let choices = this.amis.get(key);
-    if (!choices) {
-      choices = Array.from({ length: 3 }, () => `ami-${this.hex(17)}`);
-      this.amis.set(key, choices);
-    }
-    return this.pick(choices);
+    const n = this.faker.number.int(2);
+    return `ami-${createHash('sha256').update(`${this.seed}|ami|${region}|${platform}|${arm}|${n}`).digest('hex').slice(0, 17)}`;
   }
 
   private publicIp(): string {
@@ -292,7 +306,7 @@ class WorldBuilder {
     return this.faker.internet.ipv4({ network: this.pick(['test-net-1', 'test-net-2', 'test-net-3'] as const) });
   }
 
-  private instancePackages(platform: LinuxPlatform, arm: boolean, service: string, staleness: number): InstalledPackage[] {
+  private instancePackages(platform: OsPlatform, arm: boolean, service: string, staleness: number): InstalledPackage[] {
     const packages = this.osPackages(platform, arm, staleness);
     if (this.chance(0.3)) packages.push(...this.appPackages(this.pick(LANGUAGE_ECOSYSTEMS), staleness, instancePath(`/opt/${service}`, '/')));
     return packages;
@@ -318,17 +332,19 @@ class WorldBuilder {
     ]);
   }
 
-  private osPackages(platform: LinuxPlatform, arm: boolean, staleness: number, container = false): InstalledPackage[] {
-    const { ecosystem, groups } = OS_PACKAGES[platform];
-    const arch = ecosystem === 'dpkg' ? (arm ? 'arm64' : 'amd64') : arm ? 'aarch64' : 'x86_64';
+  private osPackages(platform: OsPlatform, arm: boolean, staleness: number, container = false): InstalledPackage[] {
+    const { ecosystem } = platform;
+    const arch = archOf(ecosystem, arm);
+    const groups = platform.groups.filter((group) => !container || !group.names.some((name) => HOST_ONLY_PACKAGES.has(name) || name.startsWith('linux-')));
+    // The base system (openssl, the C library ...) is on every system; of the rest, some.
+    const core = groups.filter(isCoreGroup);
+    const others = groups.filter((group) => !isCoreGroup(group));
+    const chosen = [...core, ...this.faker.helpers.arrayElements(others, Math.min(others.length, this.faker.number.int({ min: 4, max: 12 })))];
     const packages: InstalledPackage[] = [];
-    for (const [index, group] of groups.entries()) {
-      // The first groups (openssl, the C library) are on every system; the others mostly.
-      if (index >= 2 && !this.chance(0.85)) continue;
-      if (container && group.names.some((name) => HOST_ONLY_PACKAGES.has(name))) continue;
+    for (const group of chosen) {
       // Packages built from one source (openssl and libssl3) share its version.
       const version = this.version(ecosystem, group.names[0]!, group.versions, staleness);
-      for (const name of group.names) packages.push({ name, version, ecosystem, arch });
+      for (const name of group.names.slice(0, 4)) packages.push({ name, version, ecosystem, arch });
     }
     return packages;
   }
@@ -384,7 +400,7 @@ class WorldBuilder {
     const service = this.pick(SERVICES);
     const name = this.uniqueName(place, 'repository', this.chance(0.3) ? `${this.pick(TEAMS)}/${service}` : service);
     // One service is built the same way each time: one base OS, one language, one architecture.
-    const platform = this.weighted(IMAGE_PLATFORMS);
+    const platform = this.weighted(available(IMAGE_PLATFORMS));
     const ecosystem = this.weighted(IMAGE_ECOSYSTEMS);
     const architecture = this.chance(0.2) ? 'arm64' : 'amd64';
     const author = this.chance(0.5) ? this.faker.internet.exampleEmail().toLowerCase() : undefined;
@@ -423,11 +439,17 @@ class WorldBuilder {
     };
   }
 
-  private baseLayer(platform: LinuxPlatform, architecture: string, staleness: number): AsJson<ImageLayer> {
+  private baseLayer(platform: string, architecture: string, staleness: number): AsJson<ImageLayer> {
     const key = `${platform}|${architecture}|${staleness}`;
     let layer = this.baseLayers.get(key);
     if (!layer) {
-      layer = { digest: this.digest(), packages: this.osPackages(platform, architecture === 'arm64', staleness, true) };
+      // Drawn from what the layer is, not from the account that first needs it.
+      const digest = `sha256:${createHash('sha256').update(`${this.seed}|layer|${key}`).digest('hex')}`;
+      const faker = this.faker;
+      this.faker = this.layerFaker;
+      this.faker.seed(this.seedOf('layer', key));
+      layer = { digest, packages: this.osPackages(osPlatforms().get(platform)!, architecture === 'arm64', staleness, true) };
+      this.faker = faker;
       this.baseLayers.set(key, layer);
     }
     // A copy each time: the world is a plain tree, which callers may change in one place.
@@ -491,6 +513,14 @@ class WorldBuilder {
 
   // ---- small helpers
 
+  /** A seed for the faker from the world's seed and what is drawn. */
+  private seedOf(...parts: string[]): number {
+    return createHash('sha256')
+      .update([String(this.seed), ...parts].join('|'))
+      .digest()
+      .readUInt32BE(0);
+  }
+
   private ownerTags(place: Place, service: string): Record<string, string> {
     const firstName = this.faker.person.firstName();
     const lastName = this.faker.person.lastName();
@@ -545,6 +575,12 @@ class WorldBuilder {
   private weighted<T>(choices: readonly (readonly [T, number])[]): T {
     return this.faker.helpers.weightedArrayElement(choices.map(([value, weight]) => ({ value, weight })));
   }
+}
+
+/** The weighted platforms there are package versions for (and those that need none). */
+function available<T extends string>(choices: readonly (readonly [T, number])[], without: readonly string[] = []): (readonly [T, number])[] {
+  const platforms = osPlatforms();
+  return choices.filter(([platform]) => platforms.has(platform) || without.includes(platform));
 }
 
 // ---- where language packages are found
@@ -674,7 +710,7 @@ function loadCatalogHints(file: string | URL | false): CatalogHints {
       for (const version of ladderVersions.get(key) ?? []) {
         if (affects(ecosystem, version, ranges)) addTo(affectedLadder, key, version);
       }
-      if (ecosystem === 'dpkg' || ecosystem === 'rpm') continue; // a distribution's versions do not fit another's
+      if (ecosystem === 'dpkg' || ecosystem === 'rpm' || ecosystem === 'apk') continue; // a distribution's versions do not fit another's
       // The range bounds that are themselves affected releases: the last affected, or the first.
       for (const range of ranges) {
         const version = range.lastAffected ?? (range.introduced !== '0' ? range.introduced : undefined);
@@ -705,7 +741,7 @@ function addTo(map: Map<string, Set<string>>, key: string, value: string): void 
 /** Every version of every package the generator can install, by `ecosystem:name`. */
 function knownVersions(): Map<string, Set<string>> {
   const known = new Map<string, Set<string>>();
-  for (const { ecosystem, groups } of Object.values(OS_PACKAGES)) {
+  for (const { ecosystem, groups } of osPlatforms().values()) {
     for (const group of groups) for (const name of group.names) for (const version of group.versions) addTo(known, `${ecosystem}:${name}`, version);
   }
   for (const ecosystem of LANGUAGE_ECOSYSTEMS) {

@@ -42,6 +42,10 @@ export interface Ec2Instance {
   tags: Record<string, string>;
   vpcId: string;
   subnetId: string;
+  /** The network ACL of the subnet (acl-...), on the path from the internet; derived from the subnet when absent. */
+  networkAclId?: string;
+  /** The instance's primary network interface (eni-...), which its security groups guard; derived from the instance when absent. */
+  networkInterfaceId?: string;
   /** An internet gateway on the subnet's route: with a public IP, the internet reaches the instance. */
   internetGatewayId?: string;
   publicIp?: string;

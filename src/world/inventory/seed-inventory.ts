@@ -38,6 +38,14 @@ export const instanceSchema = z
       .string()
       .regex(/^subnet-[a-z0-9]+$/)
       .default('subnet-0a1b2c3d4e5f60718'),
+    networkAclId: z
+      .string()
+      .regex(/^acl-[a-z0-9]+$/, 'must be a network ACL id such as acl-0123456789abcdef0')
+      .optional(),
+    networkInterfaceId: z
+      .string()
+      .regex(/^eni-[a-z0-9]+$/, 'must be a network interface id such as eni-0123456789abcdef0')
+      .optional(),
     internetGatewayId: z
       .string()
       .regex(/^igw-[a-z0-9]+$/)

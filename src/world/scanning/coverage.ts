@@ -23,10 +23,34 @@ import { ensureAgentlessRole } from '../accounts/iam.js';
 
 type CoverageScanType = CoveredResource['scanType'];
 
+/**
+ * Coverage rows by key, with a count of changes: `set` and `delete` count themselves, and
+ * each change made to a stored row in place (below, in this file only) calls `touch`.
+ * Persistence then skips an unchanged account-region's coverage without encoding it.
+ */
+class CoverageMap extends Map<string, CoverageRow> {
+  revision = 0;
+  override set(key: string, row: CoverageRow): this {
+    this.revision++;
+    return super.set(key, row);
+  }
+  override delete(key: string): boolean {
+    this.revision++;
+    return super.delete(key);
+  }
+  override clear(): void {
+    this.revision++;
+    super.clear();
+  }
+  touch(): void {
+    this.revision++;
+  }
+}
+
 declare module '../platform/state.js' {
   interface AccountRegionState {
     /** Coverage rows by `<resourceId>|<scanType>`. */
-    coverage: Map<string, CoverageRow>;
+    coverage: CoverageMap;
   }
 }
 
@@ -43,8 +67,11 @@ const coverageRowSchema = z.strictObject({
 });
 
 declareState('account-region', 'coverage', {
-  empty: () => new Map(),
+  empty: () => new CoverageMap(),
+  version: (value) => value.revision,
   schema: z.map(z.string().max(4096), intact<CoverageRow>(coverageRowSchema)),
+  save: (value) => value,
+  load: (saved) => new CoverageMap(saved),
 });
 
 /** The model's ScanStatusReason values. */
@@ -143,6 +170,9 @@ const SUPPORTED_PLATFORMS = new Set([
   'WINDOWS_SERVER_2022',
 ]);
 
+/** Operating systems Inspector scans in container images only (ECR scanning supports Alpine; EC2 scanning does not). */
+const IMAGE_ONLY_PLATFORMS = new Set(['ALPINE_LINUX_3_18', 'ALPINE_LINUX_3_19', 'ALPINE_LINUX_3_20', 'ALPINE_LINUX_3_21']);
+
 /** Lambda runtimes Inspector scans (the model's Runtime values less the deprecated ones). */
 const SUPPORTED_RUNTIMES = new Set([
   'NODEJS_18_X',
@@ -217,7 +247,7 @@ function ecrRows(state: AccountRegion, repository: EcrRepository, configuration:
       metadata,
       ...byFrequency,
     };
-    if (!row.inactive && !SUPPORTED_PLATFORMS.has(image.platform)) row.inactive = 'UNSUPPORTED_OS';
+    if (!row.inactive && !SUPPORTED_PLATFORMS.has(image.platform) && !IMAGE_ONLY_PLATFORMS.has(image.platform)) row.inactive = 'UNSUPPORTED_OS';
     if (!row.inactive) {
       const expiresAt = imageExpiry(image, configuration);
       if (expiresAt <= now) row.inactive = 'SCAN_ELIGIBILITY_EXPIRED';
@@ -405,6 +435,7 @@ function scheduleScan(world: World, state: AccountRegion, key: string, activeRea
   const queued = state.coverage.get(key);
   if (!queued || queued.scanQueued) return;
   queued.scanQueued = true;
+  state.coverage.touch();
   world.scheduler.schedule(world.clock.nowMs() + world.options.scanMs, {
     kind: 'scan',
     accountId: state.accountId,
@@ -425,6 +456,7 @@ export function queueScan(world: World, state: AccountRegion, resourceId: string
   if (row?.resource.scanStatus?.statusCode !== 'ACTIVE') return false;
   if (row.resource.scanStatus.reason !== 'SCAN_IN_PROGRESS') {
     row.resource.scanStatus = { statusCode: 'ACTIVE', reason: 'SCAN_IN_PROGRESS' };
+    state.coverage.touch();
     world.events.coverage(state.region, row.resource);
   }
   scheduleScan(world, state, key);
@@ -442,6 +474,7 @@ function completeScan(world: World, state: AccountRegion, key: string, activeRea
     const row = state.coverage.get(key);
     if (!row?.scanQueued) return;
     row.scanQueued = false;
+    state.coverage.touch();
     if (row.resource.scanStatus?.statusCode !== 'ACTIVE') return;
     const initial = row.resource.lastScannedAt === undefined;
     // An agentless scan snapshots the instance's volumes under its own service-linked role.
@@ -459,6 +492,8 @@ function completeScan(world: World, state: AccountRegion, key: string, activeRea
       world.events.coverage(state.region, row.resource);
     }
     row.resource.lastScannedAt = world.clock.now();
+    // The changes above (and the commit scanned) were made to the stored row.
+    state.coverage.touch();
   }
 }
 

@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { DEFAULT_DEEP_INSPECTION_PATHS } from '../accounts/configuration.js';
 import { baseScore, formatVector, parseVector } from './cvss.js';
 import type { CoveredResource, Finding } from '../findings/documents.js';
-import { PACKAGE_MANAGER } from './ecosystems.js';
+import { isOsEcosystem, packageManagerOf } from './ecosystems.js';
+import { splitOsVersion } from './versions.js';
+import type { VendorView } from './advisories.js';
 import { applySuppression } from '../findings/filters.js';
 import type { CodeIssue, CodeRepository, Ec2Instance, EcrImage, EcrRepository, InstalledPackage, LambdaFunction } from '../inventory/inventory.js';
 import { ruleSetsOf } from '../code-security/projects.js';
@@ -89,7 +91,7 @@ function findingsFor(world: World, state: AccountRegion, resource: CoveredResour
   const inventory = state.inventory!;
   switch (resource.resourceType) {
     case 'AWS_EC2_INSTANCE': {
-      const instance = inventory.ec2Instances.find((i) => i.instanceId === resource.resourceId)!;
+      const instance = findIn(inventory.ec2Instances, resource.resourceId, (i) => i.instanceId)!;
       const details = ec2Resource(state, instance);
       if (resource.scanType === 'NETWORK') return networkFindings(state, instance, details);
       const own = state.configuration.deepInspection;
@@ -98,24 +100,24 @@ function findingsFor(world: World, state: AccountRegion, resource: CoveredResour
       // Deep inspection (language packages) is per account, and needs the SSM agent.
       const deep = own.activated && resource.scanMode === 'EC2_SSM_AGENT_BASED';
       const packages = instance.packages.filter(
-        (p) => p.ecosystem === 'dpkg' || p.ecosystem === 'rpm' || (deep && p.filePath !== undefined && deepPaths.some((path) => p.filePath!.startsWith(path))),
+        (p) => isOsEcosystem(p.ecosystem) || (deep && p.filePath !== undefined && deepPaths.some((path) => p.filePath!.startsWith(path))),
       );
       return packageFindings(
         world,
         state,
         details,
         packages.map((p) => ({ pkg: p })),
-        { internetFacing: internetFacing(instance) },
+        { internetFacing: internetFacing(instance), platform: instance.platform },
       );
     }
     case 'AWS_ECR_CONTAINER_IMAGE': {
       const { repository, image } = findImage(state, resource.resourceId)!;
       const details = ecrImageResource(state, repository, image);
       const packages = image.layers.flatMap((layer) => layer.packages.map((pkg) => ({ pkg, sourceLayerHash: layer.digest })));
-      return packageFindings(world, state, details, packages, {});
+      return packageFindings(world, state, details, packages, { platform: image.platform });
     }
     case 'AWS_LAMBDA_FUNCTION': {
-      const fn = inventory.lambdaFunctions.find((f) => lambdaFunctionArn(state, f.name) === resource.resourceId)!;
+      const fn = findIn(inventory.lambdaFunctions, resource.resourceId, (f) => lambdaFunctionArn(state, f.name))!;
       const details = lambdaResource(state, fn);
       if (resource.scanType === 'CODE') return fn.codeIssues.map((issue) => codeFinding(state, details, issue));
       const packages = [...fn.packages.map((pkg) => ({ pkg })), ...fn.layers.flatMap((l) => l.packages.map((pkg) => ({ pkg, sourceLambdaLayerArn: l.arn })))];
@@ -144,6 +146,23 @@ function findingsFor(world: World, state: AccountRegion, resource: CoveredResour
   }
 }
 type FindingResource = Finding['resources'][number];
+
+/** Each inventory list's places by id (a world of 10,000 instances would otherwise search the list once per scan). */
+const places = new WeakMap<readonly object[], Map<string, number>>();
+
+/** The first item of `list` whose id is `id`, as `list.find` answers; the places are checked, and found again when the list changed. */
+function findIn<T extends object>(list: readonly T[], id: string, idOf: (item: T) => string): T | undefined {
+  const known = places.get(list)?.get(id);
+  if (known !== undefined && list[known] !== undefined && idOf(list[known]) === id) return list[known];
+  const byId = new Map<string, number>();
+  list.forEach((item, at) => {
+    const key = idOf(item);
+    if (!byId.has(key)) byId.set(key, at);
+  });
+  places.set(list, byId);
+  const at = byId.get(id);
+  return at === undefined ? undefined : list[at];
+}
 
 function ec2Resource(state: AccountRegion, instance: Ec2Instance): FindingResource {
   return {
@@ -249,6 +268,8 @@ function remediationFor(pkg: InstalledPackage): string {
       return `apt-get update && apt-get install --only-upgrade ${pkg.name}`;
     case 'rpm':
       return `yum update ${pkg.name}`;
+    case 'apk':
+      return `apk upgrade ${pkg.name}`;
     default:
       return 'Upgrade your installed software packages to the proposed fixed in version and release.';
   }
@@ -259,50 +280,42 @@ function packageFindings(
   state: AccountRegion,
   resource: FindingResource,
   packages: Located[],
-  environment: { internetFacing?: boolean },
+  environment: { internetFacing?: boolean; platform?: string },
 ): Observed[] {
-  // One finding per vulnerability and resource, listing every vulnerable package.
-  const byVulnerability = new Map<string, { matches: (PackageMatch & Located)[] }>();
+  // One finding per vulnerability, source and resource, listing every vulnerable package.
+  const bySource = new Map<string, (PackageMatch & Located)[]>();
   for (const located of packages) {
-    for (const match of world.catalog.matches(located.pkg)) {
-      const entry = byVulnerability.get(match.vulnerability.id) ?? { matches: [] };
-      entry.matches.push({ ...match, ...located });
-      byVulnerability.set(match.vulnerability.id, entry);
+    for (const match of matchesOf(world, located.pkg, environment.platform)) {
+      const key = `${match.vulnerability.id}|${match.vendor?.source ?? ''}`;
+      const list = bySource.get(key);
+      if (list) list.push({ ...match, ...located });
+      else bySource.set(key, [{ ...match, ...located }]);
     }
   }
   const findings: Observed[] = [];
   // Every finding of the resource shares its resource part.
   const resources = deepFreeze([resource]);
-  for (const [vulnerabilityId, { matches }] of [...byVulnerability].sort(([a], [b]) => a.localeCompare(b))) {
-    const vulnerability = matches[0]!.vulnerability;
-    const fixed = matches.filter((m) => m.fixedInVersion !== undefined).length;
-    const shared = sharedParts(vulnerability);
+  for (const [key, matches] of [...bySource].sort(([a], [b]) => collator.compare(a, b))) {
+    const { vulnerability, vendor } = matches[0]!;
+    const vulnerabilityId = vulnerability.id;
+    const shared = sharedParts(world, vulnerability, vendor);
     const score = resource.type === 'AWS_EC2_INSTANCE' && environment.internetFacing === false ? shared.unreachableScore : shared.score;
-    const names = [...new Set(matches.map((m) => m.pkg.name))];
+    const { details, title, fixAvailable } = packageDetails(vulnerabilityId, shared, matches);
     findings.push({
-      findingArn: findingArn(state, resource.id, 'PACKAGE_VULNERABILITY', vulnerabilityId),
+      // A vendor's finding is its own (the same CVE can also be found in a language package of the resource).
+      findingArn: findingArn(state, resource.id, 'PACKAGE_VULNERABILITY', ...(vendor ? [key] : [vulnerabilityId])),
       awsAccountId: state.accountId,
       type: 'PACKAGE_VULNERABILITY',
-      title: `${vulnerabilityId} - ${names.join(', ')}`.slice(0, 1024),
+      title,
       description: shared.description,
       remediation: NO_RECOMMENDATION,
-      severity: vulnerability.severity,
+      severity: shared.severity,
       resources,
-      inspectorScore: score.score,
-      inspectorScoreDetails: score.details,
-      packageVulnerabilityDetails: {
-        vulnerabilityId,
-        vulnerablePackages: matches.map(vulnerablePackage),
-        source: 'NVD',
-        cvss: shared.cvss,
-        relatedVulnerabilities: shared.relatedVulnerabilities,
-        sourceUrl: shared.sourceUrl,
-        vendorSeverity: vulnerability.severity,
-        vendorCreatedAt: shared.vendorCreatedAt,
-        referenceUrls: shared.referenceUrls,
-      },
-      fixAvailable: fixed === matches.length ? 'YES' : fixed === 0 ? 'NO' : 'PARTIAL',
-      exploitAvailable: vulnerability.exploit.known ? 'YES' : 'NO',
+      // AWS gives no Inspector score where the vendor rates by its own scale (Ubuntu).
+      ...(score ? { inspectorScore: score.score, inspectorScoreDetails: score.details } : {}),
+      packageVulnerabilityDetails: details,
+      fixAvailable,
+      exploitAvailable: shared.exploitAvailable ? 'YES' : 'NO',
       ...(shared.exploitabilityDetails ? { exploitabilityDetails: shared.exploitabilityDetails } : {}),
       ...(shared.epss ? { epss: shared.epss } : {}),
     });
@@ -310,31 +323,99 @@ function packageFindings(
   return findings;
 }
 
-/**
- * A vulnerable package as findings list it; shared (frozen) by every finding of the same
- * installed package with the same fix, as a package often has several vulnerabilities.
- */
-const packageEntries = new WeakMap<InstalledPackage, Map<string, VulnerablePackage>>();
-type VulnerablePackage = NonNullable<NonNullable<Finding['packageVulnerabilityDetails']>['vulnerablePackages']>[number];
+/** `localeCompare`'s order (the same collation), without its set-up per comparison. */
+const collator = new Intl.Collator();
 
-function vulnerablePackage(m: PackageMatch & Located): VulnerablePackage {
-  const key = `${m.fixedInVersion ?? ''}|${m.sourceLayerHash ?? ''}|${m.sourceLambdaLayerArn ?? ''}`;
-  let entries = packageEntries.get(m.pkg);
-  if (!entries) packageEntries.set(m.pkg, (entries = new Map<string, VulnerablePackage>()));
-  let entry = entries.get(key);
+/**
+ * The catalog's matches of a package, kept by what they depend on (its ecosystem, name and
+ * version, and for a distribution's package the platform) until the catalog changes: a world's
+ * resources install the same package versions many times over. The lists are only read.
+ */
+const matchesByCatalog = new WeakMap<World['catalog'], { revision: number; matches: Map<string, PackageMatch[]> }>();
+
+function matchesOf(world: World, pkg: InstalledPackage, platform: string | undefined): PackageMatch[] {
+  const catalog = world.catalog;
+  let cache = matchesByCatalog.get(catalog);
+  if (cache?.revision !== catalog.revision) matchesByCatalog.set(catalog, (cache = { revision: catalog.revision, matches: new Map() }));
+  const key = `${pkg.ecosystem}\u0000${pkg.name}\u0000${pkg.version}\u0000${isOsEcosystem(pkg.ecosystem) ? (platform ?? '') : ''}`;
+  let found = cache.matches.get(key);
+  if (!found) cache.matches.set(key, (found = catalog.matches(pkg, platform)));
+  return found;
+}
+
+type PackageVulnerabilityDetails = NonNullable<Finding['packageVulnerabilityDetails']>;
+type VulnerablePackage = NonNullable<PackageVulnerabilityDetails['vulnerablePackages']>[number];
+
+/**
+ * What a package finding says of its vulnerable packages, built once per vulnerability (and
+ * source) and list of packages, and shared (frozen) by every finding with the same: the same
+ * package versions are installed on many resources. A large world then holds, and a saved
+ * state writes, one copy.
+ */
+interface PackageDetails {
+  details: PackageVulnerabilityDetails;
+  title: string;
+  fixAvailable: Finding['fixAvailable'];
+}
+const detailsByParts = new WeakMap<VulnerabilityParts, Map<string, PackageDetails>>();
+
+function packageDetails(vulnerabilityId: string, shared: VulnerabilityParts, matches: (PackageMatch & Located)[]): PackageDetails {
+  const keys = matches.map(packageKey);
+  const key = keys.join('\u0001');
+  let byPackages = detailsByParts.get(shared);
+  if (!byPackages) detailsByParts.set(shared, (byPackages = new Map()));
+  let found = byPackages.get(key);
+  if (!found) {
+    const fixed = matches.filter((m) => m.fixedInVersion !== undefined).length;
+    const names = [...new Set(matches.map((m) => m.pkg.name))];
+    found = {
+      title: `${vulnerabilityId} - ${names.join(', ')}`.slice(0, 1024),
+      fixAvailable: fixed === matches.length ? 'YES' : fixed === 0 ? 'NO' : 'PARTIAL',
+      details: deepFreeze({
+        vulnerabilityId,
+        vulnerablePackages: matches.map((m, i) => vulnerablePackage(m, keys[i]!)),
+        source: shared.source,
+        cvss: shared.cvss,
+        relatedVulnerabilities: shared.relatedVulnerabilities,
+        sourceUrl: shared.sourceUrl,
+        ...(shared.vendorSeverity ? { vendorSeverity: shared.vendorSeverity } : {}),
+        vendorCreatedAt: shared.vendorCreatedAt,
+        referenceUrls: shared.referenceUrls,
+      }),
+    };
+    byPackages.set(key, found);
+  }
+  return found;
+}
+
+/** Everything a vulnerable package's entry is made of. */
+const packageKey = (m: PackageMatch & Located): string =>
+  [m.pkg.ecosystem, m.pkg.name, m.pkg.version, m.pkg.arch ?? '', m.pkg.filePath ?? '', m.fixedInVersion ?? '', m.sourceLayerHash ?? '', m.sourceLambdaLayerArn ?? ''].join(
+    '\u0000',
+  );
+
+/** A vulnerable package as findings list it, by its key (above); shared (frozen) by every finding that lists the same. */
+const packageEntries = new Map<string, VulnerablePackage>();
+
+function vulnerablePackage(m: PackageMatch & Located, key: string): VulnerablePackage {
+  let entry = packageEntries.get(key);
   if (!entry) {
+    const ecosystem = m.pkg.ecosystem;
+    // A distribution package in Inspector's parts: version, release and epoch apart (3.0.13, 0ubuntu3.2, 0).
+    const parts = isOsEcosystem(ecosystem) ? splitOsVersion(ecosystem, m.pkg.version) : undefined;
     entry = Object.freeze({
       name: m.pkg.name,
-      version: m.pkg.version,
+      version: parts ? parts.version : m.pkg.version,
+      ...(parts ? { epoch: parts.epoch, ...(parts.release ? { release: parts.release } : {}) } : {}),
       ...(m.pkg.arch ? { arch: m.pkg.arch } : {}),
-      packageManager: PACKAGE_MANAGER[m.pkg.ecosystem],
+      packageManager: packageManagerOf(m.pkg),
       ...(m.pkg.filePath ? { filePath: m.pkg.filePath } : {}),
       ...(m.fixedInVersion ? { fixedInVersion: m.fixedInVersion } : {}),
       remediation: remediationFor(m.pkg),
       ...(m.sourceLayerHash ? { sourceLayerHash: m.sourceLayerHash } : {}),
       ...(m.sourceLambdaLayerArn ? { sourceLambdaLayerArn: m.sourceLambdaLayerArn } : {}),
     });
-    entries.set(key, entry);
+    packageEntries.set(key, entry);
   }
   return entry;
 }
@@ -342,46 +423,61 @@ function vulnerablePackage(m: PackageMatch & Located): VulnerablePackage {
 const NO_RECOMMENDATION = deepFreeze({ recommendation: { text: 'None Provided' } });
 
 /**
- * What every finding of one vulnerability has in common, built once and shared (frozen) by
- * all of them: a large world holds one copy, and a snapshot writes one.
+ * What every finding of one vulnerability (from one source) has in common, built once and
+ * shared (frozen) by all of them: a large world holds one copy, and a snapshot writes one.
  */
 interface VulnerabilityParts {
   description: string;
+  severity: Finding['severity'];
+  source: string;
   cvss: NonNullable<Finding['packageVulnerabilityDetails']>['cvss'];
   relatedVulnerabilities: string[];
   sourceUrl: string;
+  vendorSeverity?: string;
   vendorCreatedAt: Date;
   referenceUrls: string[];
+  exploitAvailable: boolean;
   exploitabilityDetails?: Finding['exploitabilityDetails'];
   epss?: Finding['epss'];
-  score: { score: number; details: NonNullable<Finding['inspectorScoreDetails']> };
-  unreachableScore: { score: number; details: NonNullable<Finding['inspectorScoreDetails']> };
+  /** Undefined where AWS gives no Inspector score (Ubuntu's findings). */
+  score?: { score: number; details: NonNullable<Finding['inspectorScoreDetails']> };
+  unreachableScore?: { score: number; details: NonNullable<Finding['inspectorScoreDetails']> };
 }
 
-const vulnerabilityParts = new WeakMap<Vulnerability, VulnerabilityParts>();
+/** By vulnerability, then by vendor view (NVD_PARTS for upstream matches). */
+const vulnerabilityParts = new WeakMap<Vulnerability, WeakMap<object, VulnerabilityParts>>();
+const NVD_PARTS = {};
 
-function sharedParts(vulnerability: Vulnerability): VulnerabilityParts {
-  let parts = vulnerabilityParts.get(vulnerability);
+function sharedParts(world: World, vulnerability: Vulnerability, vendor: VendorView | undefined): VulnerabilityParts {
+  let bySource = vulnerabilityParts.get(vulnerability);
+  if (!bySource) vulnerabilityParts.set(vulnerability, (bySource = new WeakMap()));
+  let parts = bySource.get(vendor ?? NVD_PARTS);
   if (!parts) {
     const scored = (unreachable: boolean) => {
       const { score, details } = inspectorScore(vulnerability.cvss3, unreachable);
       return { score, details: { adjustedCvss: details } };
     };
+    const exploit = world.catalog.exploitOf(vulnerability.id);
+    const lastKnownExploitAt = exploit?.lastSeen ?? exploit?.cisa?.dateAdded ?? vulnerability.exploit.cisaKevDateAdded;
+    const epss = world.catalog.epssOf(vulnerability.id);
+    const withScore = vendor === undefined || vendor.scored;
     parts = deepFreeze({
       description: vulnerability.description.slice(0, 1024),
+      // The vendor's word decides where it maps to a severity (AWS: Ubuntu "medium" is MEDIUM, Amazon "Important" HIGH); else NVD's band.
+      severity: vendor?.severity ?? vulnerability.severity,
+      source: vendor?.source ?? 'NVD',
       cvss: [{ baseScore: vulnerability.cvss3.baseScore, scoringVector: vulnerability.cvss3.vector, version: vulnerability.cvss3.version, source: 'NVD' }],
-      relatedVulnerabilities: [],
-      sourceUrl: `https://nvd.nist.gov/vuln/detail/${vulnerability.id}`,
+      relatedVulnerabilities: vendor ? [...vendor.advisoryIds] : [],
+      sourceUrl: vendor?.sourceUrl ?? `https://nvd.nist.gov/vuln/detail/${vulnerability.id}`,
+      ...(vendor?.vendorSeverity ? { vendorSeverity: vendor.vendorSeverity } : vendor ? {} : { vendorSeverity: vulnerability.severity }),
       vendorCreatedAt: new Date(`${vulnerability.published}T00:00:00Z`),
-      referenceUrls: vulnerability.references.slice(0, 100),
-      ...(vulnerability.exploit.cisaKevDateAdded
-        ? { exploitabilityDetails: { lastKnownExploitAt: new Date(`${vulnerability.exploit.cisaKevDateAdded}T00:00:00Z`) } }
-        : {}),
-      ...(vulnerability.epss ? { epss: { score: vulnerability.epss.score } } : {}),
-      score: scored(false),
-      unreachableScore: scored(true),
+      referenceUrls: [...new Set([...(vendor?.advisoryUrls ?? []), ...vulnerability.references])].slice(0, 100),
+      exploitAvailable: vulnerability.exploit.known || exploit !== undefined,
+      ...(lastKnownExploitAt ? { exploitabilityDetails: { lastKnownExploitAt: new Date(`${lastKnownExploitAt}T00:00:00Z`) } } : {}),
+      ...(epss !== undefined ? { epss: { score: epss } } : {}),
+      ...(withScore ? { score: scored(false), unreachableScore: scored(true) } : {}),
     });
-    vulnerabilityParts.set(vulnerability, parts);
+    bySource.set(vendor ?? NVD_PARTS, parts);
   }
   return parts;
 }
@@ -435,8 +531,23 @@ function internetFacing(instance: Ec2Instance): boolean {
   return instance.state === 'running' && instance.internetGatewayId !== undefined && instance.publicIp !== undefined;
 }
 
+/** An id of the given prefix derived from a resource's id, for inventories (older seeds, snapshots) that do not name it. */
+function derivedId(prefix: 'acl' | 'eni', from: string): string {
+  return `${prefix}-${createHash('sha256').update(`${prefix}|${from}`).digest('hex').slice(0, 17)}`;
+}
+
+/**
+ * One finding per security group rule that opens ports to the internet on an instance the
+ * internet reaches. The path and the wording are AWS's: internet gateway, the subnet's
+ * network ACL, the security group, the instance's network interface, the instance; "On the
+ * instance i-..., the port range 22-22 is reachable from the InternetGateway igw-... from an
+ * attached ENI eni-...".
+ */
 function networkFindings(state: AccountRegion, instance: Ec2Instance, resource: FindingResource): Observed[] {
   if (!internetFacing(instance)) return [];
+  const gateway = instance.internetGatewayId!;
+  const acl = instance.networkAclId ?? derivedId('acl', instance.subnetId);
+  const eni = instance.networkInterfaceId ?? derivedId('eni', instance.instanceId);
   const findings: Observed[] = [];
   for (const group of instance.securityGroups) {
     for (const rule of group.ingress) {
@@ -446,8 +557,8 @@ function networkFindings(state: AccountRegion, instance: Ec2Instance, resource: 
         findingArn: findingArn(state, instance.instanceId, 'NETWORK_REACHABILITY', group.groupId, rule.protocol, String(rule.fromPort), String(rule.toPort)),
         awsAccountId: state.accountId,
         type: 'NETWORK_REACHABILITY',
-        title: `${ports} ${rule.fromPort === rule.toPort ? 'is' : 'are'} reachable from an Internet Gateway - ${rule.protocol}`,
-        description: `On the instance ${instance.instanceId}, ${ports.toLowerCase()} is reachable from the internet gateway ${instance.internetGatewayId} through the security group ${group.groupId}.`,
+        title: `${ports} is reachable from an Internet Gateway - ${rule.protocol}`,
+        description: `On the instance ${instance.instanceId}, the port range ${rule.fromPort}-${rule.toPort} is reachable from the InternetGateway ${gateway} from an attached ENI ${eni}.`,
         remediation: { recommendation: { text: 'You can restrict access to your instance by modifying the Security Groups or ACLs in the network path.' } },
         severity: 'MEDIUM',
         resources: [resource],
@@ -456,8 +567,10 @@ function networkFindings(state: AccountRegion, instance: Ec2Instance, resource: 
           protocol: rule.protocol,
           networkPath: {
             steps: [
-              { componentId: instance.internetGatewayId!, componentType: 'AWS::EC2::InternetGateway' },
+              { componentId: gateway, componentType: 'AWS::EC2::InternetGateway' },
+              { componentId: acl, componentType: 'AWS::EC2::NetworkAcl' },
               { componentId: group.groupId, componentType: 'AWS::EC2::SecurityGroup' },
+              { componentId: eni, componentType: 'AWS::EC2::NetworkInterface' },
               { componentId: instance.instanceId, componentType: 'AWS::EC2::Instance' },
             ],
           },
