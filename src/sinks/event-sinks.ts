@@ -3,7 +3,8 @@
 // API: events are queued and sent in the background, failures are retried (webhook) and
 // logged, and what could not be delivered is counted. The queue is bounded (events past it
 // are dropped and counted) and every request has a timeout, so a sink that never answers
-// costs a bounded amount of memory and never slows the API.
+// costs a bounded amount of memory and never slows the API. The queue (DeliveryQueue) is
+// shared with the Security Hub sink (securityhub.ts), which delivers findings in batches.
 import { appendFile } from 'node:fs/promises';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '../log.js';
@@ -41,8 +42,11 @@ export interface SinkLimits {
 const DEFAULT_SINK_MAX_QUEUE = 10_000;
 const DEFAULT_SINK_TIMEOUT_MS = 5_000;
 
-/** Runs deliveries one after another, in order, off the request path, from a bounded queue. */
-abstract class QueuedSink implements EventSink {
+/**
+ * Delivers items in batches (of one by default), one batch after another, in order, off the
+ * request path, from a bounded queue. Shared by the event sinks and the Security Hub sink.
+ */
+export abstract class DeliveryQueue<T> {
   abstract readonly name: string;
   failed = 0;
   delivered = 0;
@@ -50,7 +54,7 @@ abstract class QueuedSink implements EventSink {
   lastError: string | null = null;
   protected readonly maxQueue: number;
   protected readonly timeoutMs: number;
-  private readonly queue: InspectorEvent[] = [];
+  private readonly queue: T[] = [];
   private head = 0;
   private running = false;
   private idle: Promise<void> = Promise.resolve();
@@ -59,22 +63,28 @@ abstract class QueuedSink implements EventSink {
   constructor(
     protected readonly logger: Logger,
     limits: SinkLimits = {},
+    /** The most items one delivery takes. */
+    private readonly batchSize = 1,
+    /** What the log calls the queue and its items. */
+    private readonly label = { queue: 'event sink', items: 'events' },
   ) {
     this.maxQueue = limits.maxQueue ?? DEFAULT_SINK_MAX_QUEUE;
     this.timeoutMs = limits.timeoutMs ?? DEFAULT_SINK_TIMEOUT_MS;
   }
 
-  send(event: InspectorEvent): void {
+  /** Queues an item; answers false when the queue is full and the item was dropped. */
+  protected enqueue(item: T): boolean {
     if (this.queue.length - this.head >= this.maxQueue) {
-      // Warn once per run of drops, not once per event.
+      // Warn once per run of drops, not once per item.
       if (this.dropped++ === 0 || this.lastError !== 'queue full') {
-        this.logger.warn(`event sink ${this.name}: queue full (${this.maxQueue} events), dropping events until it drains`);
+        this.logger.warn(`${this.label.queue} ${this.name}: queue full (${this.maxQueue} ${this.label.items}), dropping ${this.label.items} until it drains`);
       }
       this.lastError = 'queue full';
-      return;
+      return false;
     }
-    this.queue.push(event);
+    this.queue.push(item);
     if (!this.running) this.run();
+    return true;
   }
 
   drained(): Promise<void> {
@@ -92,22 +102,38 @@ abstract class QueuedSink implements EventSink {
     };
   }
 
+  /** Items that may go in one delivery together: those in a row with the same key (default: any). */
+  protected batchKey(_item: T): string {
+    return '';
+  }
+
+  /** The next batch: up to batchSize items in a row, from the head, that share a key. */
+  private nextBatch(): T[] {
+    const key = this.batchKey(this.queue[this.head]!);
+    let end = this.head + 1;
+    while (end < this.queue.length && end - this.head < this.batchSize && this.batchKey(this.queue[end]!) === key) end++;
+    return this.queue.slice(this.head, end);
+  }
+
   private run(): void {
     this.running = true;
     this.idle = new Promise((resolve) => (this.settleIdle = resolve));
     void (async () => {
+      // Start once the current turn has queued what it will: a burst (a scan's findings) fills batches.
+      await Promise.resolve();
       while (this.head < this.queue.length) {
-        const event = this.queue[this.head]!;
+        const batch = this.nextBatch();
         try {
-          await this.deliver(event);
-          this.delivered++;
+          const refused = Math.min((await this.deliver(batch)) ?? 0, batch.length);
+          this.delivered += batch.length - refused;
+          this.failed += refused;
         } catch (error) {
-          this.failed++;
+          this.failed += batch.length;
           this.lastError = (error as Error).message;
-          this.logger.warn(`event sink ${this.name}: could not deliver event ${event.id}: ${this.lastError}`);
+          this.logger.warn(`${this.label.queue} ${this.name}: could not deliver ${this.describe(batch)}: ${this.lastError}`);
         }
-        this.head++;
-        // Compact now and then, so the array does not keep delivered events.
+        this.head += batch.length;
+        // Compact now and then, so the array does not keep delivered items.
         if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
           this.queue.splice(0, this.head);
           this.head = 0;
@@ -120,7 +146,28 @@ abstract class QueuedSink implements EventSink {
     })();
   }
 
-  protected abstract deliver(event: InspectorEvent): Promise<void>;
+  /** Delivers a batch; answers how many of its items were refused (none when it answers nothing), or throws when all were. */
+  protected abstract deliver(batch: T[]): Promise<number | void>;
+
+  /** A batch as the log names it. */
+  protected abstract describe(batch: T[]): string;
+}
+
+/** An event sink: each event delivered on its own. */
+abstract class QueuedSink extends DeliveryQueue<InspectorEvent> implements EventSink {
+  send(event: InspectorEvent): void {
+    this.enqueue(event);
+  }
+
+  protected deliver(batch: InspectorEvent[]): Promise<void> {
+    return this.deliverEvent(batch[0]!);
+  }
+
+  protected describe(batch: InspectorEvent[]): string {
+    return `event ${batch[0]?.id}`;
+  }
+
+  protected abstract deliverEvent(event: InspectorEvent): Promise<void>;
 }
 
 export class NdjsonFileSink extends QueuedSink {
@@ -134,7 +181,7 @@ export class NdjsonFileSink extends QueuedSink {
     super(logger, limits);
   }
 
-  protected deliver(event: InspectorEvent): Promise<void> {
+  protected deliverEvent(event: InspectorEvent): Promise<void> {
     return appendFile(this.file, `${JSON.stringify(event)}\n`);
   }
 }
@@ -152,7 +199,7 @@ export class WebhookSink extends QueuedSink {
     super(logger, limits);
   }
 
-  protected async deliver(event: InspectorEvent): Promise<void> {
+  protected async deliverEvent(event: InspectorEvent): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await fetch(this.url, {
@@ -193,7 +240,7 @@ export class EventBridgeSink extends QueuedSink {
     });
   }
 
-  protected async deliver(event: InspectorEvent): Promise<void> {
+  protected async deliverEvent(event: InspectorEvent): Promise<void> {
     const result = await this.client.send(
       new PutEventsCommand({
         Entries: [

@@ -60,6 +60,7 @@ function render(event: InspectorEvent): InspectorEvent {
 export class EventLog {
   private readonly events: InspectorEvent[] = [];
   private readonly listeners = new Set<(event: InspectorEvent) => void>();
+  private readonly findingListeners = new Set<(region: string, finding: Finding) => void>();
   /** How many events were sent: ids derive from it and what the event names, never from chance. */
   private readonly counter = { sequence: 0 };
 
@@ -104,6 +105,7 @@ export class EventLog {
       finding.resources.map((r) => r.id),
       { ...finding },
     );
+    for (const listener of this.findingListeners) listener(region, finding);
   }
 
   coverage(region: string, resource: CoveredResource): void {
@@ -164,6 +166,15 @@ export class EventLog {
     this.events.length = 0;
     if (counter) this.counter.sequence = 0;
     this.onChange?.();
+  }
+
+  /**
+   * Calls `listener` with every finding document as it is stored from now on (created,
+   * changed, suppressed or unsuppressed, closed), dates as dates; returns how to stop.
+   */
+  subscribeFindings(listener: (region: string, finding: Finding) => void): () => void {
+    this.findingListeners.add(listener);
+    return () => this.findingListeners.delete(listener);
   }
 
   /** Calls `listener` with every event from now on; returns how to stop. */
