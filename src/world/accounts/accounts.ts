@@ -7,6 +7,7 @@ import { SCAN_TYPES, disabledWith, type ScanType } from './enablement.js';
 import type { AccountRegion, Caller, World } from '../world.js';
 import { z } from 'zod';
 import { defaultInventory } from '../inventory/default-inventory.js';
+import { askInventoryNeighbour } from '../inventory/external.js';
 import { ensureInspectorRole } from './iam.js';
 import { registerTask, taskAccountId, taskRegion, taskTime } from '../platform/tasks.js';
 import { reconcile } from '../scanning/coverage.js';
@@ -150,8 +151,8 @@ export function enabledState(world: World, caller: Caller): AccountRegion {
 export function startEnabling(world: World, state: AccountRegion, types: readonly ScanType[]): void {
   const now = world.clock.nowMs();
   const dueAt = now + world.options.transitionMs;
-  // An account-region the seeds say nothing about gets a small generated inventory.
-  state.inventory ??= defaultInventory(state.accountId, state.region, world.clock.now());
+  // An account-region the seeds say nothing about gets a small generated inventory, or its inventory neighbour's (external.ts).
+  if (!askInventoryNeighbour(world, state)) state.inventory ??= defaultInventory(state.accountId, state.region, world.clock.now());
   for (const type of state.enablement.enable(types, now, dueAt)) {
     world.scheduler.schedule(dueAt, { kind: 'complete-transition', accountId: state.accountId, region: state.region, scanType: type, dueAt });
   }
