@@ -1,6 +1,7 @@
 // Assembles the emulator: one simulated world; the control plane; and the AWS endpoints on
 // the same port — inspector2 (restJson), IAM's read operations and STS's GetCallerIdentity
-// (query), told apart by the service the request is signed for, as AWS's own endpoints are by host name.
+// (query), ECR's view of enhanced scanning (JSON 1.1), told apart by the service the request
+// is signed for, as AWS's own endpoints are by host name.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -14,6 +15,7 @@ import { findingDetailHandlers } from './api/finding-details.js';
 import { filterHandlers } from './api/filters.js';
 import { findingHandlers } from './api/findings.js';
 import { encryptionKeyHandlers } from './api/encryption-keys.js';
+import { ecrErrorFor, ecrOperations, ecrServerError } from './api/ecr.js';
 import { awsErrorFor } from './api/errors.js';
 import { iamActions } from './api/iam.js';
 import { ClientTokens } from './api/idempotency.js';
@@ -33,15 +35,18 @@ import { createProgress } from './progress.js';
 import { AwsError } from './protocol/errors.js';
 import { signingServiceOf, type IdentityOptions } from './protocol/identity.js';
 import { serviceModel } from './protocol/model.js';
+import { createJsonEndpoint } from './protocol/json.js';
 import { createQueryEndpoint } from './protocol/query.js';
 import { regionPolicy } from './protocol/regions.js';
 import { EventBridgeSink, NdjsonFileSink, WebhookSink, type EventSink } from './sinks/event-sinks.js';
+import { SecurityHubSink } from './sinks/securityhub.js';
 import { FolderObjectStore, S3ObjectStore } from './storage/object-stores.js';
 import { Persistence } from './storage/persistence.js';
 import { createServiceEndpoint, type Handled, type OperationHandler } from './protocol/service.js';
-import { DEFAULT_CATALOG_FILE, readCatalog } from './world/scanning/catalog.js';
+import { DEFAULT_INVENTORY_POLL_MS, InventorySource } from './neighbours/inventory-source.js';
+import { readVulnerabilityData } from './world/scanning/advisories.js';
 import { DEFAULT_SEED_FILE, loadSeed, readSeed, type Seed } from './world/inventory/seed.js';
-import { VulnerabilityCatalog } from './world/scanning/vulnerabilities.js';
+import { catalogOf } from './world/scanning/vulnerabilities.js';
 import './world/domains.js';
 import { DEFAULT_MAX_ACCOUNT_REGIONS, DEFAULT_WORLD_OPTIONS, World } from './world/world.js';
 
@@ -49,6 +54,8 @@ export interface Emulator {
   app: Hono;
   /** Where events are delivered besides the log. */
   sinks: EventSink[];
+  /** INSPECTOR2_SECURITYHUB_ENDPOINT: where findings are imported into Security Hub. */
+  securityHub?: SecurityHubSink;
   faults: FaultInjector;
   /** PERSISTENCE=1: where the state is saved. */
   persistence?: Persistence;
@@ -56,6 +63,8 @@ export interface Emulator {
   fetch: (request: Request) => Promise<Response>;
   world: World;
   logger: Logger;
+  /** INSPECTOR2_INVENTORY_ENDPOINT: the sibling the inventory is read from. */
+  inventorySource?: InventorySource;
 }
 
 const DEFAULT_CREDENTIALS = { test: 'test' };
@@ -74,7 +83,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       closedRetentionMs: options.closedRetentionMs ?? DEFAULT_WORLD_OPTIONS.closedRetentionMs,
       reopenWindowMs: options.reopenWindowMs ?? DEFAULT_WORLD_OPTIONS.reopenWindowMs,
     },
-    new VulnerabilityCatalog(readCatalog(DEFAULT_CATALOG_FILE)),
+    catalogOf(readVulnerabilityData()),
     { ...(options.clockStart ? { start: options.clockStart } : {}), ...(options.manualClock ? { manual: true } : {}) },
   );
   world.onTaskError = (task, error) =>
@@ -112,6 +121,18 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ...(options.eventsFile ? [new NdjsonFileSink(options.eventsFile, logger, sinkLimits)] : []),
   ];
   if (sinks.length) world.events.subscribe((event) => sinks.forEach((sink) => sink.send(event)));
+  const securityHub = options.securityHubEndpoint ? new SecurityHubSink(options.securityHubEndpoint, logger, sinkLimits) : undefined;
+  if (securityHub) {
+    // The findings the world starts with (a restored state, a seed), then every change.
+    for (const state of world.allAccountRegions()) for (const finding of state.findings.values()) securityHub.send(state.region, finding);
+    world.events.subscribeFindings((region, finding) => securityHub.send(region, finding));
+  }
+
+  // The sibling's resources replace the default world (world/inventory/external.ts).
+  const inventorySource = options.inventoryEndpoint
+    ? new InventorySource(world, { endpoint: options.inventoryEndpoint, pollMs: options.inventoryPollMs ?? DEFAULT_INVENTORY_POLL_MS, logger })
+    : undefined;
+  inventorySource?.start();
 
   const faults = new FaultInjector(() => world.clock.now());
   faults.addAll(parseFaultRules(options.faults ?? [], 'faults'));
@@ -174,8 +195,18 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/',
     actions: stsActions(),
   });
-  /** The query endpoints, by the service a request is signed for; anything else is inspector2's. */
-  const queryEndpoints: Readonly<Record<string, (request: Request) => Promise<Handled>>> = { iam, sts };
+  // ECR's view of enhanced scanning (JSON 1.1).
+  const ecr = createJsonEndpoint({
+    identity: identity('ecr'),
+    targetPrefix: 'AmazonEC2ContainerRegistry_V20150921',
+    operations: ecrOperations(world),
+    beforeOperation: () => world.settle(),
+    mapError: ecrErrorFor,
+    internalError: ecrServerError,
+    onInternalError: (error, operation) => logger.error(`ecr ${operation} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  });
+  /** The other services' endpoints, by the service a request is signed for; anything else is inspector2's. */
+  const queryEndpoints: Readonly<Record<string, (request: Request) => Promise<Handled>>> = { iam, sts, ecr };
 
   const app = new Hono();
   // AWS's endpoints set their own request id; every other answer (control plane) gets one here.
@@ -209,7 +240,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     '/',
     controlRoutes(world, faults, new Date(), reloadSeed, persistence, {
       regionAllowed,
-      sinks: () => sinks.map((sink) => sink.status()),
+      sinks: () => [...sinks.map((sink) => sink.status()), ...(securityHub ? [securityHub.status()] : [])],
+      securityHub: () => securityHub?.status(),
+      ...(inventorySource ? { inventory: inventorySource } : {}),
       snapshots: {
         ...(options.scenariosDir !== undefined ? { scenariosDir: options.scenariosDir } : {}),
         ...(options.maxSnapshotBytes !== undefined ? { maxSnapshotBytes: options.maxSnapshotBytes } : {}),
@@ -242,5 +275,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       'x-amzn-ErrorType': 'InternalServerException',
     });
   });
-  return { app, fetch: (request) => Promise.resolve(app.fetch(request)), world, faults, sinks, logger, ...(persistence ? { persistence } : {}) };
+  return {
+    app,
+    fetch: (request) => Promise.resolve(app.fetch(request)),
+    world,
+    faults,
+    sinks,
+    logger,
+    ...(securityHub ? { securityHub } : {}),
+    ...(persistence ? { persistence } : {}),
+    ...(inventorySource ? { inventorySource } : {}),
+  };
 }

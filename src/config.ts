@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { FaultRuleError, parseFaultRules, type FaultRuleInput } from './faults.js';
 import { REGION_SHAPE } from './protocol/regions.js';
 import { LATEST_CLOCK_MS } from './world/platform/clock.js';
+import { durationMs } from './world/platform/time.js';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface EmulatorOptions {
@@ -50,10 +51,16 @@ export interface EmulatorOptions {
   /** INSPECTOR2_EVENTBRIDGE_ENDPOINT: send events with PutEvents to this endpoint (bus INSPECTOR2_EVENTBRIDGE_BUS, default `default`). */
   eventBridgeEndpoint?: string;
   eventBridgeBus?: string;
+  /** INSPECTOR2_INVENTORY_ENDPOINT: read EC2, ECR and Lambda resources from this AWS endpoint (LocalStack, moto_server) instead of the default world. */
+  inventoryEndpoint?: string;
+  /** INSPECTOR2_INVENTORY_POLL: how often (on the virtual clock) the inventory endpoint is read again (default 1m; 0: only on Enable and rescan). */
+  inventoryPollMs?: number;
   /** INSPECTOR2_WEBHOOK_URL: POST every event there (retried with backoff). */
   webhookUrl?: string;
   /** INSPECTOR2_EVENTS_FILE: append every event to this NDJSON file. */
   eventsFile?: string;
+  /** INSPECTOR2_SECURITYHUB_ENDPOINT: import every finding into its account's and region's Security Hub there (BatchImportFindings, ASFF). */
+  securityHubEndpoint?: string;
   /** INSPECTOR2_SEED: the seed file to start from (default seeds/default-world.json; `none` for an empty world). */
   seed?: string | false;
   /** INSPECTOR2_MAX_MEMBERS: members a delegated administrator may associate per region (AWS: 10,000). */
@@ -66,9 +73,9 @@ export interface EmulatorOptions {
   allowAnyRegion?: boolean;
   /** INSPECTOR2_MAX_ACCOUNT_REGIONS: distinct account-regions requests may create (default 10,000). */
   maxAccountRegions?: number;
-  /** INSPECTOR2_SINK_MAX_QUEUE: events each sink may hold waiting for delivery; more are dropped (default 10,000). */
+  /** INSPECTOR2_SINK_MAX_QUEUE: events (or findings, for Security Hub) each sink may hold waiting for delivery; more are dropped (default 10,000). */
   sinkMaxQueue?: number;
-  /** INSPECTOR2_SINK_TIMEOUT_MS: how long one webhook or EventBridge delivery attempt may take (default 5,000). */
+  /** INSPECTOR2_SINK_TIMEOUT_MS: how long one webhook, EventBridge or Security Hub delivery may take (default 5,000). */
   sinkTimeoutMs?: number;
   /** INSPECTOR2_SCENARIOS_DIR: the only folder `POST /_inspector2/scenario {"file"}` reads from (default ./scenarios). */
   scenariosDir?: string;
@@ -85,6 +92,8 @@ export interface ServerOptions extends EmulatorOptions {
 
 export const DEFAULT_PORT = 4566;
 export const DEFAULT_HOST = '127.0.0.1';
+/** A year: a longer poll is a typo. */
+const MAX_INVENTORY_POLL_MS = 365 * 86_400_000;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 export class ConfigError extends Error {}
@@ -149,6 +158,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   for (const [name, set] of [
     ['INSPECTOR2_EVENTBRIDGE_ENDPOINT', (url: string) => (options.eventBridgeEndpoint = url)],
     ['INSPECTOR2_WEBHOOK_URL', (url: string) => (options.webhookUrl = url)],
+    ['INSPECTOR2_SECURITYHUB_ENDPOINT', (url: string) => (options.securityHubEndpoint = url)],
+    ['INSPECTOR2_INVENTORY_ENDPOINT', (url: string) => (options.inventoryEndpoint = url)],
   ] as const) {
     const url = env[name];
     if (!url) continue;
@@ -156,6 +167,14 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     set(url);
   }
   if (env.INSPECTOR2_EVENTBRIDGE_BUS) options.eventBridgeBus = env.INSPECTOR2_EVENTBRIDGE_BUS;
+  if (env.INSPECTOR2_INVENTORY_POLL !== undefined) {
+    const text = env.INSPECTOR2_INVENTORY_POLL.trim();
+    const ms = /^\d+$/.test(text) ? Number(text) : durationMs(text);
+    if (ms === undefined || ms > MAX_INVENTORY_POLL_MS) {
+      throw new ConfigError(`INSPECTOR2_INVENTORY_POLL must be a duration such as 30s, 5m or PT1H (or milliseconds; 0 turns polling off), got '${text}'`);
+    }
+    options.inventoryPollMs = ms;
+  }
   if (env.INSPECTOR2_EVENTS_FILE) options.eventsFile = env.INSPECTOR2_EVENTS_FILE;
   if (env.INSPECTOR2_SEED !== undefined) options.seed = env.INSPECTOR2_SEED === 'none' ? false : env.INSPECTOR2_SEED;
   if (env.INSPECTOR2_MAX_MEMBERS !== undefined) {

@@ -40,6 +40,7 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
         emulator,
         close: () =>
           new Promise<void>((done, fail) => {
+            emulator.inventorySource?.stop();
             // Changes still being saved are written before the server says it has stopped.
             server.close((error) => (error ? fail(error) : void (emulator.persistence?.flush() ?? Promise.resolve()).then(done, fail)));
             if ('closeAllConnections' in server) server.closeAllConnections();

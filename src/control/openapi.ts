@@ -95,6 +95,12 @@ const PATHS = {
     get: { summary: 'The events log (?detailType=&account=)', responses: { '200': json('{"events": [...]}') } },
     delete: { summary: 'Clear the events log', responses: { '200': json('Cleared') } },
   },
+  '/_inspector2/securityhub': {
+    get: {
+      summary: 'Security Hub delivery (INSPECTOR2_SECURITYHUB_ENDPOINT): queued, delivered, failed, dropped, lastError, awaitingHub',
+      responses: { '200': json('{"enabled": true, "queued": 0, ...} or {"enabled": false}') },
+    },
+  },
   '/_inspector2/faults': {
     get: { summary: 'Fault rules with their counts', responses: { '200': json('{"rules": [...]}') } },
     post: {

@@ -19,6 +19,8 @@ import { CONTROL_OPENAPI } from './openapi.js';
 import { checkAdvance, checkSet, parseDuration, parseInstant } from './time.js';
 import { wellEncodedPaths } from './paths.js';
 import type { SinkStatus } from '../sinks/event-sinks.js';
+import type { SecurityHubStatus } from '../sinks/securityhub.js';
+import type { InventorySource } from '../neighbours/inventory-source.js';
 import { inspectorOrganizationsOf, organizationOf, standingOf } from '../world/accounts/organizations.js';
 
 const VERSION = '0.1.0';
@@ -41,6 +43,10 @@ export interface ControlContext {
   regionAllowed?: (region: string) => boolean;
   /** The event sinks' delivery status, for health. */
   sinks?: () => SinkStatus[];
+  /** The Security Hub sink's status; undefined when INSPECTOR2_SECURITYHUB_ENDPOINT is not set. */
+  securityHub?: () => SecurityHubStatus | undefined;
+  /** INSPECTOR2_INVENTORY_ENDPOINT: where the inventory is read from. */
+  inventory?: InventorySource;
   /** INSPECTOR2_SCENARIOS_DIR and INSPECTOR2_MAX_SNAPSHOT_BYTES. */
   snapshots?: SnapshotRouteOptions;
 }
@@ -84,6 +90,7 @@ export function controlRoutes(
           }
         : null,
       sinks: context.sinks?.() ?? [],
+      inventory: context.inventory?.status() ?? null,
     }),
   );
   control.get('/_inspector2/openapi.json', (c) => c.json(CONTROL_OPENAPI));
@@ -230,12 +237,24 @@ export function controlRoutes(
     const events = world.events.list().filter((e) => (!type || e['detail-type'] === type) && (!account || e.account === account));
     return c.json({ events });
   });
+  control.get('/_inspector2/securityhub', (c) => {
+    const status = context.securityHub?.();
+    return c.json(status ? { enabled: true, ...status } : { enabled: false });
+  });
   control.delete('/_inspector2/events', (c) => {
     world.events.clear();
     return c.json({ events: [] });
   });
 
   control.route('/', faultRoutes(faults));
+  // With an inventory endpoint, a rescan reads it again first (bounded by its timeouts), then rescans what it read.
+  const source = context.inventory;
+  if (source) {
+    control.post('/_inspector2/rescan', async (_c, next) => {
+      await source.refresh();
+      await next();
+    });
+  }
   control.route('/', inventoryRoutes(world, context.regionAllowed));
   control.route('/', snapshotRoutes(world, context.snapshots));
   control.route('/', uiRoutes());
