@@ -4,7 +4,7 @@
 // completed write. Also the control plane's snapshot export/import and scenario loading.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BatchGetAccountStatusCommand,
@@ -17,8 +17,8 @@ import {
 } from '@aws-sdk/client-inspector2';
 import { describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server.js';
-import { STATE_FILE } from '../../src/storage/persistence.js';
-import { decodeSnapshot } from '../../src/world/platform/snapshot.js';
+import { readSaved, STATE_DIR } from '../../src/storage/persistence.js';
+import { encodeSnapshot, takeSnapshot } from '../../src/world/platform/snapshot.js';
 import type { SavedFilter } from '../../src/world/findings/filters.js';
 import type { SavedState } from '../../src/world/platform/state.js';
 import { control, inspectorClient, listAllFindings, startTestServer, useTempDirs } from '../helpers.js';
@@ -83,8 +83,51 @@ describe('persistence across a restart', () => {
     const writes = server.emulator.persistence!.writes;
     expect(writes).toBeGreaterThan(0);
     expect(writes).toBeLessThan(30);
-    const saved = decodeSnapshot(readFileSync(join(dataDir, STATE_FILE), 'utf8'));
+    const saved = readSaved(dataDir)!.snapshot;
     expect(filterNames(saved.state, '710000000003')).toHaveLength(100);
+    await server.close();
+  });
+
+  it("writes only what changed: one CreateFilter rewrites that account-region's filters and the manifest", async () => {
+    const dataDir = tempDir();
+    const server = await persistent(dataDir);
+    const client = inspectorClient(server.url, { accountId: '710000000005' });
+    await client.send(new EnableCommand({ resourceTypes: ['EC2', 'ECR', 'LAMBDA'] }));
+    await listAllFindings(client);
+    const persistence = server.emulator.persistence!;
+    await persistence.flush();
+    const files = readdirSync(join(dataDir, STATE_DIR));
+    expect(files).toContain('manifest.json');
+    expect(files.some((f) => f.startsWith('710000000005.us-east-1.findings.'))).toBe(true);
+    const writes = persistence.writes;
+    await client.send(new CreateFilterCommand({ name: 'one-change', action: 'NONE', filterCriteria: low }));
+    await persistence.flush();
+    expect(persistence.writes).toBe(writes + 1);
+    // The filters part and the manifest; the findings, inventory and the rest are kept as they were.
+    expect(persistence.lastWriteFiles).toBe(2);
+    const after = readdirSync(join(dataDir, STATE_DIR));
+    expect(after.filter((f) => f.startsWith('710000000005.us-east-1.filters.'))).toHaveLength(1);
+    expect(after.filter((f) => f.startsWith('710000000005.us-east-1.findings.'))).toEqual(
+      files.filter((f) => f.startsWith('710000000005.us-east-1.findings.')),
+    );
+    expect(filterNames(readSaved(dataDir)!.snapshot.state, '710000000005')).toEqual(['one-change']);
+    await server.close();
+  });
+
+  it("reads an earlier version's single state.json, then keeps the state as a folder", async () => {
+    const dataDir = tempDir();
+    const first = await startTestServer();
+    const client = inspectorClient(first.url, { accountId: '710000000006' });
+    await client.send(new CreateFilterCommand({ name: 'from-legacy', action: 'NONE', filterCriteria: low }));
+    writeFileSync(join(dataDir, 'state.json'), encodeSnapshot(takeSnapshot(first.emulator.world)));
+    await first.close();
+    const server = await persistent(dataDir);
+    expect((await inspectorClient(server.url, { accountId: '710000000006' }).send(new ListFiltersCommand({}))).filters!.map((f) => f.name)).toEqual([
+      'from-legacy',
+    ]);
+    await server.emulator.persistence!.flush();
+    expect(existsSync(join(dataDir, 'state.json'))).toBe(false);
+    expect(filterNames(readSaved(dataDir)!.snapshot.state, '710000000006')).toEqual(['from-legacy']);
     await server.close();
   });
 
@@ -93,7 +136,7 @@ describe('persistence across a restart', () => {
     const server = await startServer({ port: 0, dataDir, logLevel: 'silent' });
     await inspectorClient(server.url, { accountId: '710000000004' }).send(new EnableCommand({ resourceTypes: ['EC2'] }));
     await server.close();
-    expect(existsSync(join(dataDir, STATE_FILE))).toBe(false);
+    expect(existsSync(join(dataDir, STATE_DIR))).toBe(false);
   });
 });
 
@@ -170,8 +213,17 @@ describe('a SIGKILL during a stream of writes', () => {
         }
       };
       const writers = [0, 1, 2, 3].map(writer);
-      // The kill falls in the stream: after its first acknowledgement (a loaded machine may be slow to serve it), then a seeded delay.
+      // The kill falls in the stream: after a write that began once the stream had started (a
+      // loaded machine may be slow to serve it, or to write), then a seeded delay.
       await vi.waitFor(() => expect(acknowledged.length).toBeGreaterThan(0), { timeout: 20_000, interval: 10 });
+      const firstAcknowledged = acknowledged[0]!.at;
+      await vi.waitFor(
+        async () => {
+          const written = (await control(cli.url, 'GET', '/_inspector2/health')).body.persistence.lastWriteAt as string | null;
+          expect(written === null ? 0 : Date.parse(written)).toBeGreaterThan(firstAcknowledged);
+        },
+        { timeout: 20_000, interval: 10 },
+      );
       await new Promise((resolve) => setTimeout(resolve, nextDelay()));
       killed = true;
       cli.child.kill('SIGKILL');
@@ -180,7 +232,7 @@ describe('a SIGKILL during a stream of writes', () => {
       acknowledgedByRun.push({ accountId, acknowledged });
 
       // The file is whole, and holds every filter acknowledged before its write started.
-      const saved = decodeSnapshot(readFileSync(join(dataDir, STATE_FILE), 'utf8'));
+      const saved = readSaved(dataDir)!.snapshot;
       const savedAt = Date.parse(saved.savedAt);
       const inFile = new Set(filterNames(saved.state, accountId));
       const mustHave = acknowledged.filter((a) => a.at < savedAt).map((a) => a.name);

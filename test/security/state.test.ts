@@ -2,13 +2,13 @@
 // whole against the declared state before anything is replaced, and persistence failures
 // are loud (health, exit code) rather than silent.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateFilterCommand, EnableCommand, ListFiltersCommand, ListFindingsCommand } from '@aws-sdk/client-inspector2';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startServer } from '../../src/server.js';
-import { STATE_FILE } from '../../src/storage/persistence.js';
+import { STATE_DIR } from '../../src/storage/persistence.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../../src/world/platform/snapshot.js';
 import { control, inspectorClient, startTestServer } from '../helpers.js';
 
@@ -144,7 +144,8 @@ describe('persistence failures', () => {
 
   it('exits with code 2 and one line naming the file when the saved state is corrupt', () => {
     const dataDir = tempFolder();
-    writeFileSync(join(dataDir, STATE_FILE), '{"format": "inspector2-local/world-snapshot", "version": 2, "state": ');
+    mkdirSync(join(dataDir, STATE_DIR));
+    writeFileSync(join(dataDir, STATE_DIR, 'manifest.json'), '{"format": "inspector2-local/state", "version": 1, "parts": ');
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts'], {
       env: { ...process.env, PERSISTENCE: '1', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' },
       encoding: 'utf8',
@@ -153,9 +154,27 @@ describe('persistence failures', () => {
     expect(run.status).toBe(2);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(join(dataDir, STATE_FILE));
+    expect(lines[0]).toContain(join(dataDir, STATE_DIR, 'manifest.json'));
     expect(lines[0]).toContain('move it away');
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a manifest whose file names would leave the state folder, or name another part', async () => {
+    const dataDir = tempFolder();
+    mkdirSync(join(dataDir, STATE_DIR));
+    const manifest = (platform: string, parts: Record<string, string> = {}) =>
+      writeFileSync(
+        join(dataDir, STATE_DIR, 'manifest.json'),
+        JSON.stringify({ format: 'inspector2-local/state', version: 1, generation: 1, savedAt: '', parts: { platform, ...parts } }),
+      );
+    manifest('../../../etc/passwd');
+    await expect(startServer({ port: 0, logLevel: 'silent', persistence: true, dataDir })).rejects.toThrow(
+      /manifest\.json cannot be read back \(not a state manifest: parts\.platform/,
+    );
+    manifest('platform.1.json', { '111122223333/eu-west-1/filters': '111122223333.eu-west-1.findings.1.json' });
+    await expect(startServer({ port: 0, logLevel: 'silent', persistence: true, dataDir })).rejects.toThrow(
+      /names 111122223333\.eu-west-1\.findings\.1\.json for/,
+    );
   });
 
   it('keeps a change whose write failed pending, shows why in health, and writes it once it can', async () => {
@@ -165,7 +184,8 @@ describe('persistence failures', () => {
     await client.send(new EnableCommand({ resourceTypes: ['EC2'] }));
     await vi.waitFor(async () => expect((await control(server.url, 'GET', '/_inspector2/health')).body.persistence.pending).toBe(false), { timeout: 10_000 });
     // The state file's place taken by a folder: the rename that ends a write fails.
-    const stateFile = join(dataDir, STATE_FILE);
+    // The manifest names the files of the latest save: its rename ends every write.
+    const stateFile = join(dataDir, STATE_DIR, 'manifest.json');
     rmSync(stateFile);
     mkdirSync(stateFile);
     await client.send(
@@ -188,7 +208,8 @@ describe('persistence failures', () => {
       },
       { timeout: 20_000 },
     );
-    expect(readFileSync(stateFile, 'utf8')).toContain('pending-one');
+    const files = readdirSync(join(dataDir, STATE_DIR)).filter((name) => name.includes('.filters.'));
+    expect(files.some((name) => readFileSync(join(dataDir, STATE_DIR, name), 'utf8').includes('pending-one'))).toBe(true);
     await server.close();
   });
 });

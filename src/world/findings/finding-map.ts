@@ -118,9 +118,46 @@ const findingSchema = z.looseObject({
     .max(10),
 });
 
+const SEVERITIES: ReadonlySet<unknown> = new Set(findingSchema.shape.severity.options);
+const TYPES: ReadonlySet<unknown> = new Set(findingSchema.shape.type.options);
+const STATUSES: ReadonlySet<unknown> = new Set(findingSchema.shape.status.options);
+const isDate = (value: unknown): boolean => value instanceof Date && !Number.isNaN(value.getTime());
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+const isId = (value: unknown): boolean => typeof value === 'string' && value.length >= 1 && value.length <= 2048;
+
+/**
+ * What findingSchema accepts, tested without zod (a million findings are checked at start-up,
+ * and zod takes microseconds each). It may refuse more than the schema, never less: a list
+ * it refuses is checked again by the schema, which accepts it or names what is wrong.
+ */
+function surelyFindings(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const f of value as unknown[]) {
+    if (!isPlainObject(f)) return false;
+    if (!isId(f.findingArn) || typeof f.awsAccountId !== 'string' || !/^\d{12}$/.test(f.awsAccountId)) return false;
+    if (!TYPES.has(f.type) || !SEVERITIES.has(f.severity) || !STATUSES.has(f.status)) return false;
+    if ((f.title !== undefined && typeof f.title !== 'string') || typeof f.description !== 'string') return false;
+    if (!isDate(f.firstObservedAt) || !isDate(f.lastObservedAt) || (f.updatedAt !== undefined && !isDate(f.updatedAt))) return false;
+    if (!isPlainObject(f.remediation)) return false;
+    const resources = f.resources;
+    if (!Array.isArray(resources) || resources.length < 1 || resources.length > 10) return false;
+    for (const r of resources as unknown[]) if (!isPlainObject(r) || !isId(r.id) || typeof r.type !== 'string') return false;
+  }
+  return true;
+}
+
+const findingListSchema = z.array(intact<Finding>(findingSchema));
+
 declareState('account-region', 'findings', {
   empty: () => new FindingMap(),
-  schema: z.array(intact<Finding>(findingSchema)),
+  // Every change goes through the map and moves its revision: persistence skips an unchanged map without encoding it.
+  version: (value) => value.revision,
+  schema: z.unknown().superRefine((value, context) => {
+    if (surelyFindings(value)) return;
+    const checked = findingListSchema.safeParse(value);
+    if (!checked.success) for (const issue of checked.error.issues.slice(0, 1)) context.addIssue({ ...issue, message: issue.message });
+  }) as unknown as z.ZodType<Finding[]>,
   save: (value) => [...value.values()],
   load: (saved) => {
     const findings = new FindingMap();

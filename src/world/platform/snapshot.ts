@@ -31,7 +31,7 @@ export interface WorldSnapshot {
   state: SavedState;
 }
 
-export function takeSnapshot(world: World): WorldSnapshot {
+export function takeSnapshot(world: World, withState = true): WorldSnapshot {
   return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
@@ -40,7 +40,7 @@ export function takeSnapshot(world: World): WorldSnapshot {
     catalog: world.catalog.all(),
     scheduler: world.scheduler.save(),
     events: world.events.save(),
-    state: world.state.save(),
+    state: withState ? world.state.save() : { global: {}, accounts: {}, accountRegions: {} },
   };
 }
 
@@ -109,7 +109,24 @@ export function restoreSnapshot(world: World, snapshot: unknown): void {
   world.changed();
 }
 
+/**
+ * The snapshot without the account-regions' state: persistence keeps each account-region's
+ * values in parts of their own (`WorldState.accountRegionParts`) and puts them back in
+ * `state.accountRegions` before `restoreSnapshot`.
+ */
+export function takeSnapshotWithoutAccountRegions(world: World): WorldSnapshot {
+  return { ...takeSnapshot(world, false), state: world.state.saveWithoutAccountRegions() };
+}
+
 export function encodeSnapshot(snapshot: WorldSnapshot): string {
+  return encodeDocument(snapshot);
+}
+
+/**
+ * Any document made of the world's values as text: Maps, Sets and Dates tagged, frozen parts
+ * and long strings written once, objects as a shape number and their values.
+ */
+export function encodeDocument(snapshot: object): string {
   const shared = new Map<unknown, number>();
   const once = (raw: unknown, write: () => unknown): unknown => {
     const id = shared.get(raw);
@@ -186,18 +203,23 @@ const MAX_DEPTH = 256;
  * against the declarations (`restoreSnapshot`).
  */
 export function decodeSnapshot(text: string): WorldSnapshot {
+  return decodeDocument(text, SNAPSHOT_FORMAT, SNAPSHOT_VERSION) as unknown as WorldSnapshot;
+}
+
+/** Parses a document written by `encodeDocument` whose header names `format` and `version`, with the checks above. */
+export function decodeDocument(text: string, format: string, version: number): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
     throw new SnapshotError(`not a world snapshot: ${(error as Error).message.slice(0, 200)}`);
   }
-  const header = parsed as Partial<WorldSnapshot> | null;
-  if (typeof header !== 'object' || header === null || header.format !== SNAPSHOT_FORMAT) {
-    throw new SnapshotError(`not a world snapshot: "format" must be "${SNAPSHOT_FORMAT}"`);
+  const header = parsed as { format?: unknown; version?: unknown } | null;
+  if (typeof header !== 'object' || header === null || header.format !== format) {
+    throw new SnapshotError(`not a world snapshot: "format" must be "${format}"`);
   }
-  if (header.version !== SNAPSHOT_VERSION) {
-    throw new SnapshotError(`snapshot version ${String(header.version).slice(0, 32)} is not supported (this emulator reads version ${SNAPSHOT_VERSION})`);
+  if (header.version !== version) {
+    throw new SnapshotError(`snapshot version ${String(header.version).slice(0, 32)} is not supported (this emulator reads version ${version})`);
   }
   const shared = new Map<number, unknown>();
   const shapes = (parsed as { shapes?: unknown }).shapes;
@@ -215,17 +237,26 @@ export function decodeSnapshot(text: string): WorldSnapshot {
     const members = (keys as string[])
       .map((key, i) =>
         key.startsWith(DATE_KEY)
-          ? `${JSON.stringify(key.slice(DATE_KEY.length))}: new Date(values[${i + 2}])`
+          ? `${JSON.stringify(key.slice(DATE_KEY.length))}: date(values[${i + 2}])`
           : `${JSON.stringify(key)}: typeof (v = values[${i + 2}]) === 'object' && v !== null ? revive(v, depth) : v`,
       )
       .join(', ');
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the source is built from JSON string literals only (keys checked above): see the comment on builders
-    return new Function('values', 'revive', 'depth', `let v; return { ${members} };`) as (
+    return new Function('values', 'revive', 'depth', 'date', `let v; return { ${members} };`) as (
       values: unknown[],
       revive: (value: unknown, depth: number) => unknown,
       depth: number,
+      date: (time: unknown) => Date,
     ) => Record<string, unknown>;
   });
+  // A moment is one Date however many members name it (a scan dates all its findings alike):
+  // fewer objects to build and collect. The world never changes a Date in place.
+  const dates = new Map<unknown, Date>();
+  const date = (time: unknown): Date => {
+    let found = dates.get(time);
+    if (!found) dates.set(time, (found = new Date(time as number)));
+    return found;
+  };
   const index = (value: unknown, what: string): number => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new SnapshotError(`${what} is not a whole number`);
     return value;
@@ -244,7 +275,7 @@ export function decodeSnapshot(text: string): WorldSnapshot {
         const shape = index(value[1], 'a shape number');
         const build = builders[shape];
         if (!build || value.length !== (shapes[shape] as string[]).length + 2) throw new SnapshotError(`an object of unknown shape ${shape}`);
-        return build(value, revive, depth);
+        return build(value, revive, depth, date);
       }
       for (let i = 0; i < value.length; i++) value[i] = revive(value[i], depth);
       return value;
@@ -290,5 +321,5 @@ export function decodeSnapshot(text: string): WorldSnapshot {
     throw error;
   }
   delete (parsed as { shapes?: unknown }).shapes;
-  return parsed as WorldSnapshot;
+  return parsed as Record<string, unknown>;
 }

@@ -47,6 +47,12 @@ export interface StateSpec<Value, Saved> {
   save?: (value: Value) => Saved;
   /** The live value from checked data (default: the data itself). */
   load?: (saved: Saved) => Value;
+  /**
+   * A token that changes whenever the value changes (a revision counter): persistence then
+   * skips an account-region's unchanged value without encoding it. Left out, the value is
+   * encoded at every save and written when its text differs. Large state declares one.
+   */
+  version?: (value: Value) => unknown;
   /** Global state only: forgets what one account had in it (an account reset). Others go with their account. */
   forgetAccount?: (value: Value, accountId: string) => void;
   /**
@@ -78,6 +84,11 @@ export function declareState<S extends Scope, K extends keyof Fields[S] & string
 /** The names declared in a scope (for tests and documentation). */
 export function declaredState(scope: Scope): string[] {
   return [...declarations[scope].keys()];
+}
+
+/** Whether a declared field has a version (persistence compares the others by their text). */
+export function declaresVersion(scope: Scope, name: string): boolean {
+  return declarations[scope].get(name)?.spec.version !== undefined;
 }
 
 /** A new value of a scope: `base` with every declared field empty. */
@@ -182,7 +193,7 @@ export class WorldState {
   }
 
   /** The state as data, for a snapshot. */
-  save(): SavedState {
+  save(withAccountRegions = true): SavedState {
     const saveFields = (scope: Scope, state: object) => {
       const fields: Record<string, unknown> = {};
       for (const { name, spec } of declarations[scope].values()) {
@@ -194,8 +205,27 @@ export class WorldState {
     return {
       global: saveFields('global', this.global),
       accounts: Object.fromEntries([...this.accounts].map(([id, state]) => [id, saveFields('account', state)])),
-      accountRegions: Object.fromEntries([...this.accountRegions].map(([key, state]) => [key, saveFields('account-region', state)])),
+      accountRegions: withAccountRegions ? Object.fromEntries([...this.accountRegions].map(([key, state]) => [key, saveFields('account-region', state)])) : {},
     };
+  }
+
+  /**
+   * The account-regions' values one by one, for a save that writes only what changed: each
+   * with its version (when declared) and its saved form, made only when asked for.
+   */
+  *accountRegionParts(): Generator<{ key: string; field: string; value: unknown; version?: unknown; save: () => unknown }> {
+    for (const [key, state] of this.accountRegions) {
+      for (const { name, spec } of declarations['account-region'].values()) {
+        const value = (state as unknown as Record<string, unknown>)[name];
+        yield { key, field: name, value, ...(spec.version ? { version: spec.version(value) } : {}), save: () => (spec.save ? spec.save(value) : value) };
+      }
+    }
+  }
+
+  /** The global and account state as data (a save's platform part: the account-regions' go in their own). */
+  saveWithoutAccountRegions(): SavedState {
+    const { global, accounts } = this.save(false);
+    return { global, accounts, accountRegions: {} };
   }
 
   /**
