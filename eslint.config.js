@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'data/', 'test-artifacts/', 'docs/', 'bench/data/', 'openapi/*.d.ts'],
+    ignores: ['dist/', 'data/', 'test-artifacts/', 'docs/', 'bench/data*/', 'openapi/*.d.ts'],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
