@@ -5,8 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError, genericError } from './errors.js';
 import { identify, type Caller, type IdentityOptions } from './identity.js';
-import { DEFAULT_MAX_BODY_BYTES, limitedBody, type Handled } from './service.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan, prototypeNamePath } from './validate.js';
+import { DEFAULT_MAX_BODY_BYTES, limitedBody, parseBody, type Handled } from './service.js';
 
 /** An operation: the request's JSON object in, the answer's value out (Dates become epoch seconds). */
 export type JsonOperation = (input: JsonInput, caller: Caller) => unknown;
@@ -99,7 +98,7 @@ export function createJsonEndpoint(options: JsonEndpointOptions) {
         );
       }
       handled.operation = name;
-      const input = new JsonInput(parseObject(body));
+      const input = new JsonInput(parseBody(body));
       options.beforeOperation?.();
       let output: unknown;
       try {
@@ -130,20 +129,3 @@ function epochSeconds(this: Record<string, unknown>, key: string, value: unknown
   return raw instanceof Date ? raw.getTime() / 1000 : value;
 }
 
-function parseObject(body: Uint8Array): Record<string, unknown> {
-  const text = new TextDecoder().decode(body);
-  if (text.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw genericError.serialization(`The request body is not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw genericError.serialization('The request body must be a JSON object.');
-  if (nestsDeeperThan(parsed)) throw genericError.serialization(`The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.`);
-  const prototypeName = prototypeNamePath(parsed);
-  if (prototypeName !== undefined) {
-    throw genericError.serialization('The request body has a member named like a prototype property (__proto__, constructor, prototype).');
-  }
-  return parsed as Record<string, unknown>;
-}

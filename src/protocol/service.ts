@@ -123,7 +123,8 @@ export async function limitedBody(request: Request, maxBodyBytes: number): Promi
   }
 }
 
-function parseBody(body: Uint8Array): Record<string, unknown> {
+/** A JSON protocol's request body as an object, refused as AWS refuses malformed, too deep or prototype-named input. */
+export function parseBody(body: Uint8Array): Record<string, unknown> {
   const text = new TextDecoder().decode(body);
   if (text.trim() === '') return {};
   let parsed: unknown;
