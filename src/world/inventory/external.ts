@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { AccountRegion, World } from '../world.js';
 import { rescan } from './changes.js';
+import { osPlatforms } from './os-versions.js';
 import { IMAGE_PLATFORMS, LANGUAGE_PACKAGES, OS_PACKAGES, HOST_ONLY_PACKAGES, type LanguageEcosystem, type LinuxPlatform } from './generate-data.js';
 import {
   emptyInventory,
@@ -220,8 +221,10 @@ function pick(key: string, name: string, count: number): number {
 
 /** The OS packages of a platform the package tables know, their versions chosen by `key` (an AMI, a base layer). */
 function osPackages(platform: string, key: string, arm: boolean, host: boolean): InstalledPackage[] {
-  if (!Object.hasOwn(OS_PACKAGES, platform)) return [];
-  const { ecosystem, groups } = OS_PACKAGES[platform as LinuxPlatform];
+  // The versions the vendors' advisories name (as the default worlds use), else the generator's tables.
+  const table = osPlatforms().get(platform) ?? (Object.hasOwn(OS_PACKAGES, platform) ? OS_PACKAGES[platform as LinuxPlatform] : undefined);
+  if (!table) return [];
+  const { ecosystem, groups } = table;
   const arch = ecosystem === 'dpkg' ? (arm ? 'arm64' : 'amd64') : arm ? 'aarch64' : 'x86_64';
   const packages: InstalledPackage[] = [];
   for (const group of groups) {
