@@ -148,7 +148,11 @@ async function load(
 
 async function startEmulator(env: Record<string, string> = {}, timeoutMs?: number): Promise<Target & { startupMs: number }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [`${ROOT}dist/cli.js`], { env: { ...process.env, PORT: String(port), LOG_LEVEL: 'error', ...env }, stdio: 'ignore' });
+  // Its errors are shown (a large world's server that dies says why).
+  const child = spawn(process.execPath, [`${ROOT}dist/cli.js`], {
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'error', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   const startupMs = await waitFor(`${url}/_inspector2/health`, timeoutMs);
   return { name: 'inspector2-local', url, process: child, startupMs };

@@ -128,4 +128,3 @@ function epochSeconds(this: Record<string, unknown>, key: string, value: unknown
   const raw = this[key];
   return raw instanceof Date ? raw.getTime() / 1000 : value;
 }
-

@@ -36,6 +36,8 @@ class UsageLedger {
   private readonly scans: { type: UsageType; at: number }[] = [];
   /** Where the open spans are in `spans`, by resource key, so that a large world does not search them all. */
   private readonly openSpans = new Map<string, number[]>();
+  /** Changes so far (every change is one of the methods below): persistence skips an unchanged ledger without encoding it. */
+  revision = 0;
 
   /** A resource starts being covered (hour-billed types); a span already open is kept. */
   open(type: UsageType, resourceKey: string, at: number): void {
@@ -43,16 +45,21 @@ class UsageLedger {
     if (open.some((index) => this.spans[index]!.type === type)) return;
     this.spans.push({ type, resourceKey, start: at });
     this.openSpans.set(resourceKey, [...open, this.spans.length - 1]);
+    this.revision++;
   }
 
   /** A resource stops being covered. */
   close(resourceKey: string, at: number): void {
-    for (const index of this.openSpans.get(resourceKey) ?? []) this.spans[index]!.end = at;
+    const open = this.openSpans.get(resourceKey);
+    if (!open) return;
+    for (const index of open) this.spans[index]!.end = at;
     this.openSpans.delete(resourceKey);
+    this.revision++;
   }
 
   scanned(type: UsageType, at: number): void {
     this.scans.push({ type, at });
+    this.revision++;
   }
 
   /** The ledger as data (for a snapshot); the index of open spans is rebuilt from it. */
@@ -104,6 +111,7 @@ const instant = z.number().finite();
 
 declareState('account-region', 'usage', {
   empty: () => new UsageLedger(),
+  version: (value) => value.revision,
   schema: z.strictObject({
     spans: z.array(z.strictObject({ type: usageType, resourceKey: z.string().max(2048), start: instant, end: instant.optional() })),
     scans: z.array(z.strictObject({ type: usageType, at: instant })),

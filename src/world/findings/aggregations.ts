@@ -55,19 +55,26 @@ interface Aggregation<M extends Member> {
 }
 
 const equals = (value: string | undefined): StringFilters => (value === undefined ? undefined : [{ comparison: 'EQUALS', value }]);
-const count = (findings: Finding[], test: (f: Finding) => boolean): number => findings.filter(test).length;
+const count = (findings: Finding[], test: (f: Finding) => boolean): number => {
+  let n = 0;
+  for (const finding of findings) if (test(finding)) n++;
+  return n;
+};
 const distinct = <T>(values: (T | undefined)[]): T[] => [...new Set(values.filter((v): v is T => v !== undefined))];
 const passes = (value: string | undefined, filters: StringFilters): boolean => !filters?.length || matchString([value], filters);
 /** Members whose value is undefined left out. */
 const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 function severityCounts(findings: Finding[]): Shapes['SeverityCounts'] {
-  return {
-    all: findings.length,
-    medium: count(findings, (f) => f.severity === 'MEDIUM'),
-    high: count(findings, (f) => f.severity === 'HIGH'),
-    critical: count(findings, (f) => f.severity === 'CRITICAL'),
-  };
+  let medium = 0;
+  let high = 0;
+  let critical = 0;
+  for (const { severity } of findings) {
+    if (severity === 'MEDIUM') medium++;
+    else if (severity === 'HIGH') high++;
+    else if (severity === 'CRITICAL') critical++;
+  }
+  return { all: findings.length, medium, high, critical };
 }
 
 type Resource = Finding['resources'][number];
@@ -77,6 +84,16 @@ const ecr = (f: Finding) => resourceOf(f, 'AWS_ECR_CONTAINER_IMAGE');
 const lambda = (f: Finding) => resourceOf(f, 'AWS_LAMBDA_FUNCTION');
 const code = (f: Finding) => resourceOf(f, 'CODE_REPOSITORY');
 const packages = (f: Finding) => f.packageVulnerabilityDetails?.vulnerablePackages ?? [];
+/** A list of vulnerable packages' distinct names; kept per list, as findings share their lists (frozen). */
+const packageNames = new WeakMap<object, string[]>();
+const namesOf = (list: ReturnType<typeof packages>): string[] => {
+  let names = packageNames.get(list);
+  if (!names) {
+    names = distinct(list.map((p) => p.name));
+    if (Object.isFrozen(list)) packageNames.set(list, names);
+  }
+  return names;
+};
 const exploitable = (f: Finding) => f.exploitAvailable === 'YES';
 const fixable = (f: Finding) => f.fixAvailable === 'YES';
 
@@ -199,10 +216,14 @@ const AGGREGATIONS: { [T in AggregationType]: Aggregation<(typeof MEMBERS)[T]> }
   },
   PACKAGE: {
     criteria: () => ({}),
-    groups: (f, r) =>
-      distinct(packages(f).map((p) => p.name))
+    groups: (f, r) => {
+      const list = packages(f);
+      // Most findings name one package: no set for those.
+      if (list.length === 1) return passes(list[0]!.name, r.packageNames) ? [[list[0]!.name, f.awsAccountId]] : [];
+      return namesOf(list)
         .filter((name) => passes(name, r.packageNames))
-        .map((name) => [name, f.awsAccountId]),
+        .map((name) => [name, f.awsAccountId]);
+    },
     respond: ([packageName, accountId], findings) => ({ packageName: packageName!, accountId: accountId!, severityCounts: severityCounts(findings) }),
   },
   TITLE: {
@@ -307,6 +328,12 @@ interface Row {
   response: ResponseOf<Member>;
 }
 
+interface Group {
+  parts: string[];
+  findings: Finding[];
+}
+type GroupTree = Map<string, GroupTree | Group>;
+
 /** The latest answers, by question and the revisions of the findings they read (a dashboard asks the same again). */
 const CACHE_SIZE = 32;
 const answersByWorld = new WeakMap<World, Map<string, Row[]>>();
@@ -353,19 +380,32 @@ export function listFindingAggregations(world: World, caller: Caller, query: Agg
       findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }],
       awsAccountId: query.accountIds,
     };
-    const groups = new Map<string, { parts: string[]; findings: Finding[] }>();
+    // Groups in nested maps, one level per key part: the parts are strings the findings share
+    // (an account id, a package name, a title), whose hashes are kept, where a joined key
+    // would be a new string to build and hash for every finding.
+    const groups: Group[] = [];
+    const root: GroupTree = new Map();
     for (const finding of visibleFindings(world, caller.accountId, caller.region, criteria)) {
       for (const parts of aggregation.groups(finding, request)) {
-        const key = parts.join('\u0000');
-        const group = groups.get(key) ?? { parts, findings: [] };
+        let node = root;
+        for (let i = 0; i < parts.length - 1; i++) {
+          let next = node.get(parts[i]!) as GroupTree | undefined;
+          if (!next) node.set(parts[i]!, (next = new Map()));
+          node = next;
+        }
+        const last = parts[parts.length - 1]!;
+        const group = node.get(last) as Group | undefined;
         // A finding lands in a group once, even when several of its parts lead there (they come one after another).
-        if (group.findings.at(-1) !== finding) group.findings.push(finding);
-        groups.set(key, group);
+        if (!group) {
+          const created = { parts, findings: [finding] };
+          node.set(last, created);
+          groups.push(created);
+        } else if (group.findings[group.findings.length - 1] !== finding) group.findings.push(finding);
       }
     }
 
     const valueOf = SORT_VALUE[sortBy];
-    return [...groups.values()].map((group) => {
+    return groups.map((group) => {
       const response = aggregation.respond(group.parts, group.findings);
       const value = valueOf(response);
       // The count in the requested direction, then the group's key ascending.

@@ -66,10 +66,47 @@ const coverageRowSchema = z.strictObject({
   scanQueued: z.boolean().optional(),
 });
 
+const coverageSchema = z.map(z.string().max(4096), intact<CoverageRow>(coverageRowSchema));
+const resourceShape = coverageRowSchema.shape.resource.shape;
+const RESOURCE_TYPES: ReadonlySet<unknown> = new Set(resourceShape.resourceType.options);
+const SCAN_TYPES: ReadonlySet<unknown> = new Set(resourceShape.scanType.options);
+const STATUS_CODES: ReadonlySet<unknown> = new Set(['ACTIVE', 'INACTIVE']);
+const ROW_KEYS: ReadonlySet<string> = new Set(Object.keys(coverageRowSchema.shape));
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+
+/**
+ * What coverageSchema accepts, tested without zod (a large world restores 100,000 rows). It
+ * may refuse more than the schema, never less: what it refuses is checked by the schema,
+ * which accepts it or names what is wrong.
+ */
+function surelyCoverage(value: unknown): boolean {
+  if (!(value instanceof Map)) return false;
+  for (const [key, row] of value as Map<unknown, unknown>) {
+    if (typeof key !== 'string' || key.length > 4096 || !isPlainObject(row)) return false;
+    for (const name of Object.keys(row)) if (!ROW_KEYS.has(name)) return false;
+    if (row.expiredAt !== undefined && !(typeof row.expiredAt === 'number' && Number.isFinite(row.expiredAt))) return false;
+    if (row.scanQueued !== undefined && typeof row.scanQueued !== 'boolean') return false;
+    const resource = row.resource;
+    if (!isPlainObject(resource)) return false;
+    const { resourceId, accountId, scanStatus } = resource;
+    if (typeof resourceId !== 'string' || resourceId.length < 1 || resourceId.length > 2048) return false;
+    if (!RESOURCE_TYPES.has(resource.resourceType) || !SCAN_TYPES.has(resource.scanType)) return false;
+    if (typeof accountId !== 'string' || !/^\d{12}$/.test(accountId)) return false;
+    if (scanStatus !== undefined && (!isPlainObject(scanStatus) || !STATUS_CODES.has(scanStatus.statusCode) || typeof scanStatus.reason !== 'string'))
+      return false;
+  }
+  return true;
+}
+
 declareState('account-region', 'coverage', {
   empty: () => new CoverageMap(),
   version: (value) => value.revision,
-  schema: z.map(z.string().max(4096), intact<CoverageRow>(coverageRowSchema)),
+  schema: z.unknown().superRefine((value, context) => {
+    if (surelyCoverage(value)) return;
+    const checked = coverageSchema.safeParse(value);
+    if (!checked.success) for (const issue of checked.error.issues.slice(0, 1)) context.addIssue({ ...issue, message: issue.message });
+  }) as unknown as z.ZodType<Map<string, CoverageRow>>,
   save: (value) => value,
   load: (saved) => new CoverageMap(saved),
 });

@@ -363,7 +363,7 @@ function packageDetails(vulnerabilityId: string, shared: VulnerabilityParts, mat
   const keys = matches.map(packageKey);
   const key = keys.join('\u0001');
   let byPackages = detailsByParts.get(shared);
-  if (!byPackages) detailsByParts.set(shared, (byPackages = new Map()));
+  if (!byPackages) detailsByParts.set(shared, (byPackages = new Map<string, PackageDetails>()));
   let found = byPackages.get(key);
   if (!found) {
     const fixed = matches.filter((m) => m.fixedInVersion !== undefined).length;
@@ -390,9 +390,16 @@ function packageDetails(vulnerabilityId: string, shared: VulnerabilityParts, mat
 
 /** Everything a vulnerable package's entry is made of. */
 const packageKey = (m: PackageMatch & Located): string =>
-  [m.pkg.ecosystem, m.pkg.name, m.pkg.version, m.pkg.arch ?? '', m.pkg.filePath ?? '', m.fixedInVersion ?? '', m.sourceLayerHash ?? '', m.sourceLambdaLayerArn ?? ''].join(
-    '\u0000',
-  );
+  [
+    m.pkg.ecosystem,
+    m.pkg.name,
+    m.pkg.version,
+    m.pkg.arch ?? '',
+    m.pkg.filePath ?? '',
+    m.fixedInVersion ?? '',
+    m.sourceLayerHash ?? '',
+    m.sourceLambdaLayerArn ?? '',
+  ].join('\u0000');
 
 /** A vulnerable package as findings list it, by its key (above); shared (frozen) by every finding that lists the same. */
 const packageEntries = new Map<string, VulnerablePackage>();
