@@ -75,9 +75,14 @@ const PATHS = {
   [`${inventory}/ecr-repositories/{repository}/images/{digest}`]: { delete: { summary: 'Delete an image', parameters: place, responses: ok } },
   '/_inspector2/vulnerabilities': { post: { summary: 'Publish a vulnerability (catalog entry shape); everything covered is rescanned', responses: created } },
   '/_inspector2/vulnerabilities/{id}': { get: { summary: 'A catalog entry', responses: ok } },
-  '/_inspector2/rescan': { post: { summary: 'Rescan now: everything, or {"accountId","region"}', responses: ok } },
+  '/_inspector2/rescan': {
+    post: { summary: 'Rescan now: everything, or {"accountId","region"} (reading INSPECTOR2_INVENTORY_ENDPOINT first when it is set)', responses: ok },
+  },
   '/_inspector2/snapshot': {
-    get: { summary: 'The whole state as one JSON document (what PERSISTENCE=1 writes)', responses: { '200': json('The snapshot') } },
+    get: {
+      summary: 'The whole state as one JSON document (the values PERSISTENCE=1 keeps, as parts, in DATA_DIR/state/)',
+      responses: { '200': json('The snapshot') },
+    },
     post: {
       summary: 'Replace the state by a snapshot exported before',
       requestBody: body('A snapshot document', { format: 'inspector2-local/world-snapshot', version: 1 }),
