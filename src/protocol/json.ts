@@ -2,16 +2,15 @@
 // body; answers `application/x-amz-json-1.1`, timestamps as epoch seconds, errors as
 // `{"__type", "message"}`), as ECR speaks it. Generic like the query endpoint: it knows the
 // wire and is given the operations; what they mean is theirs.
-import { randomUUID } from 'node:crypto';
+import { answer, shown, type EnvelopeOptions } from './envelope.js';
 import { AwsError, genericError } from './errors.js';
-import { identify, type Caller, type IdentityOptions } from './identity.js';
-import { DEFAULT_MAX_BODY_BYTES, limitedBody, parseBody, type Handled } from './service.js';
+import type { Caller } from './identity.js';
+import { parseBody, type Handled } from './service.js';
 
 /** An operation: the request's JSON object in, the answer's value out (Dates become epoch seconds). */
 export type JsonOperation = (input: JsonInput, caller: Caller) => unknown;
 
-interface JsonEndpointOptions {
-  identity: IdentityOptions;
+interface JsonEndpointOptions extends EnvelopeOptions {
   /** The X-Amz-Target prefix, e.g. AmazonEC2ContainerRegistry_V20150921. */
   targetPrefix: string;
   operations: Readonly<Record<string, JsonOperation>>;
@@ -23,7 +22,6 @@ interface JsonEndpointOptions {
   internalError: () => AwsError;
   /** Where unexpected failures are reported; the client only sees `internalError`. */
   onInternalError?: (error: unknown, operation: string) => void;
-  maxBodyBytes?: number;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -74,53 +72,46 @@ export class JsonInput {
 }
 
 export function createJsonEndpoint(options: JsonEndpointOptions) {
-  return async function handle(request: Request): Promise<Handled> {
-    const requestId = randomUUID();
-    const handled: Handled = { requestId, response: undefined as unknown as Response };
-    try {
-      const url = new URL(request.url);
-      const body = await limitedBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-      handled.caller = identify(
-        { method: request.method, rawPath: url.pathname, rawQuery: url.search.slice(1), headers: request.headers, body },
-        options.identity,
-      );
-      const target = request.headers.get('x-amz-target') ?? '';
-      const dot = target.lastIndexOf('.');
-      const name = target.slice(0, dot) === options.targetPrefix ? target.slice(dot + 1) : '';
-      // Own operations only: `constructor` or `__proto__` are unknown like any other name.
-      const run = Object.hasOwn(options.operations, name) ? options.operations[name] : undefined;
-      if (typeof run !== 'function') {
-        const shown = target.length > 100 ? `${target.slice(0, 100)}...` : target;
-        throw new AwsError(
-          'UnknownOperationException',
-          400,
-          `The operation '${shown}' is not known here. inspector2-local answers ${Object.keys(options.operations).join(', ')}.`,
-        );
-      }
-      handled.operation = name;
-      const input = new JsonInput(parseBody(body));
-      options.beforeOperation?.();
-      let output: unknown;
-      try {
-        output = run(input, handled.caller);
-      } catch (error) {
-        if (error instanceof AwsError) throw error;
-        const mapped = options.mapError?.(error);
-        if (mapped) throw mapped;
-        options.onInternalError?.(error, name);
-        throw options.internalError();
-      }
-      handled.response = new Response(JSON.stringify(output ?? {}, epochSeconds), { status: 200, headers: { 'content-type': CONTENT_TYPE } });
-    } catch (error) {
-      const aws = error instanceof AwsError ? error : options.internalError();
-      handled.response = new Response(JSON.stringify({ __type: aws.code, message: aws.message }), {
-        status: aws.status,
-        headers: { 'content-type': CONTENT_TYPE, 'x-amzn-ErrorType': aws.code },
-      });
-    }
-    handled.response.headers.set('x-amzn-RequestId', requestId);
-    return handled;
-  };
+  return (request: Request): Promise<Handled> =>
+    answer(
+      request,
+      options,
+      ({ body, caller, handled }) => {
+        const target = request.headers.get('x-amz-target') ?? '';
+        const dot = target.lastIndexOf('.');
+        const name = target.slice(0, dot) === options.targetPrefix ? target.slice(dot + 1) : '';
+        // Own operations only: `constructor` or `__proto__` are unknown like any other name.
+        const run = Object.hasOwn(options.operations, name) ? options.operations[name] : undefined;
+        if (typeof run !== 'function') {
+          throw new AwsError(
+            'UnknownOperationException',
+            400,
+            `The operation '${shown(target)}' is not known here. inspector2-local answers ${Object.keys(options.operations).join(', ')}.`,
+          );
+        }
+        handled.operation = name;
+        const input = new JsonInput(parseBody(body));
+        options.beforeOperation?.();
+        let output: unknown;
+        try {
+          output = run(input, caller);
+        } catch (error) {
+          if (error instanceof AwsError) throw error;
+          const mapped = options.mapError?.(error);
+          if (mapped) throw mapped;
+          options.onInternalError?.(error, name);
+          throw options.internalError();
+        }
+        return new Response(JSON.stringify(output ?? {}, epochSeconds), { status: 200, headers: { 'content-type': CONTENT_TYPE } });
+      },
+      (error) => {
+        const aws = error instanceof AwsError ? error : options.internalError();
+        return new Response(JSON.stringify({ __type: aws.code, message: aws.message }), {
+          status: aws.status,
+          headers: { 'content-type': CONTENT_TYPE, 'x-amzn-ErrorType': aws.code },
+        });
+      },
+    );
 }
 
 /** JSON.stringify's replacer: a Date (seen before its toJSON) as epoch seconds, as the JSON protocols send timestamps. */
