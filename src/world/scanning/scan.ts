@@ -331,6 +331,7 @@ const collator = new Intl.Collator();
  * version, and for a distribution's package the platform) until the catalog changes: a world's
  * resources install the same package versions many times over. The lists are only read.
  */
+const MAX_CACHED_MATCHES = 200_000;
 const matchesByCatalog = new WeakMap<World['catalog'], { revision: number; matches: Map<string, PackageMatch[]> }>();
 
 function matchesOf(world: World, pkg: InstalledPackage, platform: string | undefined): PackageMatch[] {
@@ -339,7 +340,11 @@ function matchesOf(world: World, pkg: InstalledPackage, platform: string | undef
   if (cache?.revision !== catalog.revision) matchesByCatalog.set(catalog, (cache = { revision: catalog.revision, matches: new Map() }));
   const key = `${pkg.ecosystem}\u0000${pkg.name}\u0000${pkg.version}\u0000${isOsEcosystem(pkg.ecosystem) ? (platform ?? '') : ''}`;
   let found = cache.matches.get(key);
-  if (!found) cache.matches.set(key, (found = catalog.matches(pkg, platform)));
+  if (!found) {
+    // Inventory changes may bring any number of versions: the cache starts again rather than grow without bound.
+    if (cache.matches.size >= MAX_CACHED_MATCHES) cache.matches.clear();
+    cache.matches.set(key, (found = catalog.matches(pkg, platform)));
+  }
   return found;
 }
 
